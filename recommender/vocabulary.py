@@ -1,0 +1,383 @@
+"""The one place for deepread's controlled vocabulary.
+
+Topics, levels, kinds, and the words people use for them (acronyms, synonyms, level words,
+kind words) are facts that the catalog, the validator, the recommender and both faces all rely
+on. Keeping them here means a new topic or acronym is one edit, not a hunt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- Levels -----------------------------------------------------------------------------------
+
+LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
+"""Difficulty levels, easiest first; the order is used for "neighbouring level" fill-in."""
+
+LEVEL_SOURCES: tuple[str, ...] = ("rating", "curated")
+"""`rating`: the guide's ★ marks gave the level; `curated`: a person or a documented rule did."""
+
+STARS_TO_LEVEL: dict[int, str] = {1: "beginner", 2: "intermediate", 3: "advanced"}
+
+LEVEL_WORDS: dict[str, str] = {
+    "beginner": "beginner",
+    "beginners": "beginner",
+    "begginer": "beginner",
+    "novice": "beginner",
+    "newbie": "beginner",
+    "intro": "beginner",
+    "introduction": "beginner",
+    "introductory": "beginner",
+    "basic": "beginner",
+    "basics": "beginner",
+    "easy": "beginner",
+    "gentle": "beginner",
+    "starter": "beginner",
+    "start": "beginner",
+    "scratch": "beginner",
+    "101": "beginner",
+    "intermediate": "intermediate",
+    "medium": "intermediate",
+    "moderate": "intermediate",
+    "advanced": "advanced",
+    "advance": "advanced",
+    "expert": "advanced",
+    "hard": "advanced",
+    "deep-dive": "advanced",
+    "research": "advanced",
+}
+"""Words inside a query that name a level (`rnn beginner`, `intro to ml`, `advanced gans`)."""
+
+# --- Kinds ------------------------------------------------------------------------------------
+
+KINDS: tuple[str, ...] = (
+    "paper",
+    "course",
+    "book",
+    "video",
+    "blog",
+    "tutorial",
+    "website",
+    "forum",
+)
+
+KIND_WORDS: dict[str, str] = {
+    "paper": "paper",
+    "papers": "paper",
+    "article": "paper",
+    "articles": "paper",
+    "publication": "paper",
+    "course": "course",
+    "courses": "course",
+    "class": "course",
+    "classes": "course",
+    "mooc": "course",
+    "lecture": "course",
+    "lectures": "course",
+    "book": "book",
+    "books": "book",
+    "textbook": "book",
+    "textbooks": "book",
+    "ebook": "book",
+    "video": "video",
+    "videos": "video",
+    "youtube": "video",
+    "talk": "video",
+    "talks": "video",
+    "blog": "blog",
+    "blogs": "blog",
+    "post": "blog",
+    "posts": "blog",
+    "tutorial": "tutorial",
+    "tutorials": "tutorial",
+    "notebook": "tutorial",
+    "notebooks": "tutorial",
+    "website": "website",
+    "websites": "website",
+    "site": "website",
+    "sites": "website",
+    "forum": "forum",
+    "forums": "forum",
+    "fora": "forum",
+    "community": "forum",
+    "subreddit": "forum",
+}
+"""Words inside a query that name a kind of resource (`rnn video`, `best book`)."""
+
+# --- Topics -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic of the controlled vocabulary.
+
+    `slug` is what the catalog stores, `label` what people read, `terms` the words that mean
+    this topic in a query or a text (used to tag resources and to expand queries).
+    """
+
+    slug: str
+    label: str
+    terms: tuple[str, ...]
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic(
+        "ml-basics",
+        "ML basics",
+        (
+            "machine learning",
+            "ml",
+            "supervised learning",
+            "regression",
+            "classification",
+            "overfitting",
+        ),
+    ),
+    Topic(
+        "neural-networks",
+        "Neural networks",
+        ("neural network", "neural networks", "neural nets", "perceptron", "mlp", "feedforward"),
+    ),
+    Topic(
+        "deep-learning",
+        "Deep learning (overview)",
+        ("deep learning", "deep networks", "deep architectures"),
+    ),
+    Topic(
+        "backpropagation",
+        "Backpropagation",
+        ("backpropagation", "backprop", "gradient", "computational graph"),
+    ),
+    Topic(
+        "optimization",
+        "Optimization",
+        (
+            "optimization",
+            "sgd",
+            "gradient descent",
+            "adagrad",
+            "learning rate",
+            "hyperparameter",
+            "initialization",
+        ),
+    ),
+    Topic(
+        "regularization",
+        "Regularization",
+        ("regularization", "dropout", "batch normalization", "overfitting", "pooling"),
+    ),
+    Topic(
+        "cnn",
+        "Convolutional networks",
+        ("cnn", "convnet", "convolutional", "convolution", "image classification"),
+    ),
+    Topic(
+        "computer-vision",
+        "Computer vision",
+        ("computer vision", "image", "images", "object detection", "imagenet", "visual"),
+    ),
+    Topic(
+        "rnn",
+        "Recurrent networks",
+        ("rnn", "recurrent", "lstm", "gru", "sequence", "long short-term memory"),
+    ),
+    Topic(
+        "nlp",
+        "Natural language processing",
+        (
+            "nlp",
+            "natural language",
+            "language model",
+            "translation",
+            "sentiment",
+            "parsing",
+            "text",
+        ),
+    ),
+    Topic(
+        "embeddings",
+        "Embeddings",
+        (
+            "embedding",
+            "embeddings",
+            "word2vec",
+            "word vectors",
+            "paragraph vector",
+            "representations",
+            "thought vectors",
+        ),
+    ),
+    Topic(
+        "dialog",
+        "Dialog and QA",
+        ("dialog", "dialogue", "conversational", "question answering", "chatbot"),
+    ),
+    Topic(
+        "memory-networks",
+        "Memory architectures",
+        ("memory networks", "neural turing machine", "stack", "attention", "memory"),
+    ),
+    Topic(
+        "speech",
+        "Speech",
+        ("speech", "phone recognition", "phoneme", "acoustic", "audio", "spoken"),
+    ),
+    Topic(
+        "autoencoders",
+        "Autoencoders",
+        (
+            "autoencoder",
+            "autoencoders",
+            "vae",
+            "variational autoencoder",
+            "sparse coding",
+            "dimensionality reduction",
+        ),
+    ),
+    Topic(
+        "generative-models",
+        "Generative models",
+        ("generative", "gan", "gans", "generative adversarial", "vae", "deep generative models"),
+    ),
+    Topic(
+        "rbm-dbn",
+        "RBMs and deep belief nets",
+        (
+            "rbm",
+            "restricted boltzmann machine",
+            "boltzmann",
+            "dbn",
+            "deep belief",
+            "contrastive divergence",
+        ),
+    ),
+    Topic(
+        "probabilistic-models",
+        "Probabilistic graphical models",
+        ("graphical models", "pgm", "bayesian", "mcmc", "monte carlo", "linear factor models"),
+    ),
+    Topic(
+        "reinforcement-learning",
+        "Reinforcement learning",
+        (
+            "reinforcement learning",
+            "rl",
+            "dqn",
+            "q-learning",
+            "atari",
+            "policy",
+            "temporal difference",
+        ),
+    ),
+    Topic("linear-algebra", "Linear algebra", ("linear algebra", "matrix", "matrices", "vectors")),
+    Topic(
+        "probability", "Probability and statistics", ("probability", "statistics", "statistical")
+    ),
+    Topic("math", "Mathematics", ("math", "maths", "calculus", "numerical")),
+    Topic(
+        "programming",
+        "Programming (Python, NumPy)",
+        ("python", "numpy", "scipy", "jupyter", "javascript", "code"),
+    ),
+    Topic(
+        "frameworks",
+        "Frameworks",
+        (
+            "framework",
+            "tensorflow",
+            "theano",
+            "torch",
+            "keras",
+            "lasagne",
+            "pytorch",
+            "scikit-learn",
+        ),
+    ),
+    Topic(
+        "hardware",
+        "Hardware and scaling",
+        ("gpu", "gpus", "hardware", "distributed", "parallel", "parallelizing", "large scale"),
+    ),
+    Topic(
+        "research-practice",
+        "Research practice",
+        ("research", "papers", "reading list", "arxiv", "reference manager"),
+    ),
+    Topic(
+        "applications",
+        "Applications",
+        ("application", "genomics", "medical", "kaggle", "retrieval"),
+    ),
+    Topic("community", "Community", ("forum", "community", "subreddit", "news", "q&a")),
+    Topic("ai", "Artificial intelligence", ("artificial intelligence", "ai", "robotics")),
+)
+
+TOPIC_SLUGS: tuple[str, ...] = tuple(t.slug for t in TOPICS)
+TOPICS_BY_SLUG: dict[str, Topic] = {t.slug: t for t in TOPICS}
+
+
+def topic_label(slug: str) -> str:
+    """The human label of a topic slug, or the slug itself for an unknown one."""
+    topic = TOPICS_BY_SLUG.get(slug)
+    return topic.label if topic else slug
+
+
+# --- Acronyms and synonyms ---------------------------------------------------------------------
+
+ACRONYMS: dict[str, str] = {
+    "rnn": "recurrent neural network",
+    "rnns": "recurrent neural networks",
+    "lstm": "long short-term memory",
+    "lstms": "long short-term memory",
+    "gru": "gated recurrent unit",
+    "cnn": "convolutional neural network",
+    "cnns": "convolutional neural networks",
+    "convnet": "convolutional neural network",
+    "convnets": "convolutional neural networks",
+    "gan": "generative adversarial network",
+    "gans": "generative adversarial networks",
+    "vae": "variational autoencoder",
+    "vaes": "variational autoencoders",
+    "rbm": "restricted boltzmann machine",
+    "rbms": "restricted boltzmann machines",
+    "dbn": "deep belief network",
+    "dbns": "deep belief networks",
+    "rl": "reinforcement learning",
+    "nlp": "natural language processing",
+    "sgd": "stochastic gradient descent",
+    "dqn": "deep q-network reinforcement learning atari",
+    "ml": "machine learning",
+    "dl": "deep learning",
+    "ai": "artificial intelligence",
+    "nn": "neural network",
+    "nns": "neural networks",
+    "mlp": "multilayer perceptron",
+    "pgm": "probabilistic graphical models",
+    "pgms": "probabilistic graphical models",
+    "mcmc": "markov chain monte carlo",
+    "svm": "support vector machine",
+    "svms": "support vector machines",
+    "ntm": "neural turing machine",
+    "bptt": "backpropagation through time",
+    "ctc": "connectionist temporal classification",
+    "relu": "rectified linear unit",
+    "seq2seq": "sequence to sequence",
+    "qa": "question answering",
+    "gpu": "gpu hardware",
+    "mooc": "online course",
+}
+"""Acronym → expansion. Used both ways: a query's acronym adds its expansion, and a text's
+expansion adds the acronym to its index terms, so `rnn` finds "Recurrent Neural Networks"."""
+
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("backprop", "backpropagation"),
+    ("convnet", "convolutional network", "cnn"),
+    ("neural net", "neural network"),
+    ("autoencoder", "auto-encoder", "autoencoders"),
+    ("word embedding", "word vectors", "word2vec"),
+    ("dropout", "regularization"),
+    ("dialog", "dialogue", "conversation"),
+    ("maths", "math", "mathematics"),
+    ("hyperparameter", "hyper-parameter"),
+)
+"""Groups of words that mean the same thing to a reader; any member expands to the others."""
