@@ -24,14 +24,11 @@ from bot.daily.clock import (
 )
 from bot.daily.due import due_posts, due_slots
 from bot.daily.model import (
-    WEEKDAY_NAMES,
     DailySchedule,
     DuePost,
     DueSlot,
-    Frequency,
     GuildHistory,
     PostRecord,
-    ScheduleError,
     summarize_history,
 )
 from bot.daily.parsing import (
@@ -43,6 +40,7 @@ from bot.daily.parsing import (
     timezone_choices,
 )
 from bot.daily.picking import choose_resource, current_cycle
+from bot.daily.terms import WEEKDAY_NAMES, Frequency, ScheduleError
 
 __all__ = [
     "TIME_FORMAT_HINT",

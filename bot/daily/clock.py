@@ -17,8 +17,9 @@ import functools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.daily.model import DailySchedule, Frequency
+from bot.daily.model import DailySchedule
 from bot.daily.parsing import zone
+from bot.daily.terms import Frequency
 
 _SEARCH_DAYS = 15
 """How far `next_post_time` looks ahead: a week for WEEKLY plus room for skipped dates."""

@@ -20,9 +20,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 
 from bot.daily.clock import wall_slot
-from bot.daily.model import DailySchedule, DuePost, DueSlot, Frequency, GuildHistory
+from bot.daily.model import DailySchedule, DuePost, DueSlot, GuildHistory
 from bot.daily.parsing import zone
 from bot.daily.picking import choose_resource
+from bot.daily.terms import Frequency
 
 
 def due_slots(

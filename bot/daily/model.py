@@ -8,40 +8,13 @@ value is built, so the decision functions never have to second-guess their input
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from bot.daily.parsing import parse_frequency, parse_timezone
+from bot.daily.terms import Frequency, ScheduleError
 from recommender.vocabulary import LEVELS
-
-
-class ScheduleError(ValueError):
-    """Bad schedule input; the message is written for the admin who typed it."""
-
-
-class Frequency(enum.StrEnum):
-    """How often a guild gets its post.
-
-    WEEKDAYS means Monday to Friday in the guild's own timezone; WEEKLY posts on the one
-    weekday stored in `DailySchedule.weekday`.
-    """
-
-    DAILY = "daily"
-    WEEKDAYS = "weekdays"
-    WEEKLY = "weekly"
-
-
-WEEKDAY_NAMES: tuple[str, ...] = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
-"""Index = `date.weekday()` (0 = Monday), the encoding `DailySchedule.weekday` uses."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +43,7 @@ class DailySchedule:
     effective_from: datetime | None = None
 
     def __post_init__(self) -> None:
-        # Imported here: parsing imports this module for ScheduleError.
-        from bot.daily.parsing import parse_timezone
-
         if not isinstance(self.frequency, Frequency):
-            from bot.daily.parsing import parse_frequency
-
             object.__setattr__(self, "frequency", parse_frequency(str(self.frequency)))
         if not 0 <= self.weekday <= 6:
             raise ScheduleError(f"weekday must be 0 (Monday) to 6 (Sunday), not {self.weekday}")

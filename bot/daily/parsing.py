@@ -15,7 +15,7 @@ import re
 import zoneinfo
 from datetime import time
 
-from bot.daily.model import WEEKDAY_NAMES, Frequency, ScheduleError
+from bot.daily.terms import WEEKDAY_NAMES, Frequency, ScheduleError
 
 TIME_FORMAT_HINT = "HH:MM, 24-hour, e.g. 08:30"
 TIMEZONE_HINT = "an IANA timezone name such as Europe/Berlin, America/New_York or Asia/Kolkata"
