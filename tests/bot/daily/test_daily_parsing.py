@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -118,5 +118,9 @@ def test_schedule_validates_and_canonicalises() -> None:
         DailySchedule(1, 2, time(8), "UTC", level="expert")
     with pytest.raises(ScheduleError, match="Unknown timezone"):
         DailySchedule(1, 2, time(8), "Nowhere/Special")
+    with pytest.raises(ScheduleError, match="effective_from must be timezone-aware"):
+        DailySchedule(1, 2, time(8), "UTC", effective_from=datetime(2026, 1, 1))
+    with pytest.raises(ScheduleError, match="wall-clock"):
+        DailySchedule(1, 2, time(8, tzinfo=UTC), "UTC")
     with pytest.raises(ScheduleError, match="frequency"):
         DailySchedule(1, 2, time(8), "UTC", frequency="hourly")  # type: ignore[arg-type]
