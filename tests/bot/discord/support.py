@@ -29,7 +29,28 @@ class PickView(InvokerView):
         raise RuntimeError("the view broke")
 
 
+class NoteModal(discord.ui.Modal, title="A note"):
+    note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(label="Note", custom_id="note")
+
+    def __init__(self) -> None:
+        super().__init__(custom_id="test:note")
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await replies.send(
+            interaction, f"noted: {formatting.escape(self.note.value)}", ephemeral=True
+        )
+
+
 class TestingCog(commands.Cog):
+    @app_commands.command(name="note", description="Opens a modal.")
+    async def note(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(NoteModal())
+
+    @app_commands.command(name="late", description="Answers after the deadline, without deferring.")
+    async def late(self, interaction: discord.Interaction, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        await replies.send(interaction, "too late")
+
     @app_commands.command(name="echo", description="Repeat text safely.")
     async def echo(self, interaction: discord.Interaction, text: str) -> None:
         await replies.send(interaction, formatting.escape(text))

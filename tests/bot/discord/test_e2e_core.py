@@ -174,6 +174,35 @@ async def test_gateway_resume_keeps_the_bot_answering(discord_env: DiscordEnv) -
     assert (await discord_env.wait_for_callback(record))["type"] == 4
 
 
+async def test_modal_submit_reaches_the_modal(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("note")
+    body = await discord_env.wait_for_callback(record)
+    assert body["type"] == 9 and body["data"]["custom_id"] == "test:note"
+    submit = await discord_env.submit_modal("test:note", {"note": "**read** it"})
+    data = (await discord_env.wait_for_callback(submit))["data"]
+    assert data["content"] == "noted: \\*\\*read\\*\\* it" and data["flags"] & EPHEMERAL
+
+
+async def test_a_reply_after_the_deadline_is_rejected_like_discord_does(
+    discord_env: DiscordEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = discord_env.fake
+    fake.deadline = 0.1
+    try:
+        record = await discord_env.send_command("late", {"seconds": 0.3})
+        rejected = await fake.wait_for_request(
+            lambda r: r.path.endswith(f"{record.token}/callback")
+        )
+        await asyncio.sleep(0.2)  # the bot tries to report the failure, and is refused again
+    finally:
+        fake.deadline = 3.0
+    assert record.callback is None  # the user saw "The application did not respond"
+    assert rejected.json["data"]["content"] == "too late"
+    assert any(r.levelno == logging.ERROR and "/late" in r.getMessage() for r in caplog.records)
+    again = await discord_env.send_command("help")
+    assert (await discord_env.wait_for_callback(again))["type"] == 4
+
+
 async def test_every_message_sent_allows_no_mentions(discord_env: DiscordEnv) -> None:
     sent = discord_env.message_requests()
     assert len(sent) >= 10
