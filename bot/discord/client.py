@@ -51,6 +51,10 @@ class DeepreadBot(commands.AutoShardedBot):
         extra_setup: Sequence[SetupHook] = (),
         guild_ready_timeout: float = 2.0,
     ) -> None:
+        # deepread never joins voice: the "PyNaCl/davey is not installed" warnings would only
+        # send operators looking for a problem that does not exist.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

@@ -13,6 +13,7 @@ import discord
 
 from bot.discord import limits
 from bot.discord.formatting import fit_content, fit_embed
+from bot.discord.views import InvokerView
 
 
 async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
@@ -47,6 +48,7 @@ async def send(
         callback = await interaction.response.send_message(**kwargs)
         resource = callback.resource
         message = resource if isinstance(resource, discord.InteractionMessage) else None
-    if view is not None and hasattr(view, "message"):
+    if isinstance(view, InvokerView):
         view.message = message
+        view.client = interaction.client
     return message

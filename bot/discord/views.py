@@ -25,6 +25,7 @@ class InvokerView(discord.ui.View):
         self.owner_id = owner_id
         # Set by `replies.send` once the message exists; needed to disable items on timeout.
         self.message: discord.Message | None = None
+        self.client: discord.Client | None = None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
@@ -41,7 +42,20 @@ class InvokerView(discord.ui.View):
             if isinstance(item, discord.ui.Button | discord.ui.Select):
                 item.disabled = True
 
+    def stop(self) -> None:
+        super().stop()
+        self._keep_dynamic_items_registered()
+
+    def _keep_dynamic_items_registered(self) -> None:
+        # When a view stops, discord.py's ViewStore.remove_view also unregisters every
+        # DynamicItem class the view contains — globally, so the persistent buttons on every
+        # older message would stop answering. Register them again.
+        classes = {type(i) for i in self.walk_children() if isinstance(i, discord.ui.DynamicItem)}
+        if classes and self.client is not None:
+            self.client.add_dynamic_items(*classes)
+
     async def on_timeout(self) -> None:
+        self._keep_dynamic_items_registered()
         self.disable_all()
         if self.message is None:
             return

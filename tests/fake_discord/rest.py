@@ -50,11 +50,12 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
         return json_response(fake.bot_user)
 
     async def gateway(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
-        return json_response({"url": fake.gateway_url})
+        return json_response({"url": fake.advertised_gateway_url or fake.gateway_url})
 
     async def gateway_bot(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return json_response({"url": fake.gateway_url, "shards": 1, "session_start_limit": limit})
+        url = fake.advertised_gateway_url or fake.gateway_url
+        return json_response({"url": url, "shards": 1, "session_start_limit": limit})
 
     async def application(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
         return json_response(p.application(fake.app_id, fake.bot_user, fake.owner))

@@ -98,6 +98,8 @@ class FakeDiscord:
         self.interactions: dict[int, InteractionRecord] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         self.gateway = Gateway(self)
+        # What GET /gateway/bot advertises; None = this fake's own gateway.
+        self.advertised_gateway_url: str | None = None
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0

@@ -87,6 +87,14 @@ class TestingCog(commands.Cog):
             view.add_item(button)
         await replies.send(interaction, f"resource {resource_id}", view=view)
 
+    @app_commands.command(name="pickres", description="Invoker view holding a persistent button.")
+    async def pickres(
+        self, interaction: discord.Interaction, resource_id: str, timeout: float
+    ) -> None:
+        view = PickView(interaction.user.id, timeout=timeout)
+        view.add_item(resource_buttons(resource_id)[0])
+        await replies.send(interaction, "pick or mark", view=view)
+
     @app_commands.command(name="topic", description="Autocomplete test.")
     async def topic(self, interaction: discord.Interaction, name: str) -> None:
         await replies.send(interaction, f"topic {name}")

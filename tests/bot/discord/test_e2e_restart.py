@@ -79,3 +79,28 @@ async def test_wrong_token_fails_login_fast(tmp_path: Path) -> None:
         with pytest.raises(discord.LoginFailure):
             await env.start_bot(timeout=5, token="MTIz.bad.token")
         assert [r.path for r in env.fake.requests] == ["/users/@me"]
+
+
+async def test_gateway_url_setting_overrides_what_discord_advertises(tmp_path: Path) -> None:
+    async with running_env(tmp_path, start=False) as env:
+        env.fake.advertised_gateway_url = "ws://127.0.0.1:9/nothing-listens-here"
+        await env.start_bot(timeout=5)
+        assert env.fake.gateway.live_sessions
+
+
+async def test_a_timed_out_view_does_not_unregister_persistent_buttons(tmp_path: Path) -> None:
+    async with running_env(tmp_path, extra_setup=[add_testing_cog]) as env:
+
+        async def mark(user_id: int, resource_id: str) -> str:
+            return f"marked {resource_id}"
+
+        env.actions["mark"] = mark
+        old = await env.send_command("resource", {"resource_id": RESOURCE})
+        await env.wait_for_callback(old)
+        timed = await env.send_command("pickres", {"resource_id": "other", "timeout": 0.1})
+        await env.wait_for_callback(timed)
+        await env.fake.wait_for_request(
+            lambda r: r.method == "PATCH" and r.path.endswith(f"{timed.token}/messages/@original")
+        )
+        click = await env.click(f"deepread:mark:{RESOURCE}", message=old.original_message_id or 0)
+        assert (await env.wait_for_callback(click))["data"]["content"] == f"marked {RESOURCE}"
