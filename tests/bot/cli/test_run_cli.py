@@ -140,3 +140,22 @@ async def test_sync_pushes_commands_to_one_guild(tmp_path: Path) -> None:
     assert fake.global_commands == []
     assert not fake.gateway.sessions  # HTTP only: sync never opens the gateway
     assert fake.token not in err.decode()
+
+
+@pytest.mark.e2e
+async def test_run_with_a_rejected_token_says_so_in_one_line(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        env = subprocess_env(fake, tmp_path)
+        env["DISCORD_TOKEN"] = bad = "MTIzNDU2.wrong.token-that-must-not-leak"
+        env["LOG_LEVEL"] = "CRITICAL"
+        proc = await asyncio.create_subprocess_exec(
+            *CLI, "run",
+            cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 2
+    assert err.decode().strip().splitlines() == [
+        "deepread: Discord rejected DISCORD_TOKEN (401 Unauthorized); check the token."
+    ]
+    assert bad not in out.decode() + err.decode()

@@ -54,6 +54,12 @@ async def test_help_lists_commands_in_an_ephemeral_embed(discord_env: DiscordEnv
     assert record.latency is not None and record.latency < limits.INTERACTION_DEADLINE_S
 
 
+async def test_help_works_in_direct_messages(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("help", in_guild=False)
+    reply = await discord_env.reply(record)
+    assert reply["embeds"] and reply["flags"] & EPHEMERAL
+
+
 async def test_unknown_command_gets_a_friendly_hint(discord_env: DiscordEnv) -> None:
     record = await discord_env.send_command("no-such-command")
     data = (await discord_env.wait_for_callback(record))["data"]
@@ -91,9 +97,13 @@ async def test_slow_command_defers_then_follows_up(discord_env: DiscordEnv) -> N
     body = await discord_env.wait_for_callback(record)
     assert body["type"] == 5
     assert record.latency is not None and record.latency < 0.2
-    followup = await discord_env.wait_for_followup(record)
+    followup = await discord_env.reply(record)
     assert followup["content"] == "done after 0.2 s"
     assert followup["allowed_mentions"] == NO_MENTIONS
+    # The followup filled in the "thinking…" message rather than posting a second one.
+    assert (
+        discord_env.fake.messages[record.original_message_id or 0]["content"] == followup["content"]
+    )
 
 
 async def test_failure_after_defer_still_reaches_the_user(discord_env: DiscordEnv) -> None:
