@@ -67,6 +67,7 @@ class DeepreadBot(commands.AutoShardedBot):
         self.services = services
         self.auto_sync = auto_sync
         self._extra_setup = tuple(extra_setup)
+        self._services_closed = False
         if settings.discord_gateway_url:
             self._pin_gateway(settings.discord_gateway_url)
 
@@ -119,7 +120,9 @@ class DeepreadBot(commands.AutoShardedBot):
         # Bot.close unloads extensions first (cog_unload cancels their loops), then the
         # connection; services go last so no command runs against a closed store.
         await super().close()
-        await self.services.aclose()
+        if not self._services_closed:  # close() runs again on `async with` exit
+            self._services_closed = True
+            await self.services.aclose()
 
 
 def create_bot(

@@ -7,6 +7,7 @@ from pathlib import Path
 import discord
 import pytest
 
+from bot.discord.services import Services
 from tests.bot.discord.support import add_testing_cog
 from tests.fake_discord.harness import running_env
 
@@ -104,3 +105,21 @@ async def test_a_timed_out_view_does_not_unregister_persistent_buttons(tmp_path:
         )
         click = await env.click(f"deepread:mark:{RESOURCE}", message=old.original_message_id or 0)
         assert (await env.wait_for_callback(click))["data"]["content"] == f"marked {RESOURCE}"
+
+
+async def test_closing_the_bot_closes_services_once_and_unloads_features(tmp_path: Path) -> None:
+    class Service:
+        closed = 0
+
+        async def aclose(self) -> None:
+            Service.closed += 1
+
+    async with running_env(tmp_path, start=False) as env:
+        env.services = Services(service=Service())
+        bot = await env.start_bot()
+        assert "HelpCog" in bot.cogs
+        await env.stop_bot()
+        await bot.close()
+        assert Service.closed == 1
+        assert bot.cogs == {} and bot.extensions == {}
+        assert not env.fake.gateway.live_sessions
