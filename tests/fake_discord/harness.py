@@ -203,11 +203,19 @@ class DiscordEnv:
 
 @contextlib.asynccontextmanager
 async def running_env(
-    cache_dir: Path, *, extra_setup: Sequence[SetupHook] = (), start: bool = True
+    cache_dir: Path,
+    *,
+    extra_setup: Sequence[SetupHook] = (),
+    services: Services | None = None,
+    start: bool = True,
 ) -> AsyncIterator[DiscordEnv]:
-    """A fake Discord and (unless `start=False`) a bot logged in to it, torn down after."""
+    """A fake Discord and (unless `start=False`) a bot logged in to it, torn down after.
+
+    `services` is the DI seam: pass fakes or the real service/engine; by default the bot gets
+    an empty `Services` whose resource actions are `env.actions` (settable by the test).
+    """
     async with FakeDiscord() as fake:
-        env = DiscordEnv(fake=fake, cache_dir=cache_dir, extra_setup=extra_setup)
+        env = DiscordEnv(fake=fake, cache_dir=cache_dir, extra_setup=extra_setup, services=services)
         try:
             if start:
                 await env.start_bot()
