@@ -138,12 +138,21 @@ def _normal(text: str) -> str:
 
 
 @cache
-def _term_patterns() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple((topic.slug, tuple(_normal(term) for term in topic.terms)) for topic in TOPICS)
+def _terms_longest_first() -> tuple[tuple[str, str], ...]:
+    pairs = {(_normal(term), topic.slug) for topic in TOPICS for term in topic.terms}
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0], p[1])))
 
 
-def _hits(text: str, terms: tuple[str, ...]) -> int:
-    return sum(1 for term in terms if term.strip() and term in text)
+def _hits(text: str) -> dict[str, int]:
+    """Topic -> number of its terms in `text`, longest terms first: a term found inside a
+    longer one ("memory" in "long short-term memory") does not count again."""
+    hits: dict[str, int] = {}
+    for term, slug in _terms_longest_first():
+        if not term.strip() or term not in text:
+            continue
+        hits[slug] = hits.get(slug, 0) + 1
+        text = text.replace(term, " | ")
+    return hits
 
 
 def classify_topics(title: str, description: str | None, sections: list[str]) -> tuple[str, ...]:
@@ -151,10 +160,9 @@ def classify_topics(title: str, description: str | None, sections: list[str]) ->
     title_text = _normal(title)
     description_text = _normal(description or "")
     scores: dict[str, int] = {}
-    for slug, terms in _term_patterns():
-        score = 3 * min(_hits(title_text, terms), 1) + min(_hits(description_text, terms), 2)
-        if score:
-            scores[slug] = score
+    in_title, in_description = _hits(title_text), _hits(description_text)
+    for slug in set(in_title) | set(in_description):
+        scores[slug] = 3 * min(in_title.get(slug, 0), 1) + min(in_description.get(slug, 0), 2)
     for section in sections:
         lowered = section.lower()
         for fragment, slug in SECTION_TOPICS:
