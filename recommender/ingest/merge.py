@@ -92,13 +92,38 @@ def titles_compatible(a: str | None, b: str | None) -> bool:
     return fuzz.ratio(squash(a).lower(), squash(b).lower()) >= URL_TITLE_SIMILARITY
 
 
-def _alias_index(mention: Mention, aliases: Sequence[Alias]) -> int | None:
+def _join_by_url(uf: _UnionFind, members: list[int], mentions: Sequence[Mention]) -> None:
+    """Join the mentions of one URL, except titles that cannot name the same thing.
+
+    Titled mentions form clusters of compatible titles; untitled mentions join the cluster
+    only when there is exactly one, since with two they could belong to either.
+    """
+    clusters: list[list[int]] = []
+    untitled = [i for i in members if not mentions[i].title]
+    for index in (i for i in members if mentions[i].title):
+        for cluster in clusters:
+            if titles_compatible(mentions[index].title, mentions[cluster[0]].title):
+                cluster.append(index)
+                break
+        else:
+            clusters.append([index])
+    for cluster in clusters:
+        for other in cluster[1:]:
+            uf.union(cluster[0], other)
+    anchor = clusters[0][0] if len(clusters) == 1 else None
+    for index in untitled:
+        uf.union(index, anchor if anchor is not None else untitled[0])
+
+
+def _alias_keys(aliases: Sequence[Alias]) -> list[tuple[set[str], set[str]]]:
+    return [({title_key(t) for t in a.titles}, {url_key(u) for u in a.urls}) for a in aliases]
+
+
+def _alias_index(mention: Mention, keys: list[tuple[set[str], set[str]]]) -> int | None:
     tkey = title_key(mention.title) if mention.title else None
     ukey = url_key(mention.url) if mention.url else None
-    for index, alias in enumerate(aliases):
-        if tkey and tkey in {title_key(t) for t in alias.titles}:
-            return index
-        if ukey and ukey in {url_key(u) for u in alias.urls}:
+    for index, (titles, urls) in enumerate(keys):
+        if (tkey and tkey in titles) or (ukey and ukey in urls):
             return index
     return None
 
@@ -125,8 +150,9 @@ def merge_mentions(
     by_title: dict[str, int] = {}
     by_url: dict[str, list[int]] = {}
     alias_of: dict[int, int] = {}
+    alias_keys = _alias_keys(aliases)
     for index, mention in enumerate(mentions):
-        alias = _alias_index(mention, aliases)
+        alias = _alias_index(mention, alias_keys)
         if alias is not None:
             alias_of[index] = alias
             uf.union(index, len(mentions) + alias)
@@ -137,11 +163,9 @@ def merge_mentions(
             else:
                 by_title[key] = index
         if mention.url:
-            key = url_key(mention.url)
-            for other in by_url.setdefault(key, []):
-                if titles_compatible(mention.title, mentions[other].title):
-                    uf.union(index, other)
-            by_url[key].append(index)
+            by_url.setdefault(url_key(mention.url), []).append(index)
+    for members in by_url.values():
+        _join_by_url(uf, members, mentions)
     for a, b in pairs:
         if (a.document, a.position) in ids and (b.document, b.position) in ids:
             uf.union(ids[(a.document, a.position)], ids[(b.document, b.position)])

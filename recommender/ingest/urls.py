@@ -15,6 +15,7 @@ _ARXIV = re.compile(
     r"^(?:export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>\d{4}\.\d{4,5}|[a-z.-]+/\d{7})(?:v\d+)?(?:\.pdf)?/?$"
 )
 _DOMAIN_START = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/:?#]|$)", re.IGNORECASE)
+_FILE_SUFFIXES = frozenset({"html", "htm", "php", "pdf", "txt", "md", "png", "jpg", "gif"})
 _INDEX_PAGE = re.compile(r"/index\.(?:html?|php)$", re.IGNORECASE)
 
 
@@ -42,6 +43,8 @@ def clean_url(raw: str | None) -> str | None:
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or "." not in host or host.startswith("."):
         return None
+    if host.rsplit(".", 1)[-1] in _FILE_SUFFIXES:
+        return None  # "notes.html" is a relative file name, not a host
     arxiv = arxiv_id(url)
     if arxiv is not None:
         return f"https://arxiv.org/abs/{arxiv}"
