@@ -2,8 +2,10 @@
 
 parse (one parser per format) -> align the two copies of the post -> merge mentions ->
 stable ids -> curation fixes -> kind, level and topics by rule (classify) -> Resource.
-Everything is deterministic: the same inputs give the same resources in the same order, so
-`deepread catalog build` run twice writes the same bytes.
+Ids are slugs of the merged title (an alias's name, else the best document title), taken
+before curation, so that fixing a title in the curation file never renames an entry; repeats
+get -2, -3 in reading order. Everything is deterministic: the same inputs give the same
+resources in the same order, so `deepread catalog build` run twice writes the same bytes.
 
 A URL that only 003 gives (003 lost every hyphen, URLs included) is shipped only when the
 curation file states the URL for that entry (repaired, or confirmed as it is); otherwise it

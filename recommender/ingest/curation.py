@@ -7,7 +7,8 @@ Sections of the file:
              removes a wrong link), authors, year, kind, topics, level, description (our own
              words: `description_source: curated`), description_document (take this
              document's description instead of the default one), prerequisites (ids),
-             extra_sources (more {document, section} where the resource is listed).
+             extra_sources (more {document, section} where the resource is listed), note
+             (why the fix was made; the file is rewritten by `import`, comments would be lost).
   drops    - id -> reason: merged entries that are not resources worth recommending.
   added    - whole new entries that no source document holds (`deepread catalog import`).
 
