@@ -4,7 +4,8 @@ Items are "  N. text" lines with their abstracts indented below; there are no UR
 text kept its hyphens, so this copy gives the descriptions (003 gives the URLs; the align
 step pairs the two). The copy lost its "Other" heading: numbering restarting at 1 without a
 heading opens a new, unnamed section (`section == ""`), which the align step names after the
-matching section of 003.
+matching section of 003. As in 003, an item that starts with another section's name
+("5. Reading lists Explore these ...") points at that section and is not a resource.
 """
 
 from __future__ import annotations

@@ -3,9 +3,11 @@
 Paragraphs are separated by blank lines. An item is a paragraph that starts with a URL (the
 rest of the line is a blurb: the title is missing) or with a title line ("X by A. Author
 (2015)") followed by its abstract. A paragraph glued to its heading (no blank line) is the
-section's introduction, prose. Indented lines under an item are its sub-items (Tim Dettmers'
-posts under his blog). Every hyphen was stripped from this copy, URLs included, so its
-mentions are marked `lossy`: the merge prefers any other document's text and URL.
+section's introduction, prose; a paragraph that starts with the name of another section
+("Reading lists Explore these ...") points at that section and is not an item. Indented
+lines under an item are its sub-items (Tim Dettmers' posts under his blog). Every hyphen
+was stripped from this copy, URLs included, so its mentions are marked `lossy`: the merge
+prefers any other document's text and URL.
 """
 
 from __future__ import annotations

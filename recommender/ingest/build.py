@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from recommender.catalog import (
+    MAX_ID_LENGTH,
     CatalogError,
     default_catalog_path,
     dump_catalog,
@@ -61,7 +62,6 @@ FIELD_ORDER = FieldOrder(
     description=(POST_NUMBERED, PAGE_V2, PAGE_V1, GUIDE, POST_URLS),
     authors=(PAGE_V2, PAGE_V1, GUIDE, POST_NUMBERED, POST_URLS),
 )
-MAX_ID_LENGTH = 80
 
 
 def default_sources_dir() -> Path:

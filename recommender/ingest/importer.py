@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from recommender.catalog import MAX_ID_LENGTH
 from recommender.ingest.classify import classify_kind, classify_level, classify_topics
 from recommender.ingest.markdown_page import parse_markdown_page
 from recommender.ingest.mention import Mention
@@ -130,7 +131,7 @@ def _unique_id(base: str, taken: set[str]) -> str:
     rid, counter = base, 2
     while rid in taken:
         suffix = f"-{counter}"
-        rid = base[: 80 - len(suffix)].rstrip("-") + suffix
+        rid = base[: MAX_ID_LENGTH - len(suffix)].rstrip("-") + suffix
         counter += 1
     return rid
 
