@@ -1,0 +1,391 @@
+"""The one API both faces (Discord and CLI) use: plain ids in, frozen dataclasses out.
+
+Validation lives here so that both faces give the same friendly message for the same
+mistake, and nothing is written when the input is bad. A user with no rows is not an error:
+they get empty lists and default preferences. The recommender is anything with the
+`RecommenderLike` shape, so this module does not depend on how ranking is done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+from types import TracebackType
+from typing import Any, Protocol, Self
+from zoneinfo import ZoneInfo
+
+from bot import export as exports
+from bot.progress import PathError, Progress, compute_progress
+from bot.reading import ReadingEntry
+from bot.store import Store
+from bot.store.engine import DEFAULT_BUSY_TIMEOUT_MS
+from bot.store.migrate import upgrade_database
+from bot.store.models import STATUSES, TITLE_LENGTH
+from bot.store.records import StoredEntry, StoredGuild
+from bot.validation import (
+    ServiceError,
+    UnknownResource,
+    check_bool,
+    check_frequency,
+    check_level,
+    check_post_time,
+    check_rating,
+    check_snowflake,
+    check_status,
+    check_timezone,
+    check_topic,
+)
+from recommender.catalog import Catalog
+from recommender.resource import Resource
+
+LIST_STATUSES = ("reading", "saved", "done")
+DEFAULT_POST_TIME = "09:00"
+
+GuildConfig = StoredGuild
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingProfile:
+    """What the recommender may learn from a user: liked (done/saved/reading) and dismissed."""
+
+    positives: tuple[str, ...] = ()
+    negatives: tuple[str, ...] = ()
+
+
+class RecommendationLike(Protocol):
+    @property
+    def resource(self) -> Resource: ...
+
+    @property
+    def score(self) -> float: ...
+
+
+class RecommenderLike(Protocol):
+    """The engine's shape as the service uses it (recommender.engine.Engine fits it)."""
+
+    def recommend(
+        self,
+        query: str,
+        level: str | None = None,
+        kind: str | None = None,
+        k: int = 5,
+        exclude: Collection[str] = (),
+        profile: Any = None,
+    ) -> Sequence[RecommendationLike]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    resource: Resource
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class MarkResult:
+    """The entry after marking; `changed` is False for a repeat of the same mark."""
+
+    entry: ReadingEntry
+    previous_status: str | None
+    changed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    user_id: int
+    default_level: str | None = None
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetResult:
+    user_id: int
+    existed: bool
+    entries_deleted: int
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def default_guild(guild_id: int) -> GuildConfig:
+    return StoredGuild(
+        guild_id=guild_id,
+        channel_id=None,
+        post_time=DEFAULT_POST_TIME,
+        timezone="UTC",
+        topic=None,
+        level=None,
+        frequency="daily",
+        enabled=False,
+        last_error=None,
+        updated_at=None,
+    )
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+class Service:
+    """Reading state, progress, exports and guild settings over a Store and a Catalog."""
+
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        recommender: RecommenderLike | None = None,
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.recommender = recommender
+        self.clock = clock
+
+    @classmethod
+    async def open(
+        cls,
+        url: str,
+        catalog: Catalog,
+        recommender: RecommenderLike | None = None,
+        *,
+        migrate: bool = True,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> Service:
+        """Open the database at `url` (applying migrations unless `migrate` is False)."""
+        store = Store.open(url, busy_timeout_ms=busy_timeout_ms)
+        if migrate:
+            try:
+                await upgrade_database(url, engine=store.engine)
+            except BaseException:
+                await store.close()
+                raise
+        return cls(store, catalog, recommender, clock=clock)
+
+    async def aclose(self) -> None:
+        await self.store.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    # --- entries ------------------------------------------------------------------------------
+
+    def _entry(self, stored: StoredEntry) -> ReadingEntry:
+        return ReadingEntry(
+            resource_id=stored.resource_id,
+            title=stored.title,
+            status=stored.status,
+            rating=stored.rating,
+            added_at=stored.created_at,
+            updated_at=stored.updated_at,
+            done_at=stored.done_at,
+            resource=self.catalog.by_id(stored.resource_id),
+        )
+
+    async def entries(self, user_id: int) -> list[ReadingEntry]:
+        """Every entry of the user, dismissed included, most recently changed first."""
+        check_snowflake(user_id)
+        return [self._entry(e) for e in await self.store.entries(user_id)]
+
+    async def mark(
+        self, user_id: int, resource_id: str, status: str, *, rating: int | None = None
+    ) -> MarkResult:
+        """Set a resource's status for the user (idempotent); optionally rate it 1-5.
+
+        A resource no longer in the catalog may still be re-marked if the user has it.
+        """
+        check_snowflake(user_id)
+        status = check_status(status)
+        rating = check_rating(rating)
+        resource = self.catalog.by_id(resource_id)
+        if resource is None:
+            known = {e.resource_id: e for e in await self.store.entries(user_id)}
+            if resource_id not in known:
+                raise UnknownResource(f"unknown resource {resource_id!r}")
+            title = known[resource_id].title
+        else:
+            title = resource.title[:TITLE_LENGTH]
+        outcome = await self.store.mark(
+            user_id, resource_id, title=title, status=status, rating=rating, now=self.clock()
+        )
+        return MarkResult(self._entry(outcome.entry), outcome.previous_status, outcome.changed)
+
+    async def reading_list(
+        self, user_id: int, statuses: Collection[str] = LIST_STATUSES
+    ) -> list[ReadingEntry]:
+        """The user's list: reading first, then saved, then done; newest first within each."""
+        wanted = [check_status(s) for s in statuses]
+        entries = [e for e in await self.entries(user_id) if e.status in wanted]
+        order = {s: i for i, s in enumerate(("reading", "saved", "done", "dismissed"))}
+        return sorted(entries, key=lambda e: order[e.status])  # stable: keeps newest first
+
+    # --- preferences --------------------------------------------------------------------------
+
+    async def preferences(self, user_id: int) -> Preferences:
+        check_snowflake(user_id)
+        user = await self.store.get_user(user_id)
+        if user is None:
+            return Preferences(user_id)
+        return Preferences(user_id, user.default_level, user.timezone or "UTC")
+
+    async def set_preferences(
+        self,
+        user_id: int,
+        *,
+        default_level: str | None = None,
+        timezone: str | None = None,
+        clear_level: bool = False,
+    ) -> Preferences:
+        check_snowflake(user_id)
+        values: dict[str, str | None] = {}
+        if clear_level:
+            values["default_level"] = None
+        elif default_level is not None:
+            values["default_level"] = check_level(default_level)
+        if timezone is not None:
+            values["timezone"] = check_timezone(timezone)
+        user = await self.store.set_user_preferences(user_id, values, self.clock())
+        return Preferences(user_id, user.default_level, user.timezone or "UTC")
+
+    # --- recommendations and progress ---------------------------------------------------------
+
+    async def profile(self, user_id: int) -> ReadingProfile:
+        entries = await self.store.entries(check_snowflake(user_id))
+        liked = tuple(e.resource_id for e in entries if e.status in ("done", "saved", "reading"))
+        dismissed = tuple(e.resource_id for e in entries if e.status == "dismissed")
+        return ReadingProfile(liked, dismissed)
+
+    async def recommend_for_user(
+        self,
+        user_id: int,
+        query: str = "",
+        *,
+        level: str | None = None,
+        kind: str | None = None,
+        k: int = 5,
+    ) -> list[Recommendation]:
+        """Recommendations without what the user read or dismissed, ranked with their history.
+
+        Without an explicit level, the user's default level (if set) applies.
+        """
+        if self.recommender is None:
+            raise ServiceError("recommendations are not available here (no recommender)")
+        if not 1 <= k <= 50:
+            raise ServiceError(f"invalid count {k}: ask for 1 to 50 recommendations")
+        level = check_level(level) or (await self.preferences(user_id)).default_level
+        profile = await self.profile(user_id)
+        entries = await self.store.entries(user_id)
+        exclude = tuple(e.resource_id for e in entries if e.status in ("done", "dismissed"))
+        results = self.recommender.recommend(
+            query, level=level, kind=kind, k=k, exclude=exclude, profile=profile
+        )
+        return [Recommendation(r.resource, float(r.score)) for r in results]
+
+    async def progress(
+        self, user_id: int, *, path: str | None = None, recent: int = 10
+    ) -> Progress:
+        """Totals, by topic and level, streak, recent activity, and a learning path's
+        completion when `path` (a topic slug or a resource id) is given."""
+        prefs = await self.preferences(user_id)
+        tz = ZoneInfo(prefs.timezone)
+        entries = await self.entries(user_id)
+        try:
+            return compute_progress(
+                user_id,
+                entries,
+                self.catalog,
+                today=self.clock().astimezone(tz).date(),
+                tz=tz,
+                path=path,
+                recent=recent,
+            )
+        except PathError as exc:
+            raise ServiceError(str(exc)) from None
+
+    # --- export and forgetting ----------------------------------------------------------------
+
+    async def export(self, user_id: int, fmt: str, *, include_dismissed: bool = False) -> str:
+        """The user's list as `md`, `bib`, `csv` or `json` text."""
+        name = exports.normalize_format(fmt)
+        if name is None:
+            raise ServiceError(f"unknown format {fmt!r} (one of: {', '.join(exports.FORMATS)})")
+        statuses = STATUSES if include_dismissed else LIST_STATUSES
+        entries = await self.reading_list(user_id, statuses)
+        return exports.render(entries, name)
+
+    async def export_all(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about the user, as one JSON-ready document."""
+        prefs = await self.preferences(user_id)
+        user = await self.store.get_user(user_id)
+        return {
+            "user_id": str(user_id),
+            "exported_at": self.clock().isoformat(),
+            "created_at": user.created_at.isoformat() if user else None,
+            "preferences": {"default_level": prefs.default_level, "timezone": prefs.timezone},
+            "entries": [exports.entry_dict(e) for e in await self.entries(user_id)],
+        }
+
+    async def forget(self, user_id: int) -> ForgetResult:
+        """Delete everything stored about the user."""
+        outcome = await self.store.forget_user(check_snowflake(user_id))
+        return ForgetResult(user_id, outcome.user_existed, outcome.entries_deleted)
+
+    # --- guilds and daily posts ---------------------------------------------------------------
+
+    async def guild_settings(self, guild_id: int) -> GuildConfig:
+        check_snowflake(guild_id, "guild id")
+        return await self.store.get_guild(guild_id) or default_guild(guild_id)
+
+    async def update_guild_settings(self, guild_id: int, **changes: Any) -> GuildConfig:
+        """Change some settings (channel_id, post_time, timezone, topic, level, frequency,
+        enabled); all are validated before anything is written."""
+        current = await self.guild_settings(guild_id)
+        checks: dict[str, Callable[[Any], Any]] = {
+            "channel_id": lambda v: None if v is None else check_snowflake(v, "channel id"),
+            "post_time": check_post_time,
+            "timezone": check_timezone,
+            "topic": check_topic,
+            "level": check_level,
+            "frequency": check_frequency,
+            "enabled": check_bool,
+        }
+        unknown = sorted(set(changes) - set(checks))
+        if unknown:
+            raise ServiceError(f"unknown guild setting(s): {', '.join(unknown)}")
+        updated = replace(current, **{k: checks[k](v) for k, v in changes.items()})
+        if updated.enabled and updated.channel_id is None:
+            raise ServiceError("choose a channel before enabling daily posts")
+        return await self.store.save_guild(updated, self.clock())
+
+    async def set_guild_error(self, guild_id: int, error: str | None) -> GuildConfig:
+        """Remember (or clear, with None) the last error met while posting for the guild."""
+        current = await self.guild_settings(guild_id)
+        text = None if error is None else error.strip()[:2000]
+        return await self.store.save_guild(replace(current, last_error=text), self.clock())
+
+    async def enabled_guilds(self) -> list[GuildConfig]:
+        return await self.store.enabled_guilds()
+
+    async def claim_post(self, guild_id: int, local_date: dt.date, resource_id: str) -> bool:
+        """Claim the guild's post for `local_date`; False if it was already claimed."""
+        check_snowflake(guild_id, "guild id")
+        return await self.store.claim_post(guild_id, local_date, resource_id, self.clock())
+
+    async def record_post_message(
+        self, guild_id: int, local_date: dt.date, message_id: int
+    ) -> bool:
+        check_snowflake(message_id, "message id")
+        return await self.store.set_post_message(guild_id, local_date, message_id)
+
+    async def release_post(self, guild_id: int, local_date: dt.date) -> bool:
+        return await self.store.release_post(guild_id, local_date)
+
+    async def posted_resource_ids(self, guild_id: int, limit: int = 365) -> list[str]:
+        """Resources the guild was sent recently (newest first), so posts do not repeat."""
+        return [p.resource_id for p in await self.store.post_log(guild_id, limit)]
