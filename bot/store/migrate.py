@@ -100,6 +100,8 @@ async def schema_status(url: str | URL, *, engine: AsyncEngine | None = None) ->
             return await connection.run_sync(_status, config)
     except DBAPIError as exc:
         raise _wrap(exc, url) from None
+    except OSError as exc:
+        raise StoreError(f"cannot reach the database {display_url(url)}: {exc}") from None
     finally:
         if own:
             await active.dispose()
@@ -119,6 +121,8 @@ async def upgrade_database(url: str | URL, *, engine: AsyncEngine | None = None)
             status = await connection.run_sync(_upgrade, config)
     except DBAPIError as exc:
         raise _wrap(exc, url) from None
+    except OSError as exc:
+        raise StoreError(f"cannot reach the database {display_url(url)}: {exc}") from None
     finally:
         if own:
             await active.dispose()

@@ -97,6 +97,8 @@ class Store:
                 raise
             except DBAPIError as exc:
                 raise self._error(exc) from None
+            except OSError as exc:
+                raise self._unreachable(exc) from None
 
     async def _transaction(self, work: Work[T]) -> T:
         async with self.engine.begin() as connection:
@@ -108,6 +110,11 @@ class Store:
                 return await work(connection)
         except DBAPIError as exc:
             raise self._error(exc) from None
+        except OSError as exc:
+            raise self._unreachable(exc) from None
+
+    def _unreachable(self, exc: OSError) -> StoreError:
+        return StoreError(f"cannot reach the database {display_url(self.engine.url)}: {exc}")
 
     def _error(self, exc: DBAPIError) -> StoreError:
         reason = str(exc.orig) if exc.orig is not None else str(exc)
