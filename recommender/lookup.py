@@ -24,6 +24,11 @@ ACCEPT_SCORE = 88.0
 """A fuzzy match this good, and `MARGIN` ahead of the next, is taken as the answer."""
 
 MARGIN = 6.0
+
+LONE_SCORE = 80.0
+"""A slightly weaker match is still taken when nothing else comes within `LONE_MARGIN`."""
+
+LONE_MARGIN = 20.0
 MAX_SUGGESTIONS = 5
 
 
@@ -108,7 +113,10 @@ def lookup(catalog: Catalog, text: str, *, limit: int = MAX_SUGGESTIONS) -> Reso
     if candidates:
         best = candidates[0]
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        if best.score >= ACCEPT_SCORE and best.score - runner_up >= MARGIN:
+        lead = best.score - runner_up
+        if (best.score >= ACCEPT_SCORE and lead >= MARGIN) or (
+            best.score >= LONE_SCORE and lead >= LONE_MARGIN
+        ):
             return Resolution(text, best.resource)
     return Resolution(text, None, candidates[:limit])
 
