@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from bot.reading import ReadingEntry
@@ -194,6 +195,12 @@ def path_progress(catalog: Catalog, name: str, entries: Iterable[ReadingEntry]) 
     return PathProgress(name, steps)
 
 
+@lru_cache(maxsize=4)
+def catalog_totals(catalog: Catalog) -> tuple[Counter[str], Counter[str]]:
+    """Resources per topic and per level; cached because the catalog is immutable."""
+    return Counter(t for r in catalog for t in r.topics), Counter(r.level for r in catalog)
+
+
 def compute_progress(
     user_id: int,
     entries: Sequence[ReadingEntry],
@@ -209,7 +216,7 @@ def compute_progress(
     active = [
         e.resource for e in entries if e.status in ("saved", "reading") and e.resource is not None
     ]
-    topic_total = Counter(t for r in catalog for t in r.topics)
+    topic_total, level_total = catalog_totals(catalog)
     topic_done = Counter(t for r in done for t in r.topics)
     topic_active = Counter(t for r in active for t in r.topics)
     touched = set(topic_done) | set(topic_active)
@@ -222,7 +229,6 @@ def compute_progress(
             key=lambda p: (-p.done, -p.in_progress, p.label),
         )
     )
-    level_total = Counter(r.level for r in catalog)
     level_done = Counter(r.level for r in done)
     by_level = tuple(LevelProgress(lv, level_done[lv], level_total[lv]) for lv in LEVELS)
     ratings = [e.rating for e in entries if e.rating is not None]

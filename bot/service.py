@@ -292,9 +292,9 @@ class Service:
     ) -> Progress:
         """Totals, by topic and level, streak, recent activity, and a learning path's
         completion when `path` (a topic slug or a resource id) is given."""
-        prefs = await self.preferences(user_id)
-        tz = ZoneInfo(prefs.timezone)
-        entries = await self.entries(user_id)
+        user, stored = await self.store.user_and_entries(check_snowflake(user_id))
+        tz = ZoneInfo(user.timezone if user is not None and user.timezone else "UTC")
+        entries = [self._entry(e) for e in stored]
         try:
             return compute_progress(
                 user_id,

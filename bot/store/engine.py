@@ -67,6 +67,11 @@ def make_engine(url: str | URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_M
                     f"cannot create the folder {path.parent}: {exc.strerror}"
                 ) from None
         kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
+        # Each aiosqlite connection is a thread, and every statement is a hand-off to it: a
+        # couple of connections serve one process best (SQLite has one writer anyway), and
+        # skipping the pool's reset-rollback saves a hand-off per use. That is safe because
+        # every use goes through `engine.begin()`/`connect()`, which end their own transaction.
+        kwargs.update(pool_size=2, max_overflow=0, pool_timeout=120, pool_reset_on_return=None)
     else:
         kwargs["pool_pre_ping"] = True
     try:

@@ -166,17 +166,21 @@ class Store:
         """Upsert one entry; marking the same status again changes nothing (`changed` False).
 
         The current row is read outside the write turn (WAL readers never wait): a repeat mark
-        then writes nothing, and an existing entry proves the user row exists, so the writer
-        holds the lock for one statement in the common case. The upsert itself is what makes
+        then writes nothing, and a known user needs no user row, so the writer holds the
+        lock for one statement in the common case. The upsert itself is what makes
         racing marks safe; the early read only decides how much work is needed.
         """
         key = {"user_id": user_id, "resource_id": resource_id}
 
-        async def read(session: AsyncConnection) -> StoredEntry | None:
-            row = (await session.execute(statements.SELECT_ENTRY, key)).first()
-            return None if row is None else _entry_from_mapping(row._mapping)
+        async def read(session: AsyncConnection) -> tuple[bool, StoredEntry | None]:
+            row = (await session.execute(statements.USER_AND_ENTRY, key)).first()
+            if row is None:
+                return False, None
+            if row._mapping["resource_id"] is None:
+                return True, None
+            return True, _entry_from_mapping(row._mapping)
 
-        previous = await self._read(read)
+        user_known, previous = await self._read(read)
         if (
             previous is not None
             and previous.status == status
@@ -200,7 +204,7 @@ class Store:
             return _entry_from_mapping(row._mapping)
 
         try:
-            entry = await self._write(lambda s: write(s, previous is None))
+            entry = await self._write(lambda s: write(s, not user_known))
         except IntegrityError:
             # The user was forgotten between the read and the write: recreate them.
             entry = await self._write(lambda s: write(s, True))
@@ -219,6 +223,21 @@ class Store:
                 Entry.updated_at.desc(), Entry.resource_id
             )
             return [_entry_from_mapping(r._mapping) for r in await session.execute(stmt)]
+
+        return await self._read(work)
+
+    async def user_and_entries(self, user_id: int) -> tuple[StoredUser | None, list[StoredEntry]]:
+        """The user's row and all their entries in one round (what progress needs)."""
+
+        async def work(session: AsyncConnection) -> tuple[StoredUser | None, list[StoredEntry]]:
+            user = (await session.execute(_USER.where(User.id == user_id))).first()
+            if user is None:
+                return None, []
+            stmt = _ENTRY.where(Entry.user_id == user_id).order_by(
+                Entry.updated_at.desc(), Entry.resource_id
+            )
+            entries = [_entry_from_mapping(r._mapping) for r in await session.execute(stmt)]
+            return _user(user._mapping), entries
 
         return await self._read(work)
 

@@ -15,9 +15,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.store.models import Entry, PostLog, User
 
 ENTRY_COLUMNS = tuple(Entry.__table__.c)
-SELECT_ENTRY = select(*ENTRY_COLUMNS).where(
-    Entry.user_id == bindparam("user_id"), Entry.resource_id == bindparam("resource_id")
+USER_AND_ENTRY = (
+    select(User.id.label("known_user"), *ENTRY_COLUMNS)
+    .select_from(User)
+    .outerjoin(Entry, and_(Entry.user_id == User.id, Entry.resource_id == bindparam("resource_id")))
+    .where(User.id == bindparam("user_id"))
 )
+"""No row: unknown user; a row with NULL entry columns: known user, no entry yet."""
 
 
 def insert_for(dialect: str, table: Any) -> Any:
