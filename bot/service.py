@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bot import export as exports
 from bot.progress import PathError, Progress, compute_progress
 from bot.reading import ReadingEntry
+from bot.settings import Settings
 from bot.store import Store
 from bot.store.engine import DEFAULT_BUSY_TIMEOUT_MS
 from bot.store.migrate import upgrade_database
@@ -162,6 +163,13 @@ class Service:
                 await store.close()
                 raise
         return cls(store, catalog, recommender, clock=clock)
+
+    @classmethod
+    async def from_settings(
+        cls, settings: Settings, catalog: Catalog, recommender: RecommenderLike | None = None
+    ) -> Service:
+        """What the bot and the CLI call on start: DATABASE_URL, migrated, ready."""
+        return await cls.open(settings.database_url, catalog, recommender)
 
     async def aclose(self) -> None:
         await self.store.close()

@@ -39,7 +39,7 @@ def _with_service(work: Callable[[Service], Awaitable[T]], *, catalog: bool = Tr
 
     async def main() -> T:
         loaded = load_catalog(settings.catalog_path) if catalog else Catalog([])
-        async with await Service.open(settings.database_url, loaded) as service:
+        async with await Service.from_settings(settings, loaded) as service:
             return await work(service)
 
     try:

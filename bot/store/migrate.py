@@ -116,9 +116,23 @@ async def upgrade_database(url: str | URL, *, engine: AsyncEngine | None = None)
     config = alembic_config(url)
     own = engine is None
     active = engine if engine is not None else make_engine(url)
+    sqlite = active.dialect.name == "sqlite"
     try:
-        async with active.begin() as connection:
-            status = await connection.run_sync(_upgrade, config)
+        async with active.connect() as connection:
+            if sqlite:
+                # Batch migrations copy and drop tables; with foreign keys enforced, dropping
+                # `users` would cascade into everyone's history. Off for the migration only
+                # (outside any transaction, where SQLite honours the pragma), then on again.
+                await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                await connection.commit()
+            try:
+                async with connection.begin():
+                    status = await connection.run_sync(_upgrade, config)
+            finally:
+                if sqlite:
+                    await connection.rollback()
+                    await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    await connection.commit()
     except DBAPIError as exc:
         raise _wrap(exc, url) from None
     except OSError as exc:

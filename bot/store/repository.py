@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.settings import Settings
 from bot.store import statements
 from bot.store.engine import DEFAULT_BUSY_TIMEOUT_MS, display_url, make_engine
 from bot.store.errors import StoreError
@@ -61,6 +62,11 @@ class Store:
         cls, url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, retries: int = 3
     ) -> Store:
         return cls(make_engine(url, busy_timeout_ms=busy_timeout_ms), retries=retries)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        """The store at `settings.database_url` (DATABASE_URL); nothing is opened until used."""
+        return cls.open(settings.database_url)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -80,3 +80,18 @@ def test_revision_files_are_dated() -> None:
 async def test_a_bad_url_is_a_clear_error() -> None:
     with pytest.raises(StoreError, match="not a database URL"):
         await upgrade_database("not a url at all")
+
+
+async def test_foreign_keys_are_on_again_after_migrating_through_a_shared_engine(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fk.db'}"
+    engine = make_engine(url)
+    try:
+        await upgrade_database(url, engine=engine)
+        for _ in range(3):  # whichever pooled connection comes back
+            async with engine.connect() as connection:
+                keys = (await connection.execute(text("PRAGMA foreign_keys"))).scalar_one()
+                assert keys == 1
+    finally:
+        await engine.dispose()
