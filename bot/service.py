@@ -39,6 +39,7 @@ from bot.validation import (
 )
 from recommender.catalog import Catalog
 from recommender.resource import Resource
+from recommender.vocabulary import KINDS
 
 LIST_STATUSES = ("reading", "saved", "done")
 DEFAULT_POST_TIME = "09:00"
@@ -264,10 +265,8 @@ class Service:
     # --- recommendations and progress ---------------------------------------------------------
 
     async def profile(self, user_id: int) -> ReadingProfile:
-        entries = await self.store.entries(check_snowflake(user_id))
-        liked = tuple(e.resource_id for e in entries if e.status in ("done", "saved", "reading"))
-        dismissed = tuple(e.resource_id for e in entries if e.status == "dismissed")
-        return ReadingProfile(liked, dismissed)
+        """What the recommender may learn from the user's history."""
+        return _profile(await self.store.entries(check_snowflake(user_id)))
 
     async def recommend_for_user(
         self,
@@ -286,12 +285,15 @@ class Service:
             raise ServiceError("recommendations are not available here (no recommender)")
         if not 1 <= k <= 50:
             raise ServiceError(f"invalid count {k}: ask for 1 to 50 recommendations")
-        level = check_level(level) or (await self.preferences(user_id)).default_level
-        profile = await self.profile(user_id)
-        entries = await self.store.entries(user_id)
+        if kind is not None and kind not in KINDS:
+            raise ServiceError(f"invalid kind {kind!r} (one of: {', '.join(KINDS)})")
+        level = check_level(level)
+        user, entries = await self.store.user_and_entries(check_snowflake(user_id))
+        if level is None and user is not None:
+            level = user.default_level
         exclude = tuple(e.resource_id for e in entries if e.status in ("done", "dismissed"))
         results = self.recommender.recommend(
-            query, level=level, kind=kind, k=k, exclude=exclude, profile=profile
+            query, level=level, kind=kind, k=k, exclude=exclude, profile=_profile(entries)
         )
         return [Recommendation(r.resource, float(r.score)) for r in results]
 
@@ -397,3 +399,9 @@ class Service:
     async def posted_resource_ids(self, guild_id: int, limit: int = 365) -> list[str]:
         """Resources the guild was sent recently (newest first), so posts do not repeat."""
         return [p.resource_id for p in await self.store.post_log(guild_id, limit)]
+
+
+def _profile(entries: Sequence[StoredEntry]) -> ReadingProfile:
+    liked = tuple(e.resource_id for e in entries if e.status in ("done", "saved", "reading"))
+    dismissed = tuple(e.resource_id for e in entries if e.status == "dismissed")
+    return ReadingProfile(liked, dismissed)

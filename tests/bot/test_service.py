@@ -174,6 +174,10 @@ async def test_default_level_preference_applies_unless_a_level_is_given(service:
     assert {r.resource.level for r in chosen} == {"beginner"}
     with pytest.raises(ServiceError, match="invalid level 'expertish'"):
         await service.recommend_for_user(USER, level="expertish")
+    with pytest.raises(ServiceError, match="invalid kind 'podcast'"):
+        await service.recommend_for_user(USER, kind="podcast")
+    with pytest.raises(ServiceError, match="invalid count 0"):
+        await service.recommend_for_user(USER, k=0)
 
 
 async def test_recommending_without_a_recommender_is_a_clear_error(service: Service) -> None:
