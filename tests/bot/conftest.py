@@ -169,7 +169,14 @@ def small_catalog() -> Catalog:
 
 @pytest.fixture
 def catalog() -> Catalog:
+    """A fresh small catalog (the service fixture is built on this same object)."""
     return small_catalog()
+
+
+@pytest.fixture
+def make_resource() -> Callable[..., Resource]:
+    """`resource(id, title, **fields)`: a Resource with test defaults."""
+    return resource
 
 
 class Clock:

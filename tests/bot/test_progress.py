@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 
 from bot.progress import PathError, learning_path, streak
 from recommender.catalog import Catalog
-from tests.bot.conftest import resource, small_catalog
+from recommender.resource import Resource
 
 D = dt.date(2026, 3, 10)
 
@@ -34,7 +35,10 @@ def test_streak(offsets: tuple[int, ...], current: int, longest: int) -> None:
     assert result.last_day == (D - dt.timedelta(days=min(offsets)) if offsets else None)
 
 
-def test_topic_path_is_easiest_first_with_prerequisites_before() -> None:
+def test_topic_path_is_easiest_first_with_prerequisites_before(
+    make_resource: Callable[..., Resource],
+) -> None:
+    resource = make_resource
     catalog = Catalog(
         [
             resource("adv", "Advanced", level="advanced", topics=("cnn",)),
@@ -47,12 +51,11 @@ def test_topic_path_is_easiest_first_with_prerequisites_before() -> None:
     assert [r.id for r in learning_path(catalog, "cnn")] == ["intro-1", "intro-2", "mid", "adv"]
 
 
-def test_resource_path_is_its_prerequisite_chain() -> None:
-    catalog = small_catalog()
+def test_resource_path_is_its_prerequisite_chain(catalog: Catalog) -> None:
     assert [r.id for r in learning_path(catalog, "resnet")] == ["nn-basics", "cs231n", "resnet"]
     assert [r.id for r in learning_path(catalog, "attention")] == ["attention"]
 
 
-def test_unknown_path_names_are_refused() -> None:
+def test_unknown_path_names_are_refused(catalog: Catalog) -> None:
     with pytest.raises(PathError, match="unknown learning path"):
-        learning_path(small_catalog(), "knitting")
+        learning_path(catalog, "knitting")

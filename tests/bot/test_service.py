@@ -8,7 +8,7 @@ import io
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -16,7 +16,9 @@ from bot.service import ReadingProfile, Service
 from bot.validation import ServiceError, UnknownResource
 from recommender.catalog import Catalog
 from recommender.resource import Resource
-from tests.bot.conftest import Clock, small_catalog
+
+if TYPE_CHECKING:
+    from tests.bot.conftest import Clock
 
 USER = 123456789012345678
 
@@ -125,9 +127,11 @@ async def test_marking_is_idempotent_and_aliases_work(service: Service, clock: C
     ]
 
 
-async def test_history_survives_a_resource_leaving_the_catalog(service: Service) -> None:
+async def test_history_survives_a_resource_leaving_the_catalog(
+    service: Service, catalog: Catalog
+) -> None:
     await service.mark(USER, "resnet", "done", rating=4)
-    service.catalog = Catalog([r for r in small_catalog() if r.id != "resnet"])
+    service.catalog = Catalog([r for r in catalog if r.id != "resnet"])
     (entry,) = await service.reading_list(USER)
     assert (entry.title, entry.resource, entry.rating) == (
         "Deep Residual Learning for Image Recognition",
@@ -242,11 +246,11 @@ async def test_markdown_export(service: Service) -> None:
     assert "rated 5/5" in text and "done 2026-03-10" in text
 
 
-async def test_bibtex_export_escapes_and_types_records(service: Service) -> None:
+async def test_bibtex_export_escapes_and_types_records(service: Service, catalog: Catalog) -> None:
     await _three(service)
     service.catalog = Catalog(
         [
-            *small_catalog(),
+            *catalog,
             Resource("odd", "Nets & {Braces}: 100% of_it", "blog", "beginner", ("ai",)),
         ]
     )

@@ -10,18 +10,17 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from recommender.catalog import dump_catalog
-from tests.bot.conftest import small_catalog
+from recommender.catalog import Catalog, dump_catalog
 
 USER = "987654321098765432"
 
 
 @pytest.fixture(autouse=True)
-def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    catalog = tmp_path / "catalog.yaml"
-    catalog.write_text(dump_catalog(small_catalog()), encoding="utf-8")
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalog: Catalog) -> Path:
+    catalog_file = tmp_path / "catalog.yaml"
+    catalog_file.write_text(dump_catalog(catalog), encoding="utf-8")
     database = tmp_path / "var" / "deepread.db"
-    monkeypatch.setenv("CATALOG_PATH", str(catalog))
+    monkeypatch.setenv("CATALOG_PATH", str(catalog_file))
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{database}")
     monkeypatch.chdir(tmp_path)  # no stray .env from the checkout
     return database

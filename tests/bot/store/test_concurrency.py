@@ -7,14 +7,17 @@ import datetime as dt
 
 from bot.service import Service
 from recommender.catalog import Catalog
-from tests.bot.conftest import resource
+from recommender.resource import Resource
 
 USERS = 100
 PER_USER = 10
 
 
 def wide_catalog() -> Catalog:
-    return Catalog([resource(f"r{i}", f"Resource number {i}") for i in range(PER_USER)])
+    return Catalog(
+        Resource(f"r{i}", f"Resource number {i}", "paper", "beginner", ("deep-learning",))
+        for i in range(PER_USER)
+    )
 
 
 async def test_100_users_times_10_concurrent_marks(service: Service) -> None:
