@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.settings import Settings
@@ -42,9 +42,13 @@ _ENTRY = select(*Entry.__table__.c)
 Work = Callable[[AsyncConnection], Awaitable[T]]
 
 
-def _is_locked(exc: DBAPIError) -> bool:
+_BUSY = ("database is locked", "database is busy", "deadlock detected", "could not serialize")
+
+
+def _is_busy(exc: DBAPIError) -> bool:
+    """SQLite's lock errors and PostgreSQL's deadlock/serialization failures: worth a retry."""
     text = str(exc.orig if exc.orig is not None else exc).lower()
-    return "database is locked" in text or "database is busy" in text
+    return any(marker in text for marker in _BUSY)
 
 
 class Store:
@@ -82,42 +86,51 @@ class Store:
     # --- transactions -------------------------------------------------------------------------
 
     async def _write(self, work: Work[T]) -> T:
-        attempt = 0
-        while True:
-            try:
-                if self._write_lock is None:
-                    return await self._transaction(work)
-                async with self._write_lock:
-                    return await self._transaction(work)
-            except OperationalError as exc:
-                if not _is_locked(exc):
-                    raise self._error(exc) from None
-                attempt += 1
-                if attempt > self._retries:
-                    raise StoreError(
-                        f"the database {display_url(self.engine.url)} is locked by another "
-                        f"program (gave up after {attempt} tries); try again in a moment"
-                    ) from None
-                await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
-            except IntegrityError:
-                raise
-            except DBAPIError as exc:
-                raise self._error(exc) from None
-            except OSError as exc:
-                raise self._unreachable(exc) from None
+        """Run `work` in one transaction (all or nothing), in turn with this process's writers."""
+
+        async def attempt() -> T:
+            if self._write_lock is None:
+                return await self._transaction(work)
+            async with self._write_lock:
+                return await self._transaction(work)
+
+        return await self._retrying(attempt)
+
+    async def _read(self, work: Work[T]) -> T:
+        async def attempt() -> T:
+            async with self.engine.connect() as connection:
+                return await work(connection)
+
+        return await self._retrying(attempt)
 
     async def _transaction(self, work: Work[T]) -> T:
         async with self.engine.begin() as connection:
             return await work(connection)
 
-    async def _read(self, work: Work[T]) -> T:
-        try:
-            async with self.engine.connect() as connection:
-                return await work(connection)
-        except DBAPIError as exc:
-            raise self._error(exc) from None
-        except OSError as exc:
-            raise self._unreachable(exc) from None
+    async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Retry while the database is busy (another process, a deadlock); then a StoreError.
+
+        IntegrityError passes through untouched: callers that can repair it (a user deleted
+        under a mark) do, and it is a bug anywhere else.
+        """
+        tries = 0
+        while True:
+            try:
+                return await attempt()
+            except IntegrityError:
+                raise
+            except DBAPIError as exc:
+                if not _is_busy(exc):
+                    raise self._error(exc) from None
+                tries += 1
+                if tries > self._retries:
+                    raise StoreError(
+                        f"the database {display_url(self.engine.url)} is locked by another "
+                        f"program (gave up after {tries} tries); try again in a moment"
+                    ) from None
+                await asyncio.sleep(self._retry_delay * 2 ** (tries - 1))
+            except OSError as exc:
+                raise self._unreachable(exc) from None
 
     def _unreachable(self, exc: OSError) -> StoreError:
         return StoreError(f"cannot reach the database {display_url(self.engine.url)}: {exc}")

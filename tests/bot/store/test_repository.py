@@ -114,3 +114,19 @@ async def test_an_interrupted_write_leaves_nothing(
         await store.mark(11, "a", title="A", status="done", rating=None, now=NOW)
     assert await _users(store) == 0
     assert await store.count_entries() == 0
+
+
+async def test_a_user_forgotten_between_read_and_write_is_recreated(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_read = store._read
+
+    async def stale_read(work: Any) -> Any:
+        # What the pre-read saw before a concurrent `forget`: a known user, no entry.
+        monkeypatch.setattr(store, "_read", real_read)
+        return True, None
+
+    monkeypatch.setattr(store, "_read", stale_read)
+    outcome = await store.mark(21, "a", title="A", status="done", rating=None, now=NOW)
+    assert outcome.changed and outcome.entry.status == "done"
+    assert await store.get_user(21) is not None and await store.count_entries(21) == 1
