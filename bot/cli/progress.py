@@ -1,4 +1,4 @@
-"""`deepread read|save|dismiss|list|progress|export|forget`: a user's reading state.
+"""`deepread read|save|start|dismiss|list|progress|export|forget|prefs`: a user's reading state.
 
 Thin: each command resolves what was typed (an id or a fuzzy title), calls the service, and
 prints a rich table or JSON. The database is migrated on open, like the bot does.
@@ -20,7 +20,7 @@ from bot.cli._common import UserError, console, print_json
 from bot.export import entry_dict
 from bot.progress import Progress
 from bot.reading import ReadingEntry
-from bot.service import MarkResult, Service
+from bot.service import MarkResult, Preferences, Service
 from bot.settings import load_settings
 from bot.store.errors import StoreError
 from bot.validation import ServiceError
@@ -238,6 +238,40 @@ def forget(
         typer.echo(f"Forgot user {user}: {result.entries_deleted} entries deleted.")
 
 
+def prefs(
+    user: UserOpt,
+    level: Annotated[str | None, typer.Option(help="Default level for recommendations.")] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="IANA time zone for streaks, e.g. Europe/Paris.")
+    ] = None,
+    clear_level: Annotated[bool, typer.Option(help="Forget the default level.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show or change a user's preferences (default level, time zone)."""
+
+    async def work(service: Service) -> Preferences:
+        if level is None and timezone is None and not clear_level:
+            return await service.preferences(user)
+        return await service.set_preferences(
+            user, default_level=level, timezone=timezone, clear_level=clear_level
+        )
+
+    current = _with_service(work, catalog=False)
+    if as_json:
+        print_json(
+            {
+                "user_id": str(current.user_id),
+                "default_level": current.default_level,
+                "timezone": current.timezone,
+            }
+        )
+        return
+    typer.echo(
+        f"User {current.user_id}: default level {current.default_level or '(any)'}, "
+        f"time zone {current.timezone}"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add these commands at the top level of `deepread`."""
     app.command()(read)
@@ -248,3 +282,4 @@ def register(app: typer.Typer) -> None:
     app.command()(progress)
     app.command()(export)
     app.command()(forget)
+    app.command()(prefs)

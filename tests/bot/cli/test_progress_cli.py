@@ -103,3 +103,16 @@ def test_a_newer_database_is_refused(capsys: pytest.CaptureFixture[str], environ
         connection.execute("UPDATE alembic_version SET version_num = 'from_the_future'")
     code, _, err = run(capsys, "list", "--user", USER)
     assert code == 1 and "newer version" in err
+
+
+def test_prefs_show_set_and_refuse_bad_values(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "prefs", "--user", USER, "--json")
+    assert json.loads(out) == {"user_id": USER, "default_level": None, "timezone": "UTC"}
+    code, out, _ = run(
+        capsys, "prefs", "--user", USER, "--level", "advanced", "--timezone", "Asia/Tokyo"
+    )
+    assert code == 0 and "default level advanced, time zone Asia/Tokyo" in out
+    code, _, err = run(capsys, "prefs", "--user", USER, "--timezone", "Moon/Base")
+    assert code == 2 and "unknown time zone 'Moon/Base'" in err
+    code, out, _ = run(capsys, "prefs", "--user", USER, "--clear-level", "--json")
+    assert json.loads(out)["default_level"] is None and json.loads(out)["timezone"] == "Asia/Tokyo"
