@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self
 from zoneinfo import ZoneInfo
 
 from bot import export as exports
+from bot.guilds import GuildConfig, GuildSettingsMixin, default_guild
 from bot.progress import PathError, Progress, compute_progress
 from bot.reading import ReadingEntry
 from bot.settings import Settings
@@ -23,28 +24,21 @@ from bot.store import Store
 from bot.store.engine import DEFAULT_BUSY_TIMEOUT_MS
 from bot.store.migrate import upgrade_database
 from bot.store.models import STATUSES, TITLE_LENGTH
-from bot.store.records import StoredEntry, StoredGuild
+from bot.store.records import StoredEntry
 from bot.validation import (
     ServiceError,
     UnknownResource,
-    check_bool,
-    check_frequency,
     check_level,
-    check_post_time,
     check_rating,
     check_snowflake,
     check_status,
     check_timezone,
-    check_topic,
 )
 from recommender.catalog import Catalog
 from recommender.resource import Resource
 from recommender.vocabulary import KINDS
 
 LIST_STATUSES = ("reading", "saved", "done")
-DEFAULT_POST_TIME = "09:00"
-
-GuildConfig = StoredGuild
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,25 +104,7 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def default_guild(guild_id: int) -> GuildConfig:
-    return StoredGuild(
-        guild_id=guild_id,
-        channel_id=None,
-        post_time=DEFAULT_POST_TIME,
-        timezone="UTC",
-        topic=None,
-        level=None,
-        frequency="daily",
-        enabled=False,
-        last_error=None,
-        updated_at=None,
-    )
-
-
-# --- the service ------------------------------------------------------------------------------
-
-
-class Service:
+class Service(GuildSettingsMixin):
     """Reading state, progress, exports and guild settings over a Store and a Catalog."""
 
     def __init__(
@@ -346,62 +322,23 @@ class Service:
         outcome = await self.store.forget_user(check_snowflake(user_id))
         return ForgetResult(user_id, outcome.user_existed, outcome.entries_deleted)
 
-    # --- guilds and daily posts ---------------------------------------------------------------
-
-    async def guild_settings(self, guild_id: int) -> GuildConfig:
-        check_snowflake(guild_id, "guild id")
-        return await self.store.get_guild(guild_id) or default_guild(guild_id)
-
-    async def update_guild_settings(self, guild_id: int, **changes: Any) -> GuildConfig:
-        """Change some settings (channel_id, post_time, timezone, topic, level, frequency,
-        enabled); all are validated before anything is written."""
-        current = await self.guild_settings(guild_id)
-        checks: dict[str, Callable[[Any], Any]] = {
-            "channel_id": lambda v: None if v is None else check_snowflake(v, "channel id"),
-            "post_time": check_post_time,
-            "timezone": check_timezone,
-            "topic": check_topic,
-            "level": check_level,
-            "frequency": check_frequency,
-            "enabled": check_bool,
-        }
-        unknown = sorted(set(changes) - set(checks))
-        if unknown:
-            raise ServiceError(f"unknown guild setting(s): {', '.join(unknown)}")
-        updated = replace(current, **{k: checks[k](v) for k, v in changes.items()})
-        if updated.enabled and updated.channel_id is None:
-            raise ServiceError("choose a channel before enabling daily posts")
-        return await self.store.save_guild(updated, self.clock())
-
-    async def set_guild_error(self, guild_id: int, error: str | None) -> GuildConfig:
-        """Remember (or clear, with None) the last error met while posting for the guild."""
-        current = await self.guild_settings(guild_id)
-        text = None if error is None else error.strip()[:2000]
-        return await self.store.save_guild(replace(current, last_error=text), self.clock())
-
-    async def enabled_guilds(self) -> list[GuildConfig]:
-        return await self.store.enabled_guilds()
-
-    async def claim_post(self, guild_id: int, local_date: dt.date, resource_id: str) -> bool:
-        """Claim the guild's post for `local_date`; False if it was already claimed."""
-        check_snowflake(guild_id, "guild id")
-        return await self.store.claim_post(guild_id, local_date, resource_id, self.clock())
-
-    async def record_post_message(
-        self, guild_id: int, local_date: dt.date, message_id: int
-    ) -> bool:
-        check_snowflake(message_id, "message id")
-        return await self.store.set_post_message(guild_id, local_date, message_id)
-
-    async def release_post(self, guild_id: int, local_date: dt.date) -> bool:
-        return await self.store.release_post(guild_id, local_date)
-
-    async def posted_resource_ids(self, guild_id: int, limit: int = 365) -> list[str]:
-        """Resources the guild was sent recently (newest first), so posts do not repeat."""
-        return [p.resource_id for p in await self.store.post_log(guild_id, limit)]
-
 
 def _profile(entries: Sequence[StoredEntry]) -> ReadingProfile:
     liked = tuple(e.resource_id for e in entries if e.status in ("done", "saved", "reading"))
     dismissed = tuple(e.resource_id for e in entries if e.status == "dismissed")
     return ReadingProfile(liked, dismissed)
+
+
+__all__ = [
+    "ForgetResult",
+    "GuildConfig",
+    "MarkResult",
+    "Preferences",
+    "ReadingProfile",
+    "Recommendation",
+    "RecommenderLike",
+    "Service",
+    "ServiceError",
+    "UnknownResource",
+    "default_guild",
+]
