@@ -134,7 +134,8 @@ def to_bibtex(entries: Sequence[ReadingEntry]) -> str:
 
 def to_csv(entries: Sequence[ReadingEntry]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+    # RFC 4180 line ends: the csv module then quotes any field holding \r or \n.
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for entry in entries:
         row = entry_dict(entry)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 
 from bot.service import Service
+from bot.store import Store
+from bot.store.migrate import upgrade_database
 from recommender.catalog import Catalog
 from recommender.resource import Resource
 
@@ -54,3 +57,23 @@ async def test_racing_different_marks_on_one_entry_stay_consistent(service: Serv
     final = await service.mark(3, "r0", "done")
     assert final.entry.status == "done"
     assert isinstance(final.entry.done_at, dt.datetime)
+
+
+async def test_two_engines_on_one_sqlite_file_both_get_their_writes_in(tmp_path: Path) -> None:
+    """Like two processes (bot and CLI): SQLite's busy timeout and the retry absorb the clash."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    await upgrade_database(url)
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    async with Store.open(url) as first, Store.open(url) as second:
+
+        async def marks(store: Store, users: range) -> None:
+            await asyncio.gather(
+                *(
+                    store.mark(uid, f"r{i}", title="t", status="done", rating=None, now=now)
+                    for uid in users
+                    for i in range(5)
+                )
+            )
+
+        await asyncio.gather(marks(first, range(1, 41)), marks(second, range(41, 81)))
+        assert await first.count_entries() == 400
