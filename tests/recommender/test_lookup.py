@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recommender.catalog import Catalog
-from recommender.lookup import ResolveError, lookup, normalize, resolve
+from recommender.lookup import (
+    MAX_SUGGESTIONS,
+    MIN_SCORE,
+    ResolveError,
+    lookup,
+    normalize,
+    resolve,
+)
 from recommender.resource import Resource
 
 
@@ -67,3 +76,25 @@ def test_nothing_matches_is_a_clear_message(text: str) -> None:
 
 def test_normalize() -> None:
     assert normalize("  Naïve  Bayes: A—Review! ") == "naive bayes a review"
+
+
+def test_every_unique_title_resolves_to_its_resource_in_any_case() -> None:
+    counts: dict[str, int] = {}
+    for r in CATALOG:
+        counts[normalize(r.title)] = counts.get(normalize(r.title), 0) + 1
+    for r in CATALOG:
+        if counts[normalize(r.title)] == 1:
+            assert resolve(CATALOG, r.title.upper()).id == r.id
+            assert resolve(CATALOG, r.title.lower() + " ").id == r.id
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.text(max_size=40))
+def test_lookup_never_raises_and_is_consistent(text: str) -> None:
+    result = lookup(CATALOG, text)
+    if result.resource is not None:
+        assert result.resource.id in CATALOG and not result.candidates
+    else:
+        assert len(result.candidates) <= MAX_SUGGESTIONS
+        assert all(c.resource.id in CATALOG and c.score >= MIN_SCORE for c in result.candidates)
+    assert result.message()
