@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -82,100 +83,76 @@ async def seed_heavy_users(service: Service, users: range) -> None:
         await connection.execute(insert(Entry), rows)
 
 
-def report(
-    label: str, what: str, count: int, elapsed: float, latencies: list[float], note: str
-) -> None:
-    print(
-        f"{label:10} {what:9} {count / elapsed:7.0f}/s  p50 {pct(latencies, 0.5):7.1f} ms  "
-        f"p99 {pct(latencies, 0.99):7.1f} ms  {note}"
-    )
+def cpu_seconds() -> float:
+    """This process's CPU time (all threads): a figure a busy shared machine skews less."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Phase:
+    """Wall time, CPU time and per-call latencies of one measured phase."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.wall = time.perf_counter()
+        self.cpu = cpu_seconds()
+
+    def report(self, label: str, what: str, count: int, note: str) -> None:
+        wall = time.perf_counter() - self.wall
+        cpu = cpu_seconds() - self.cpu
+        print(
+            f"{label:10} {what:8} {count / wall:6.0f}/s  p50 {pct(self.latencies, 0.5):6.1f} ms  "
+            f"p99 {pct(self.latencies, 0.99):6.1f} ms  cpu {cpu / count * 1000:4.2f} ms/call  "
+            f"{note}"
+        )
 
 
 async def bench(url: str, label: str) -> None:
     catalog = make_catalog()
     total = USERS * MARKS_PER_USER
     async with await Service.open(url, catalog) as service:
-        # 100 users at once, each marking its 10 resources one after another.
-        latencies: list[float] = []
+        # Warm-up (connections, statement caches), not measured.
+        await asyncio.gather(*(service.mark(999_000 + u, "res-0", "saved") for u in range(20)))
 
         async def stream(uid: int, status: str, out: list[float]) -> None:
             for i in range(MARKS_PER_USER):
                 await timed(lambda r=i: service.mark(uid, f"res-{r}", status), out)
 
-        start = time.perf_counter()
-        await asyncio.gather(*(stream(uid, "saved", latencies) for uid in range(1, USERS + 1)))
-        report(
-            label,
-            "mark",
-            total,
-            time.perf_counter() - start,
-            latencies,
-            f"({USERS} users at once, 10 marks each in turn; new entries)",
-        )
+        # 100 users at once, each marking its 10 resources one after another.
+        phase = Phase()
+        await asyncio.gather(*(stream(u, "saved", phase.latencies) for u in range(1, USERS + 1)))
+        phase.report(label, "mark", total, f"{USERS} users at once, 10 marks each in turn (new)")
 
         # The issue's burst: 100 users x 10 concurrent marks each, all 1,000 at once.
-        burst: list[float] = []
-        start = time.perf_counter()
+        phase = Phase()
         await asyncio.gather(
             *(
-                timed(lambda u=uid, r=i: service.mark(u, f"res-{r}", "done"), burst)
+                timed(lambda u=uid, r=i: service.mark(u, f"res-{r}", "done"), phase.latencies)
                 for uid in range(1, USERS + 1)
                 for i in range(MARKS_PER_USER)
             )
         )
-        report(
-            label,
-            "mark",
-            total,
-            time.perf_counter() - start,
-            burst,
-            "(burst: all 1,000 at once; latency is mostly queueing)",
-        )
+        phase.report(label, "mark", total, "burst: 100 users x 10 concurrent, all at once")
 
-        repeat: list[float] = []
-        start = time.perf_counter()
-        await asyncio.gather(*(stream(uid, "done", repeat) for uid in range(1, USERS + 1)))
-        report(
-            label,
-            "re-mark",
-            total,
-            time.perf_counter() - start,
-            repeat,
-            "(same marks again: idempotent, nothing written)",
-        )
-        assert await service.store.count_entries() == total
+        phase = Phase()
+        await asyncio.gather(*(stream(u, "done", phase.latencies) for u in range(1, USERS + 1)))
+        phase.report(label, "re-mark", total, "the same marks again (idempotent: no write)")
+        assert await service.store.count_entries() == total + 20
 
         heavy = range(10_000, 10_000 + USERS)
         await seed_heavy_users(service, heavy)
-        solo: list[float] = []
-        start = time.perf_counter()
+        phase = Phase()
         for _ in range(200):
-            await timed(lambda: service.progress(heavy[0], path="cnn"), solo)
-        report(
-            label,
-            "progress",
-            200,
-            time.perf_counter() - start,
-            solo,
-            f"(one user with {HEAVY_ENTRIES} entries, alone)",
-        )
+            await timed(lambda: service.progress(heavy[0], path="cnn"), phase.latencies)
+        phase.report(label, "progress", 200, f"one user with {HEAVY_ENTRIES} entries, alone")
 
-        together: list[float] = []
-
-        async def reader(uid: int) -> None:
+        async def reader(uid: int, out: list[float]) -> None:
             for _ in range(5):
-                await timed(lambda: service.progress(uid), together)
+                await timed(lambda: service.progress(uid), out)
 
-        start = time.perf_counter()
-        await asyncio.gather(*(reader(u) for u in heavy))
-        report(
-            label,
-            "progress",
-            5 * USERS,
-            time.perf_counter() - start,
-            together,
-            f"({USERS} users with {HEAVY_ENTRIES} entries at once, 5 calls each in turn)",
-        )
+        phase = Phase()
+        await asyncio.gather(*(reader(u, phase.latencies) for u in heavy))
+        phase.report(label, "progress", 5 * USERS, f"{USERS} such users at once, 5 calls each")
 
 
 async def reset_postgres(url: str) -> None:

@@ -8,6 +8,7 @@ marks never lose an update or make a duplicate.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -85,7 +86,7 @@ class Store(GuildStore):
                 return False, None
             if row._mapping["resource_id"] is None:
                 return True, None
-            return True, _entry_from_mapping(row._mapping)
+            return True, _entry(tuple(row)[1:])
 
         user_known, previous = await self._read(read)
         if (
@@ -108,7 +109,7 @@ class Store(GuildStore):
             if ensure_user:
                 await self._ensure_user(session, user_id, now)
             row = (await session.execute(statements.upsert_entry(self.dialect), params)).one()
-            return _entry_from_mapping(row._mapping)
+            return _entry(row)
 
         try:
             entry = await self._write(lambda s: write(s, not user_known))
@@ -129,7 +130,7 @@ class Store(GuildStore):
             stmt = _ENTRY.where(Entry.user_id == user_id).order_by(
                 Entry.updated_at.desc(), Entry.resource_id
             )
-            return [_entry_from_mapping(r._mapping) for r in await session.execute(stmt)]
+            return [_entry(r) for r in await session.execute(stmt)]
 
         return await self._read(work)
 
@@ -143,7 +144,7 @@ class Store(GuildStore):
             stmt = _ENTRY.where(Entry.user_id == user_id).order_by(
                 Entry.updated_at.desc(), Entry.resource_id
             )
-            entries = [_entry_from_mapping(r._mapping) for r in await session.execute(stmt)]
+            entries = [_entry(r) for r in await session.execute(stmt)]
             return _user(user._mapping), entries
 
         return await self._read(work)
@@ -172,15 +173,29 @@ def _user(row: Any) -> StoredUser:
     return StoredUser(row["id"], row["default_level"], row["timezone"], as_utc(row["created_at"]))
 
 
-def _entry_from_mapping(row: Any) -> StoredEntry:
-    done_at = row["done_at"]
+ENTRY_FIELDS: tuple[str, ...] = (
+    "user_id",
+    "resource_id",
+    "title",
+    "status",
+    "rating",
+    "created_at",
+    "updated_at",
+    "done_at",
+)
+"""The order of `Entry.__table__.c`, which `_entry` unpacks (a test keeps them in step)."""
+
+
+def _entry(row: Sequence[Any]) -> StoredEntry:
+    """From the values of `Entry.__table__.c`, in order (progress reads hundreds of these)."""
+    user_id, resource_id, title, status, rating, created_at, updated_at, done_at = row
     return StoredEntry(
-        user_id=row["user_id"],
-        resource_id=row["resource_id"],
-        title=row["title"],
-        status=row["status"],
-        rating=row["rating"],
-        created_at=as_utc(row["created_at"]),
-        updated_at=as_utc(row["updated_at"]),
-        done_at=None if done_at is None else as_utc(done_at),
+        user_id,
+        resource_id,
+        title,
+        status,
+        rating,
+        as_utc(created_at),
+        as_utc(updated_at),
+        None if done_at is None else as_utc(done_at),
     )

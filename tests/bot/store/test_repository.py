@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.store import Store, statements
-from bot.store.models import User
+from bot.store.models import Entry, User
 from bot.store.records import StoredGuild
+from bot.store.repository import ENTRY_FIELDS
 
 NOW = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
 LATER = NOW + dt.timedelta(hours=5)
@@ -130,3 +131,7 @@ async def test_a_user_forgotten_between_read_and_write_is_recreated(
     outcome = await store.mark(21, "a", title="A", status="done", rating=None, now=NOW)
     assert outcome.changed and outcome.entry.status == "done"
     assert await store.get_user(21) is not None and await store.count_entries(21) == 1
+
+
+def test_entry_columns_are_in_the_order_rows_are_unpacked() -> None:
+    assert tuple(c.name for c in Entry.__table__.c) == ENTRY_FIELDS
