@@ -26,8 +26,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# tests/postgres.sh runs the suite with a throwaway PostgreSQL (TEST_DATABASE_URL) when the
+# machine has one, and says clearly when the PostgreSQL variants are skipped.
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q
+	tests/postgres.sh $(BIN)/python -m pytest -q
 
 catalog: $(STAMP)
 	$(BIN)/deepread catalog build
