@@ -26,8 +26,10 @@ app = typer.Typer(
 def _register() -> None:
     # Imported here so that `bot.cli` itself stays cheap to import.
     from bot.cli import catalog as catalog_cli
+    from bot.cli import search as search_cli
 
     app.add_typer(catalog_cli.app, name="catalog")
+    search_cli.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

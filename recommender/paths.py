@@ -1,0 +1,80 @@
+"""Learning paths: basics first, then the topic from beginner to advanced.
+
+A path is short on purpose (a few resources per level): a study group reads it in order. Each
+resource's own `prerequisites` are pulled in and placed before it; the rest is ordered by level
+and, within a level, by relevance, with a topological sort so that no resource comes before
+something it names as a prerequisite.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping, Sequence
+
+from recommender.resource import Resource
+from recommender.results import PathStep
+from recommender.vocabulary import LEVELS
+
+PER_LEVEL = 3
+MAX_PREREQUISITES = 4
+
+
+def _shorten(title: str, limit: int = 48) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def learning_path(
+    resources: Sequence[Resource],
+    ranked_members: Sequence[int],
+    basics: Sequence[tuple[int, str]],
+    by_id: Mapping[str, int],
+    topic_label: str,
+    per_level: int = PER_LEVEL,
+) -> tuple[PathStep, ...]:
+    """Order a path from rows: `ranked_members` (best first), `basics` as (row, topic label)."""
+    chosen: list[int] = []
+    for level in LEVELS:
+        chosen += [r for r in ranked_members if resources[r].level == level][:per_level]
+    reasons = {r: f"{resources[r].level} reading on {topic_label}" for r in chosen}
+    added = 0
+    queue = list(chosen)
+    while queue and added < MAX_PREREQUISITES:
+        row = queue.pop(0)
+        for pid in resources[row].prerequisites:
+            pre = by_id.get(pid)
+            if pre is None or pre in reasons:
+                continue
+            reasons[pre] = f"prerequisite of “{_shorten(resources[row].title)}”"
+            chosen.append(pre)
+            queue.append(pre)
+            added += 1
+    steps = [
+        PathStep(resources[row], "basics", f"basics: {label}")
+        for row, label in basics
+        if row not in reasons
+    ]
+    rank = {row: i for i, row in enumerate(chosen)}
+    inside = set(chosen)
+    needs = {
+        r: {by_id[p] for p in resources[r].prerequisites if by_id.get(p) in inside} for r in chosen
+    }
+    needs = {r: deps - {r} for r, deps in needs.items()}
+    ready = [(LEVELS.index(resources[r].level), rank[r], r) for r in chosen if not needs[r]]
+    heapq.heapify(ready)
+    done: set[int] = set()
+    while ready:
+        _, _, row = heapq.heappop(ready)
+        done.add(row)
+        steps.append(PathStep(resources[row], resources[row].level, reasons[row]))
+        for other in chosen:
+            if other not in done and row in needs[other]:
+                needs[other].discard(row)
+                if not needs[other]:
+                    heapq.heappush(
+                        ready, (LEVELS.index(resources[other].level), rank[other], other)
+                    )
+    # A prerequisite cycle (a catalog mistake) must not lose resources: append what is left.
+    steps += [
+        PathStep(resources[r], resources[r].level, reasons[r]) for r in chosen if r not in done
+    ]
+    return tuple(steps)
