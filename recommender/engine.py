@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from recommender import explain
 from recommender.cache import cache_file, load_index, save_index
 from recommender.catalog import Catalog
-from recommender.index import Index, build_index, score, weigh
+from recommender.index import Index, build_index, row_terms, score, weigh
 from recommender.paths import learning_path
 from recommender.personal import Profile, preference
 from recommender.query import ParsedQuery, QueryParser, match_topics
@@ -97,9 +97,14 @@ class Engine:
     def parse(self, query: str, level: str | None = None, kind: str | None = None) -> ParsedQuery:
         return self.parser.parse(query, level, kind)
 
-    def text_scores(self, parsed: ParsedQuery) -> np.ndarray:
+    def query_vector(self, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
+        return weigh(self.index.vocabulary, self.index.idf, parsed.features)
+
+    def text_scores(
+        self, parsed: ParsedQuery, query: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> np.ndarray:
         """Cosine with each resource, plus a small boost for the topics the query names."""
-        ids, weights = weigh(self.index.vocabulary, self.index.idf, parsed.features)
+        ids, weights = query if query is not None else self.query_vector(parsed)
         scores = (1.0 - NAME_WEIGHT) * score(self.index.by_term, ids, weights)
         scores += NAME_WEIGHT * score(self.index.name_by_term, ids, weights)
         for slug in parsed.topics[:2]:
@@ -131,8 +136,9 @@ class Engine:
             pref = preference(
                 self.index.matrix, self._rows(profile.positives), self._rows(profile.negatives)
             )
+        query_vector = self.query_vector(parsed)
         if parsed.has_terms:
-            base = self.text_scores(parsed)
+            base = self.text_scores(parsed, query_vector)
             mask = base > MIN_SCORE
             if pref is not None:
                 base = base + PROFILE_WEIGHT * pref * mask
@@ -161,7 +167,7 @@ class Engine:
             Recommendation(
                 self.resources[r],
                 round(float(base[r]), 4),
-                explain.why(self, parsed, int(r), k, kind is None, pref),
+                explain.why(self, parsed, query_vector, int(r), k, kind is None, pref),
             )
             for r in top
         )
@@ -175,7 +181,7 @@ class Engine:
         stems = list(dict.fromkeys(content_stems(parsed.terms)))
         if not stems:
             return 0.0
-        present = {self.terms[int(i)] for i in self.index.matrix[row].indices}
+        present = {self.terms[int(i)] for i in row_terms(self.index.matrix, row)[0]}
 
         def covered(stem: str) -> bool:
             if stem in present:
@@ -202,7 +208,7 @@ class Engine:
             match = PaperMatch(
                 resource,
                 round(float(scores[row]), 4),
-                explain.why(self, parsed, row, 1, False, None),
+                explain.why(self, parsed, self.query_vector(parsed), row, 1, False, None),
                 self.summary(resource),
                 tuple(rec.resource for rec in self.similar(resource.id, k=3)),
             )
@@ -238,9 +244,10 @@ class Engine:
         index = self.index
         if not parsed.has_terms or not index.passages or k <= 0:
             return Answer(parsed.text, ())
-        ids, weights = weigh(index.vocabulary, index.idf, parsed.features)
+        ids, weights = self.query_vector(parsed)
         passage = score(index.passage_by_term, ids, weights)
-        combined = 0.75 * passage + 0.25 * self.text_scores(parsed)[index.passage_owner]
+        resource = self.text_scores(parsed, (ids, weights))
+        combined = 0.75 * passage + 0.25 * resource[index.passage_owner]
         found: list[Passage] = []
         owners: set[int] = set()
         for p in top_rows(combined, np.flatnonzero(combined >= ASK_MIN_SCORE), 20 * k):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from recommender.index import weigh
+from recommender.index import row_terms
 from recommender.query import ParsedQuery
 from recommender.text import content_stems
 from recommender.vocabulary import topic_label
@@ -24,17 +24,17 @@ def _display(engine: Engine, feature: str, typed: dict[str, str]) -> str:
 
 def _top_terms(engine: Engine, row: int, ids: np.ndarray, weights: np.ndarray) -> list[str]:
     """Features of the row that contributed most to its score, bigrams hiding their words."""
-    vector = engine.index.matrix[row]
-    present = dict(zip(vector.indices.tolist(), vector.data.tolist(), strict=True))
-    terms = {
-        int(i): float(w) * present[int(i)]
-        for i, w in zip(ids, weights, strict=True)
-        if int(i) in present
-    }
-    ranked = sorted(terms, key=lambda i: (-terms[i], engine.terms[i]))
+    indices, data = row_terms(engine.index.matrix, row)  # sorted term ids (see build_index)
+    if indices.size == 0 or ids.size == 0:
+        return []
+    at = np.minimum(np.searchsorted(indices, ids), indices.size - 1)
+    hit = indices[at] == ids
+    contribution = np.where(hit, data[at] * weights, 0.0)
     chosen: list[str] = []
-    for i in ranked:
-        feature = engine.terms[i]
+    for i in np.lexsort((ids, -contribution)):
+        if not hit[i]:
+            break
+        feature = engine.terms[int(ids[i])]
         if any(part in c.split(" ") for c in chosen for part in feature.split(" ")):
             continue
         chosen.append(feature)
@@ -46,6 +46,7 @@ def _top_terms(engine: Engine, row: int, ids: np.ndarray, weights: np.ndarray) -
 def why(
     engine: Engine,
     parsed: ParsedQuery,
+    query: tuple[np.ndarray, np.ndarray],
     row: int,
     k: int,
     soft_kind: bool,
@@ -55,7 +56,7 @@ def why(
     resource = engine.resources[row]
     parts: list[str] = []
     if parsed.has_terms:
-        ids, weights = weigh(engine.index.vocabulary, engine.index.idf, parsed.features)
+        ids, weights = query
         typed = {stem: raw for raw, fixed in parsed.corrections for stem in content_stems([fixed])}
         terms = _top_terms(engine, row, ids, weights)
         if terms:
@@ -78,8 +79,7 @@ def shared(engine: Engine, source: int, row: int) -> str:
     """What two resources have in common: shared topics, then the heaviest shared terms."""
     a, b = engine.resources[source], engine.resources[row]
     topics = [topic_label(t) for t in a.topics if t in b.topics]
-    vector = engine.index.matrix[source]
-    ids, weights = vector.indices.astype(np.int64), vector.data
+    ids, weights = row_terms(engine.index.matrix, source)
     terms = _top_terms(engine, row, ids, weights)
     parts = []
     if topics:

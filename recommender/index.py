@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from recommender.resource import Resource
 from recommender.text import (
@@ -165,25 +166,43 @@ def weigh(
 
 
 def score(by_term: sp.csr_matrix, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Cosine of a query (term ids + weights) with every row: a sparse dot over a few rows."""
+    """Cosine of a query (term ids + weights) with every row: the query terms' posting lists
+    summed by `np.bincount`, straight on the CSR arrays (no scipy objects per query)."""
+    n = by_term.shape[1]
     if ids.size == 0:
-        return np.zeros(by_term.shape[1], dtype=np.float32)
-    return np.asarray(by_term[ids].T @ weights, dtype=np.float32).ravel()
+        return np.zeros(n, dtype=np.float32)
+    indptr, indices, data = by_term.indptr, by_term.indices, by_term.data
+    starts, ends = indptr[ids], indptr[ids + 1]
+    rows = np.concatenate([indices[a:b] for a, b in zip(starts, ends, strict=True)])
+    values = np.concatenate([data[a:b] * w for a, b, w in zip(starts, ends, weights, strict=True)])
+    return np.bincount(rows, weights=values, minlength=n).astype(np.float32)
+
+
+def row_terms(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
+    """(term ids, weights) of one row, as views of the CSR arrays."""
+    a, b = matrix.indptr[row], matrix.indptr[row + 1]
+    return matrix.indices[a:b], matrix.data[a:b]
 
 
 def _rows_matrix(
     rows: Sequence[list[str]], vocabulary: Mapping[str, int], idf: np.ndarray
 ) -> sp.csr_matrix:
-    """Sublinear-tf × idf rows for texts outside the fitted set (the passages)."""
-    indptr, indices, data = [0], [], []
+    """Sublinear-tf × idf rows, L2-normalised, for texts outside the fitted set (names,
+    passages): the same weighting as the fitted rows, computed on whole arrays at once."""
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    counts: list[int] = []
     for features in rows:
-        counts = Counter(f for f in features if f in vocabulary)
-        ids, weights = weigh(vocabulary, idf, {f: 1.0 + np.log(c) for f, c in counts.items()})
-        indices.extend(ids.tolist())
-        data.extend(weights.tolist())
+        tally = Counter(f for f in features if f in vocabulary)
+        indices.extend(vocabulary[f] for f in tally)
+        counts.extend(tally.values())
         indptr.append(len(indices))
-    shape = (len(rows), len(vocabulary))
-    return sp.csr_matrix((np.array(data, dtype=np.float32), indices, indptr), shape=shape)
+    ids = np.array(indices, dtype=np.int32)
+    data = (1.0 + np.log(np.array(counts, dtype=np.float32))) * idf[ids]
+    matrix = sp.csr_matrix((data, ids, indptr), shape=(len(rows), len(vocabulary)))
+    matrix = sp.csr_matrix(normalize(matrix, norm="l2", copy=False), dtype=np.float32)
+    matrix.sort_indices()
+    return matrix
 
 
 def _surface_maps(surfaces: Sequence[list[str]]) -> tuple[dict[str, str], tuple[str, ...]]:
@@ -205,6 +224,7 @@ def build_index(resources: Sequence[Resource]) -> Index:
         dtype=np.float32,
     )
     matrix = sp.csr_matrix(vectorizer.fit_transform([f for f, _ in analysed]), dtype=np.float32)
+    matrix.sort_indices()  # explain.py looks terms up in a row by binary search
     vocabulary = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
     idf = np.asarray(vectorizer.idf_, dtype=np.float32)
     passages: list[str] = []

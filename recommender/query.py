@@ -46,6 +46,9 @@ TYPO_CUTOFF = 80.0
 """rapidfuzz `ratio` (0-100) a correction needs: one wrong letter in a 5-letter word is 80."""
 
 
+_MAX_REMEMBERED = 10_000  # typo corrections remembered per parser (a bot sees the same typos)
+
+
 class QueryError(ValueError):
     """Input that is not a query at all (empty, only symbols, control characters, too long)."""
 
@@ -116,6 +119,7 @@ class QueryParser:
         self._known = known_stems
         special = [*LEVEL_WORDS, *KIND_WORDS, *ACRONYMS]
         self._choices = list(dict.fromkeys([*catalog_words, *special]))
+        self._corrected: dict[str, str] = {}
 
     def _correct(self, word: str) -> str:
         if (
@@ -125,8 +129,14 @@ class QueryParser:
             or word in ACRONYMS
         ):
             return word
-        best = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        return str(best[0]) if best else word
+        if word not in self._corrected:
+            best = process.extractOne(
+                word, self._choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+            )
+            if len(self._corrected) >= _MAX_REMEMBERED:
+                self._corrected.clear()
+            self._corrected[word] = str(best[0]) if best else word
+        return self._corrected[word]
 
     def parse(self, text: str, level: str | None = None, kind: str | None = None) -> ParsedQuery:
         """Split a query into level, kind and content; explicit level/kind win over words."""

@@ -84,20 +84,32 @@ def _build_equivalents() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
 
 
 EQUIVALENTS = _build_equivalents()
-_MAX_PHRASE = max(len(a) for a, _ in EQUIVALENTS)
+_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {}
+for _phrase, _ in EQUIVALENTS:
+    _BY_FIRST[_phrase[0]] = tuple(dict.fromkeys((*_BY_FIRST.get(_phrase[0], ()), _phrase)))
 
 
 def equivalent_stems(stems: Sequence[str]) -> list[tuple[str, ...]]:
     """Phrases (as stems) to add because the text contains an acronym, an expansion or a synonym.
 
     `rnn` adds `recurr neural network`; "recurrent neural networks" adds `rnn`. Each added
-    phrase comes once, so a long text is not tilted towards its acronyms.
+    phrase comes once, so a long text is not tilted towards its acronyms. One pass over the
+    text, looking up phrases by their first word (this runs for every resource and sentence).
     """
-    present: set[tuple[str, ...]] = set()
-    for n in range(1, _MAX_PHRASE + 1):
-        present.update(tuple(stems[i : i + n]) for i in range(len(stems) - n + 1))
+    starts = _BY_FIRST.keys() & set(stems)
+    if not starts:
+        return []
+    found: set[tuple[str, ...]] = set()
+    for i, word in enumerate(stems):
+        if word not in starts:
+            continue
+        for phrase in _BY_FIRST[word]:
+            if tuple(stems[i : i + len(phrase)]) == phrase:
+                found.add(phrase)
+    if not found:
+        return []
     added: list[tuple[str, ...]] = []
     for phrase, other in EQUIVALENTS:
-        if phrase in present and other not in present and other not in added:
+        if phrase in found and other not in found and other not in added:
             added.append(other)
     return added
