@@ -268,8 +268,8 @@ class Engine:
         if row is None:
             close = process.extract(resource_id, list(self.row), scorer=fuzz.WRatio, limit=3)
             raise UnknownResourceError(resource_id, tuple(str(c[0]) for c in close if c[1] >= 75))
-        matrix = self.index.matrix
-        sims = np.asarray((matrix @ matrix[row].T).todense(), dtype=np.float32).ravel()
+        ids, weights = row_terms(self.index.matrix, row)
+        sims = score(self.index.by_term, ids.astype(np.int64), weights)
         sims[row] = 0.0
         sims[self._rows(exclude)] = 0.0
         top = top_rows(sims, np.flatnonzero(sims > MIN_SCORE), k)

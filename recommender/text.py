@@ -83,10 +83,17 @@ def _build_equivalents() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     return tuple(dict.fromkeys(pairs))
 
 
+def _by_first(
+    pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for phrase, _ in pairs:
+        out[phrase[0]] = tuple(dict.fromkeys((*out.get(phrase[0], ()), phrase)))
+    return out
+
+
 EQUIVALENTS = _build_equivalents()
-_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {}
-for _phrase, _ in EQUIVALENTS:
-    _BY_FIRST[_phrase[0]] = tuple(dict.fromkeys((*_BY_FIRST.get(_phrase[0], ()), _phrase)))
+_BY_FIRST = _by_first(EQUIVALENTS)
 
 
 def equivalent_stems(stems: Sequence[str]) -> list[tuple[str, ...]]:
