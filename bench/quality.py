@@ -94,7 +94,7 @@ def deepread(engine: Engine) -> Ranker:
 
 
 class _NoStemmer:
-    def stemWord(self, word: str) -> str:  # noqa: N802 (snowballstemmer's name)
+    def stemWord(self, word: str) -> str:
         return word
 
 

@@ -15,7 +15,9 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/deepread.db"
 class Settings(BaseSettings):
     """Every knob of deepread; README's configuration table lists the same names."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     discord_token: SecretStr | None = Field(default=None, description="Bot token (for `run`).")
     database_url: str = Field(default=DEFAULT_DATABASE_URL, description="SQLAlchemy async URL.")

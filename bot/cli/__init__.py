@@ -26,9 +26,11 @@ app = typer.Typer(
 def _register() -> None:
     # Imported here so that `bot.cli` itself stays cheap to import.
     from bot.cli import catalog as catalog_cli
+    from bot.cli import run as run_cli
     from bot.cli import search as search_cli
 
     app.add_typer(catalog_cli.app, name="catalog")
+    run_cli.register(app)
     search_cli.register(app)
 
 

@@ -6,11 +6,31 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from rich.table import Table
 
-from bot.cli._common import console, print_json
+from bot.cli._common import UserError, console, print_json
 from bot.settings import load_settings
-from recommender.catalog import catalog_stats, default_catalog_path, load_catalog, validate_text
+from recommender.catalog import (
+    CatalogError,
+    catalog_stats,
+    default_catalog_path,
+    load_catalog,
+    validate_text,
+)
+from recommender.ingest.build import (
+    build_catalog_text,
+    default_curation_path,
+    default_sources_dir,
+)
+from recommender.ingest.curation import (
+    Curation,
+    CurationError,
+    dump_curation,
+    parse_curation,
+    read_curation_text,
+)
+from recommender.ingest.importer import import_awesome_list
 from recommender.vocabulary import topic_label
 
 app = typer.Typer(help="Build, validate and describe the catalog.", no_args_is_help=True)
@@ -72,6 +92,110 @@ def stats(
         for name, count in data[key].items():
             table.add_row(label(name), str(count))
         out.print(table)
+
+
+def _curation(path: Path) -> tuple[str, Curation]:
+    try:
+        text = read_curation_text(path)
+        return text, parse_curation(text, str(path))
+    except CurationError as exc:
+        raise UserError(str(exc), exit_code=1) from None
+
+
+@app.command()
+def build(
+    sources: Annotated[
+        Path | None, typer.Option("--sources", help="Folder of source documents.")
+    ] = None,
+    curation: Annotated[
+        Path | None, typer.Option("--curation", help="Curation file (data/curation.yaml).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Catalog to write (default: the bundled one).")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if the output would change.")
+    ] = False,
+) -> None:
+    """Regenerate the catalog from the source documents and the curation file."""
+    sources_dir = sources or default_sources_dir()
+    if not sources_dir.is_dir():
+        raise UserError(f"{sources_dir}: no such folder of source documents", exit_code=1)
+    curation_path = curation or default_curation_path()
+    _, parsed = _curation(curation_path)
+    text, report = build_catalog_text(sources_dir, parsed)
+    if report.unknown_curation_ids:
+        ids = ", ".join(report.unknown_curation_ids)
+        raise UserError(f"{curation_path}: fixes or drops for unknown ids: {ids}", exit_code=1)
+    target = output or _catalog_path(None)
+    if check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            raise UserError(f"{target} is not what `catalog build` produces", exit_code=1)
+        typer.echo(f"{target}: up to date")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    data = catalog_stats(load_catalog(target))
+    described = ", ".join(f"{n} {k}" for k, n in sorted(report.descriptions.items()))
+    typer.echo(
+        f"wrote {target}: {data['resources']} resources from {sum(report.mentions.values())} "
+        f"mentions in {len(report.mentions)} documents; {data['with_url']} with a URL, "
+        f"{data['with_description']} with a description ({described or 'none'})"
+    )
+    if report.dropped:
+        typer.echo(f"dropped by curation: {len(report.dropped)}")
+    for rid, url in sorted(report.lossy_urls_left_out.items()):
+        typer.echo(f"left out unreviewed hyphen-stripped URL of {rid}: {url}", err=True)
+
+
+@app.command("import")
+def import_list(
+    file: Annotated[Path, typer.Argument(help='Markdown "awesome list": links under headings.')],
+    curation: Annotated[
+        Path | None, typer.Option("--curation", help="Curation file to add to.")
+    ] = None,
+    catalog: Annotated[
+        Path | None, typer.Option("--catalog", help="Catalog to deduplicate against.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Add an awesome list's links to the curation file; `catalog build` then includes them."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{file}: not found", exit_code=1) from None
+    except IsADirectoryError:
+        raise UserError(f"{file}: is a folder, not a Markdown file", exit_code=1) from None
+    except UnicodeDecodeError:
+        raise UserError(f"{file}: not UTF-8 text", exit_code=1) from None
+    except OSError as exc:
+        raise UserError(f"{file}: cannot read ({exc.strerror})", exit_code=1) from None
+    curation_path = curation or default_curation_path()
+    curation_text, parsed = _curation(curation_path)
+    try:
+        resources = list(load_catalog(_catalog_path(catalog)))
+    except CatalogError as exc:
+        raise UserError(str(exc), exit_code=1) from None
+    raw = yaml.safe_load(curation_text) or {}
+    result = import_awesome_list(text, file.name, raw, resources, parsed.aliases)
+    if not (result.added or result.merged or result.skipped):
+        raise UserError(f"{file}: no Markdown links found", exit_code=1)
+    curation_path.write_text(dump_curation(result.curation), encoding="utf-8")
+    if as_json:
+        print_json({"added": result.added, "merged": result.merged, "skipped": result.skipped})
+        return
+    typer.echo(
+        f"{file}: added {len(result.added)}, merged {len(result.merged)}, "
+        f"skipped {len(result.skipped)} (written to {curation_path}; run `deepread catalog "
+        "build`)"
+    )
+    for rid in result.added:
+        typer.echo(f"  added   {rid}")
+    for rid in result.merged:
+        typer.echo(f"  merged  {rid} (new source)")
+    for reason in result.skipped:
+        typer.echo(f"  skipped {reason}")
 
 
 __all__ = ["app", "default_catalog_path"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recommender.catalog import (
     Catalog,
@@ -102,3 +104,51 @@ def test_dump_round_trips_and_is_deterministic() -> None:
     assert problems == []
     assert again == [*resources, extra]
     assert Catalog(again).content_hash == Catalog([*resources, extra]).content_hash
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_validator_never_crashes_on_text(text: str) -> None:
+    problems = validate_text(text)
+    assert all(p.where and p.message for p in problems)
+
+
+yaml_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+yaml_values = st.recursive(
+    yaml_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "title",
+                    "kind",
+                    "topics",
+                    "level",
+                    "url",
+                    "year",
+                    "authors",
+                    "sources",
+                    "extra",
+                ]
+            ),
+            yaml_values,
+            max_size=8,
+        ),
+        max_size=4,
+    )
+)
+def test_validator_never_crashes_on_structures(entries: list[dict[str, object]]) -> None:
+    import yaml
+
+    text = yaml.safe_dump({"version": 1, "resources": entries})
+    validate_text(text)

@@ -1,0 +1,132 @@
+"""`deepread run`, `deepread sync`, `deepread invite`: the bot's own commands.
+
+The token is read from settings (DISCORD_TOKEN in the environment or .env) and never printed:
+not in errors, not in logs (a redacting filter is installed before the bot starts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+from typing import Annotated
+
+import aiohttp
+import discord
+import typer
+
+from bot.cli._common import UserError
+from bot.discord import redaction, runner
+from bot.discord.services import Services
+from bot.settings import Settings, load_settings
+from recommender.catalog import load_catalog
+
+SCOPES = ("bot", "applications.commands")
+# The least the bot needs. Slash commands and their replies need no channel permission at all
+# (interaction responses go through a webhook), so these are for what the bot posts itself:
+# the /daily pick in a channel (view channel, send messages, embed links), /export files
+# delivered in a channel (attach files), and finding/editing its own earlier posts there, e.g.
+# yesterday's daily pick (read message history).
+PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
+
+
+def require_token(settings: Settings) -> str:
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        raise UserError("DISCORD_TOKEN is not set (put it in the environment or in .env).")
+    return token
+
+
+def default_services(settings: Settings) -> Services:
+    """Production wiring. The engine and the service are added here when they land."""
+    return Services(catalog=load_catalog(settings.catalog_path))
+
+
+def configure_logging(settings: Settings, token: str) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+    redaction.install(token)
+
+
+def _discord_failure(exc: Exception, settings: Settings) -> UserError:
+    if isinstance(exc, discord.LoginFailure):
+        return UserError("Discord rejected DISCORD_TOKEN (401 Unauthorized); check the token.")
+    where = settings.discord_api_base or "discord.com"
+    return UserError(f"could not reach Discord at {where}: {type(exc).__name__}", exit_code=1)
+
+
+def run() -> None:
+    """Run the Discord bot until interrupted (SIGINT/SIGTERM stop it cleanly)."""
+    settings = load_settings()
+    token = require_token(settings)
+    configure_logging(settings, token)
+    services = default_services(settings)
+    try:
+        asyncio.run(runner.run(settings, services, token))
+    except (discord.LoginFailure, aiohttp.ClientConnectionError) as exc:
+        raise _discord_failure(exc, settings) from None
+
+
+def sync(
+    guild: Annotated[
+        int | None,
+        typer.Option("--guild", help="Sync to this guild (instant) instead of globally."),
+    ] = None,
+) -> None:
+    """Push slash-command definitions to Discord now (DEV_GUILD_ID is used if set)."""
+    settings = load_settings()
+    token = require_token(settings)
+    configure_logging(settings, token)
+    try:
+        count, target = asyncio.run(runner.sync(settings, Services(), token, guild_id=guild))
+    except (discord.LoginFailure, aiohttp.ClientConnectionError) as exc:
+        raise _discord_failure(exc, settings) from None
+    where = f"guild {target}" if target is not None else "all guilds (global; may take a while)"
+    typer.echo(f"synced {count} commands to {where}")
+
+
+def client_id_from_token(token: str) -> int:
+    """The application id encoded in a bot token's first segment (base64 of the bot user id).
+
+    For applications created since 2016-ish the bot user id equals the application id, which
+    is what the invite URL needs; pass --client-id when yours differs.
+    """
+    first = token.split(".", 1)[0]
+    try:
+        decoded = base64.b64decode(first + "=" * (-len(first) % 4), validate=False).decode()
+        return int(decoded)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise UserError(
+            "cannot read the application id from DISCORD_TOKEN; pass --client-id"
+        ) from None
+
+
+def invite_url(client_id: int) -> str:
+    return discord.utils.oauth_url(client_id, permissions=PERMISSIONS, scopes=SCOPES)
+
+
+def invite(
+    client_id: Annotated[
+        int | None,
+        typer.Option("--client-id", help="Application id (default: read from DISCORD_TOKEN)."),
+    ] = None,
+) -> None:
+    """Print the URL that adds the bot to a server, with the minimal permissions."""
+    if client_id is None:
+        client_id = client_id_from_token(require_token(load_settings()))
+    typer.echo(invite_url(client_id))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+    app.command("sync")(sync)
+    app.command("invite")(invite)

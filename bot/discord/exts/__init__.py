@@ -1,0 +1,1 @@
+"""Feature packages, one per command family; found by `bot.discord.extensions`."""

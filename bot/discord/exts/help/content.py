@@ -1,0 +1,58 @@
+"""The words of /help, kept apart from Discord code so they are tested as plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+ABOUT = (
+    "I recommend deep-learning reading — papers, courses, books, posts and videos — from a "
+    "curated catalog, matched to a topic and to your level, and I keep track of what you "
+    "have read so the next pick builds on it."
+)
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    name: str
+    usage: str
+    summary: str
+
+
+ENTRIES: tuple[HelpEntry, ...] = (
+    HelpEntry("recommend", "/recommend topic level", "reading picks for a topic at your level"),
+    HelpEntry("paper", "/paper title", "everything about one resource of the catalog"),
+    HelpEntry("ask", "/ask question", "the catalog's best reading for a question"),
+    HelpEntry("similar", "/similar title", "resources close to one you liked"),
+    HelpEntry("path", "/path topic", "a reading path from basics to the state of the art"),
+    HelpEntry("read", "/read title", "mark a resource as read"),
+    HelpEntry("save", "/save title", "save a resource for later"),
+    HelpEntry("progress", "/progress", "what you have read, by topic and level"),
+    HelpEntry("readinglist", "/readinglist", "the resources you saved"),
+    HelpEntry("export", "/export", "download your reading history"),
+    HelpEntry("forgetme", "/forgetme", "delete everything deepread knows about you"),
+    HelpEntry("daily", "/daily", "a daily pick posted in this channel"),
+    HelpEntry("help", "/help", "this message"),
+)
+
+
+def split_by_availability(
+    registered: Iterable[str],
+) -> tuple[list[HelpEntry], list[HelpEntry]]:
+    """(commands this bot has now, commands announced but not installed yet).
+
+    /help must never advertise a command that would answer "unknown command".
+    """
+    present = set(registered)
+    available = [e for e in ENTRIES if e.name in present]
+    coming = [e for e in ENTRIES if e.name not in present]
+    return available, coming
+
+
+def help_text(registered: Iterable[str]) -> str:
+    available, coming = split_by_availability(registered)
+    lines = [ABOUT, "", "**Commands**"]
+    lines += [f"`{e.usage}` — {e.summary}" for e in available]
+    if coming:
+        lines += ["", "**Coming soon**", ", ".join(f"`/{e.name}`" for e in coming)]
+    return "\n".join(lines)

@@ -1,0 +1,163 @@
+"""Text shaping that keeps every message inside Discord's limits (`limits`) and safe to echo.
+
+Discord rejects a whole message when one string is too long, so nothing is sent unclipped:
+`truncate` for single strings, `fit_embed` for an embed's 6000-character budget, and the
+choice/option/label helpers for components. Lengths are counted in UTF-16 code units, the
+stricter of the ways Discord's clients and API count, so an emoji-heavy title cannot slip
+past a limit that a code-point count would let through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import discord
+from discord import app_commands
+
+from bot.discord import limits
+
+ELLIPSIS = "…"
+# Markdown that discord.utils.escape_markdown leaves alone: headings and ordered lists.
+_HEADING = re.compile(r"(?m)^(\s*)(#{1,3}\s)")
+_ORDERED = re.compile(r"(?m)^(\s*\d+)(\.\s)")
+
+
+def discord_len(text: str) -> int:
+    """Length as Discord's limits count it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` if it fits in `limit`, else its longest prefix that fits followed by "…"."""
+    if limit <= 0:
+        return ""
+    if discord_len(text) <= limit:
+        return text
+    budget = limit - discord_len(ELLIPSIS)
+    out: list[str] = []
+    used = 0
+    for char in text:
+        width = 2 if ord(char) > 0xFFFF else 1
+        if used + width > budget:
+            break
+        out.append(char)
+        used += width
+    return "".join(out).rstrip() + ELLIPSIS
+
+
+def escape(text: str) -> str:
+    """User text made inert: no markdown, no headings or lists, no @everyone/@here.
+
+    Mentions of users and roles stay visible but never ping: every message also carries
+    `allowed_mentions` with nothing allowed (set on the client).
+    """
+    escaped = discord.utils.escape_markdown(text)
+    escaped = _HEADING.sub(r"\1\\\2", escaped)
+    escaped = _ORDERED.sub(r"\1\\\2", escaped)
+    return discord.utils.escape_mentions(escaped)
+
+
+def embed_length(embed: discord.Embed) -> int:
+    """What an embed counts against the 6000 total."""
+    parts = [embed.title or "", embed.description or "", embed.footer.text or ""]
+    parts.append(embed.author.name or "")
+    for f in embed.fields:
+        parts += [f.name or "", f.value or ""]
+    return sum(discord_len(p) for p in parts)
+
+
+def fit_embed(embed: discord.Embed, budget: int = limits.EMBED_TOTAL) -> discord.Embed:
+    """A copy of `embed` within every per-part limit and `budget` characters in total.
+
+    Order of sacrifice when over budget: the description shrinks to 1024, then fields go
+    from the end (the first ones are the most relevant), then the description shrinks further.
+    Title, author and footer are kept (together at most 2560, well under any budget used).
+    """
+    out = embed.copy()
+    if out.title:
+        out.title = truncate(out.title, limits.EMBED_TITLE)
+    if out.description:
+        out.description = truncate(out.description, limits.EMBED_DESCRIPTION)
+    if out.footer.text:
+        out.set_footer(
+            text=truncate(out.footer.text, limits.EMBED_FOOTER), icon_url=out.footer.icon_url
+        )
+    if out.author.name:
+        out.set_author(
+            name=truncate(out.author.name, limits.EMBED_AUTHOR),
+            url=out.author.url,
+            icon_url=out.author.icon_url,
+        )
+    fields = [
+        (
+            truncate(f.name or "\u200b", limits.EMBED_FIELD_NAME) or "\u200b",
+            truncate(f.value or "\u200b", limits.EMBED_FIELD_VALUE) or "\u200b",
+            bool(f.inline),
+        )
+        for f in out.fields[: limits.EMBED_FIELDS]
+    ]
+    _set_fields(out, fields)
+    if embed_length(out) <= budget:
+        return out
+    if out.description and discord_len(out.description) > 1024:
+        over = embed_length(out) - budget
+        keep = max(1024, discord_len(out.description) - over)
+        out.description = truncate(out.description, keep)
+    while fields and embed_length(out) > budget:
+        fields.pop()
+        _set_fields(out, fields)
+    if out.description and embed_length(out) > budget:
+        over = embed_length(out) - budget
+        out.description = truncate(out.description, discord_len(out.description) - over) or None
+    return out
+
+
+def _set_fields(embed: discord.Embed, fields: list[tuple[str, str, bool]]) -> None:
+    embed.clear_fields()
+    for name, value, inline in fields:
+        embed.add_field(name=name, value=value, inline=inline)
+
+
+def fit_content(text: str | None) -> str | None:
+    return None if text is None else truncate(text, limits.MESSAGE_CONTENT)
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[app_commands.Choice[str]]:
+    """At most 25 autocomplete choices with names clipped to 100.
+
+    A value longer than 100 is skipped rather than clipped: a clipped value would no longer
+    name the thing the user picked.
+    """
+    out: list[app_commands.Choice[str]] = []
+    for name, value in pairs:
+        if discord_len(value) > limits.CHOICE_VALUE or not value:
+            continue
+        out.append(
+            app_commands.Choice(name=truncate(name, limits.CHOICE_NAME) or value, value=value)
+        )
+        if len(out) == limits.AUTOCOMPLETE_CHOICES:
+            break
+    return out
+
+
+def select_option(label: str, value: str, description: str | None = None) -> discord.SelectOption:
+    if discord_len(value) > limits.SELECT_VALUE:
+        raise ValueError(f"select option value longer than {limits.SELECT_VALUE}: {value!r}")
+    return discord.SelectOption(
+        label=truncate(label, limits.SELECT_LABEL) or value,
+        value=value,
+        description=truncate(description, limits.SELECT_DESCRIPTION) if description else None,
+    )
+
+
+def button_label(text: str) -> str:
+    return truncate(text, limits.BUTTON_LABEL)
+
+
+def custom_id(*parts: str) -> str:
+    """`deepread:part:part`, refusing (a programming error) anything over 100 characters."""
+    value = ":".join(("deepread", *parts))
+    if discord_len(value) > limits.CUSTOM_ID:
+        raise ValueError(f"custom_id longer than {limits.CUSTOM_ID}: {value!r}")
+    return value

@@ -1,0 +1,58 @@
+"""Running the bot as a service: start, stop cleanly on SIGINT/SIGTERM, and one-shot sync.
+
+On a signal the bot closes (cogs unloaded and their loops cancelled, gateway closed, services
+closed) and `run` returns normally, so `deepread run` exits 0 under systemd or Docker stop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from bot.discord.client import create_bot
+from bot.discord.services import Services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def run(
+    settings: Settings, services: Services, token: str, *, stop: asyncio.Event | None = None
+) -> None:
+    """Run until `stop` is set or SIGINT/SIGTERM arrives; login errors propagate."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+    bot = create_bot(settings, services)
+    try:
+        async with bot:
+            runner = asyncio.create_task(bot.start(token), name="deepread-bot")
+            stopper = asyncio.create_task(stop.wait(), name="deepread-stop")
+            done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if stopper in done:
+                log.info("shutting down")
+                await bot.close()
+            else:
+                stopper.cancel()
+            await runner
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+async def sync(
+    settings: Settings, services: Services, token: str, *, guild_id: int | None = None
+) -> tuple[int, int | None]:
+    """Log in over HTTP only (no gateway) and push the commands: (count, guild or None)."""
+    bot = create_bot(settings, services, auto_sync=False)
+    async with bot:
+        await bot.login(token)
+        target = guild_id if guild_id is not None else settings.dev_guild_id
+        count = await bot.sync_commands(guild_id=target, force=True)
+    return count or 0, target

@@ -1,0 +1,71 @@
+"""Base view for interactive replies: only the invoker may press, and it ages gracefully.
+
+A study group shares channels, so a button on Alice's /recommend reply must not act for Bob;
+Bob gets a polite ephemeral refusal instead. When the view times out its components are
+disabled in place (the message is edited), so nobody clicks a button that no longer answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from bot.discord import errors
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT_S = 180.0
+
+
+class InvokerView(discord.ui.View):
+    def __init__(self, owner_id: int, *, timeout: float | None = DEFAULT_TIMEOUT_S) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        # Set by `replies.send` once the message exists; needed to disable items on timeout.
+        self.message: discord.Message | None = None
+        self.client: discord.Client | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            f"These buttons belong to <@{self.owner_id}>'s command.\n"
+            "-# Run the command yourself to get your own.",
+            ephemeral=True,
+        )
+        return False
+
+    def disable_all(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+
+    def stop(self) -> None:
+        super().stop()
+        self._keep_dynamic_items_registered()
+
+    def _keep_dynamic_items_registered(self) -> None:
+        # When a view stops, discord.py's ViewStore.remove_view also unregisters every
+        # DynamicItem class the view contains — globally, so the persistent buttons on every
+        # older message would stop answering. Register them again.
+        classes = {type(i) for i in self.walk_children() if isinstance(i, discord.ui.DynamicItem)}
+        if classes and self.client is not None:
+            self.client.add_dynamic_items(*classes)
+
+    async def on_timeout(self) -> None:
+        self._keep_dynamic_items_registered()
+        self.disable_all()
+        if self.message is None:
+            return
+        try:
+            await self.message.edit(view=self)
+        except discord.HTTPException:
+            # Deleted message or expired interaction token: nothing left to tidy up.
+            log.debug("could not disable the view on message %s", self.message.id)
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await errors.report(interaction, error, where=f"view {type(self).__name__}")

@@ -1,0 +1,165 @@
+"""The hand-curation file (data/curation.yaml): what people know that the documents do not.
+
+Sections of the file:
+  aliases  - one resource under several names or links: `name` (the title it gets), `titles`
+             and `urls` (compared normalised) that all mean it.
+  entries  - per-id fixes applied on top of the merged documents: title, url (repairs; null
+             removes a wrong link), authors, year, kind, topics, level, description (our own
+             words: `description_source: curated`), description_document (take this
+             document's description instead of the default one), prerequisites (ids),
+             extra_sources (more {document, section} where the resource is listed), note
+             (why the fix was made; the file is rewritten by `import`, comments would be lost).
+  drops    - id -> reason: merged entries that are not resources worth recommending.
+  added    - whole new entries that no source document holds (`deepread catalog import`).
+
+Everything is checked when loaded and every problem is reported at once, with its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from recommender.catalog import FIELDS, Problem
+from recommender.ingest.merge import Alias
+
+ENTRY_FIELDS = frozenset(
+    {
+        "title",
+        "url",
+        "authors",
+        "year",
+        "kind",
+        "topics",
+        "level",
+        "description",
+        "description_document",
+        "prerequisites",
+        "extra_sources",
+        "note",
+    }
+)
+TOP_LEVEL = ("version", "aliases", "entries", "drops", "added")
+
+
+class CurationError(Exception):
+    """A curation file that cannot be applied; carries every problem found."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        first = "; ".join(str(p) for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        super().__init__(f"invalid curation file {path}: {first}{more}")
+
+
+@dataclass(frozen=True)
+class Curation:
+    aliases: tuple[Alias, ...] = ()
+    entries: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    drops: Mapping[str, str] = field(default_factory=dict)
+    added: tuple[Mapping[str, Any], ...] = ()
+
+
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def parse_curation(text: str, path: str = "curation") -> Curation:
+    """Parse and check curation YAML; raise CurationError naming every problem."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "file"
+        raise CurationError(path, [Problem(where, "invalid YAML")]) from None
+    if data is None:
+        return Curation()
+    if not isinstance(data, Mapping):
+        raise CurationError(path, [Problem("file", "expected a mapping")])
+    problems: list[Problem] = []
+    for key in data:
+        if key not in TOP_LEVEL:
+            problems.append(Problem("file", f"unknown section {key!r}"))
+    aliases: list[Alias] = []
+    for index, raw in enumerate(data.get("aliases") or []):
+        where = f"aliases[{index}]"
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("name"), str):
+            problems.append(Problem(where, "needs a `name`"))
+            continue
+        titles, urls = raw.get("titles") or [], raw.get("urls") or []
+        if not _str_list(titles) or not _str_list(urls) or not (titles or urls):
+            problems.append(Problem(where, "`titles`/`urls` must be non-empty lists of text"))
+            continue
+        unknown = set(raw) - {"name", "titles", "urls", "note"}
+        if unknown:
+            problems.append(Problem(where, f"unknown field(s) {', '.join(sorted(unknown))}"))
+        aliases.append(Alias(raw["name"], tuple(titles), tuple(urls)))
+    entries = data.get("entries") or {}
+    if not isinstance(entries, Mapping):
+        problems.append(Problem("entries", "expected a mapping of id -> fixes"))
+        entries = {}
+    for rid, fixes in entries.items():
+        if not isinstance(fixes, Mapping):
+            problems.append(Problem(str(rid), "fixes must be a mapping"))
+            continue
+        for name in fixes:
+            if name not in ENTRY_FIELDS:
+                problems.append(Problem(str(rid), f"unknown field {name!r}"))
+    drops = data.get("drops") or {}
+    if not isinstance(drops, Mapping) or not all(isinstance(v, str) for v in drops.values()):
+        problems.append(Problem("drops", "expected a mapping of id -> reason"))
+        drops = {}
+    added = data.get("added") or []
+    if not isinstance(added, list):
+        problems.append(Problem("added", "expected a list of entries"))
+        added = []
+    for index, entry in enumerate(added):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
+            problems.append(Problem(f"added[{index}]", "needs an `id`"))
+            continue
+        for name in entry:
+            if name not in FIELDS:
+                problems.append(Problem(entry["id"], f"unknown field {name!r}"))
+    if problems:
+        raise CurationError(path, problems)
+    return Curation(
+        aliases=tuple(aliases),
+        entries={str(k): dict(v) for k, v in entries.items()},
+        drops={str(k): v for k, v in drops.items()},
+        added=tuple(dict(e) for e in added),
+    )
+
+
+def read_curation_text(path: Path | str) -> str:
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CurationError(str(path), [Problem("file", "not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CurationError(str(path), [Problem("file", f"cannot read: {exc}")]) from None
+
+
+def load_curation(path: Path | str) -> Curation:
+    return parse_curation(read_curation_text(path), str(path))
+
+
+HEADER = """\
+# deepread curation: hand-made fixes applied on top of the source documents.
+# `deepread catalog build` applies it; `deepread catalog import` appends to it (and rewrites
+# it in this layout, so keep explanations in `note` fields, not in comments).
+"""
+
+
+def dump_curation(data: Mapping[str, Any]) -> str:
+    """Deterministic YAML for the curation data, sections in their documented order."""
+    ordered = {key: data[key] for key in TOP_LEVEL if data.get(key) is not None}
+    body = yaml.safe_dump(
+        ordered, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
+    return HEADER + body

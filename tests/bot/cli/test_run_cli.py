@@ -1,0 +1,161 @@
+"""`deepread run / sync / invite`: in-process for argument handling, as a real subprocess
+against the fake Discord for running and syncing (signals, exit codes, token never printed)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import discord
+import pytest
+
+from bot.cli import main
+from bot.cli.run import PERMISSIONS, client_id_from_token, invite_url
+from tests.fake_discord import FakeDiscord
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for name in ("DISCORD_TOKEN", "DEV_GUILD_ID", "DISCORD_API_BASE", "DISCORD_GATEWAY_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    return tmp_path
+
+
+def test_run_without_token_is_one_line_and_exit_2(
+    clean_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["run"], capsys)
+    assert out == ""
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "deepread: DISCORD_TOKEN is not set (put it in the environment or in .env)."
+    ]
+
+
+def test_invite_reads_the_application_id_from_the_token(
+    clean_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.secretpart")
+    code, out, _ = run_cli(["invite"], capsys)
+    assert code == 0
+    query = parse_qs(urlparse(out.strip()).query)
+    assert query["client_id"] == ["123456789012345678"]
+    assert query["scope"] == ["bot applications.commands"]
+    perms = discord.Permissions(int(query["permissions"][0]))
+    granted = {name for name, value in perms if value}
+    assert granted == {
+        "read_messages",  # discord.py's name for VIEW_CHANNEL
+        "send_messages",
+        "embed_links",
+        "attach_files",
+        "read_message_history",
+    }
+    assert "secretpart" not in out
+
+
+def test_invite_with_explicit_client_id_and_bad_token(
+    clean_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "client_id=42&" in invite_url(42)
+    assert PERMISSIONS.value == 1024 | 2048 | 16384 | 32768 | 65536
+    monkeypatch.setenv("DISCORD_TOKEN", "not-base64!.x.y")
+    code, _, err = run_cli(["invite"], capsys)
+    assert code == 2 and "--client-id" in err and "not-base64" not in err
+    assert client_id_from_token(FakeDiscord().token) > 0
+
+
+def subprocess_env(fake: FakeDiscord, tmp_path: Path) -> dict[str, str]:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text("version: 1\nresources: []\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "DEV_GUILD_ID"}
+    env.update(
+        DISCORD_TOKEN=fake.token,
+        DISCORD_API_BASE=fake.api_base,
+        DISCORD_GATEWAY_URL=fake.gateway_url,
+        CATALOG_PATH=str(catalog),
+        CACHE_DIR=str(tmp_path / "cache"),
+        LOG_LEVEL="DEBUG",
+        PYTHONPATH=str(Path.cwd()),
+    )
+    return env
+
+
+CLI = [sys.executable, "-c", "from bot.cli import main; main()"]
+
+
+@pytest.mark.e2e
+async def test_run_connects_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        proc = await asyncio.create_subprocess_exec(
+            *CLI, "run",
+            cwd=tmp_path, env=subprocess_env(fake, tmp_path),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            await asyncio.wait_for(fake.gateway.identified.wait(), 30)
+            record = await fake.dispatch_interaction(
+                2, {"id": "1", "name": "help", "type": 1}, user=fake.make_user("dana")
+            )
+            assert (await fake.wait_for_callback(record, timeout=10))["type"] == 4
+            proc.send_signal(signal.SIGTERM)
+            out, err = await asyncio.wait_for(proc.communicate(), 20)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    log = err.decode()
+    assert proc.returncode == 0, log[-2000:]
+    assert "shutting down" in log
+    assert fake.token not in log and fake.token not in out.decode()
+    assert any(r.method == "PUT" for r in fake.requests)  # first start synced the commands
+
+
+@pytest.mark.e2e
+async def test_sync_pushes_commands_to_one_guild(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        proc = await asyncio.create_subprocess_exec(
+            *CLI, "sync", "--guild", str(fake.guild_id),
+            cwd=tmp_path, env=subprocess_env(fake, tmp_path),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert out.decode().strip() == f"synced 1 commands to guild {fake.guild_id}"
+    assert [c["name"] for c in fake.guild_commands[fake.guild_id]] == ["help"]
+    assert fake.global_commands == []
+    assert not fake.gateway.sessions  # HTTP only: sync never opens the gateway
+    assert fake.token not in err.decode()
+
+
+@pytest.mark.e2e
+async def test_run_with_a_rejected_token_says_so_in_one_line(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        env = subprocess_env(fake, tmp_path)
+        env["DISCORD_TOKEN"] = bad = "MTIzNDU2.wrong.token-that-must-not-leak"
+        env["LOG_LEVEL"] = "CRITICAL"
+        proc = await asyncio.create_subprocess_exec(
+            *CLI, "run",
+            cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 2
+    assert err.decode().strip().splitlines() == [
+        "deepread: Discord rejected DISCORD_TOKEN (401 Unauthorized); check the token."
+    ]
+    assert bad not in out.decode() + err.decode()

@@ -1,0 +1,157 @@
+"""The gateway websocket of the fake: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME.
+
+Each connection is a `GatewaySession`; a session outlives its socket so that a client that
+reconnects with RESUME gets the events it missed (those with a sequence above the one it sends)
+followed by RESUMED, as Discord does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+if TYPE_CHECKING:
+    from tests.fake_discord.server import FakeDiscord
+
+DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 0, 1, 2, 6, 7
+REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
+
+
+@dataclass
+class GatewaySession:
+    session_id: str
+    shard: tuple[int, int]
+    intents: int
+    seq: int = 0
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    socket: web.WebSocketResponse | None = None
+
+    async def send_dispatch(self, event: str, data: Any) -> None:
+        self.seq += 1
+        frame = {"op": DISPATCH, "t": event, "s": self.seq, "d": data}
+        self.sent.append(frame)
+        if self.socket is not None and not self.socket.closed:
+            await self.socket.send_str(json.dumps(frame))
+
+
+class Gateway:
+    """Serves `/gateway` for one `FakeDiscord`; tests reach it through the fake's helpers."""
+
+    def __init__(self, fake: FakeDiscord, heartbeat_interval_ms: int = 41250) -> None:
+        self.fake = fake
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.sessions: dict[str, GatewaySession] = {}
+        self.received: list[dict[str, Any]] = []
+        self.identified = asyncio.Event()
+        self.resumed = asyncio.Event()
+
+    @property
+    def live_sessions(self) -> list[GatewaySession]:
+        return [s for s in self.sessions.values() if s.socket is not None and not s.socket.closed]
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        await ws.send_str(
+            json.dumps({"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+        )
+        session: GatewaySession | None = None
+        async for msg in ws:
+            if msg.type is not WSMsgType.TEXT:
+                continue
+            frame = json.loads(msg.data)
+            self.received.append(frame)
+            op, data = frame.get("op"), frame.get("d")
+            if op == HEARTBEAT:
+                await ws.send_str(json.dumps({"op": HEARTBEAT_ACK}))
+            elif op == IDENTIFY:
+                session = await self._identify(ws, data)
+            elif op == RESUME:
+                session = await self._resume(ws, data)
+            elif op == REQUEST_MEMBERS:
+                await self._members_chunk(session, data)
+        if session is not None and session.socket is ws:
+            session.socket = None
+        return ws
+
+    async def _identify(
+        self, ws: web.WebSocketResponse, data: dict[str, Any]
+    ) -> GatewaySession | None:
+        if data.get("token") != self.fake.token:
+            await ws.close(code=4004, message=b"Authentication failed.")
+            return None
+        shard = tuple(data.get("shard") or (0, 1))
+        session = GatewaySession(
+            session_id=secrets.token_hex(16),
+            shard=(int(shard[0]), int(shard[1])),
+            intents=int(data.get("intents", 0)),
+            socket=ws,
+        )
+        self.sessions[session.session_id] = session
+        ready = {
+            "v": 10,
+            "user": self.fake.bot_user,
+            "guilds": [{"id": str(self.fake.guild_id), "unavailable": True}],
+            "session_id": session.session_id,
+            "resume_gateway_url": self.fake.gateway_url,
+            "shard": list(session.shard),
+            "application": {"id": str(self.fake.app_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+        }
+        await session.send_dispatch("READY", ready)
+        await session.send_dispatch("GUILD_CREATE", self.fake.guild_payload())
+        self.identified.set()
+        return session
+
+    async def _resume(
+        self, ws: web.WebSocketResponse, data: dict[str, Any]
+    ) -> GatewaySession | None:
+        session = self.sessions.get(data.get("session_id", ""))
+        if session is None or data.get("token") != self.fake.token:
+            await ws.send_str(json.dumps({"op": INVALID_SESSION, "d": False}))
+            return None
+        session.socket = ws
+        last_seen = int(data.get("seq") or 0)
+        for frame in [f for f in session.sent if f["s"] > last_seen]:
+            await ws.send_str(json.dumps(frame))
+        await session.send_dispatch("RESUMED", {})
+        self.resumed.set()
+        return session
+
+    async def _members_chunk(self, session: GatewaySession | None, data: dict[str, Any]) -> None:
+        if session is None:
+            return
+        chunk = {
+            "guild_id": data.get("guild_id"),
+            "members": [self.fake.bot_member()],
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [],
+            "nonce": data.get("nonce"),
+        }
+        await session.send_dispatch("GUILD_MEMBERS_CHUNK", chunk)
+
+    async def dispatch(self, event: str, data: Any) -> None:
+        """Send an event on every live session (the fake runs one shard, like a small bot)."""
+        sessions = self.live_sessions
+        if not sessions:
+            raise RuntimeError(f"no bot is connected to the fake gateway to receive {event}")
+        for session in sessions:
+            await session.send_dispatch(event, data)
+
+    async def ask_reconnect(self) -> None:
+        """Op 7: the client closes and comes back with RESUME on `resume_gateway_url`."""
+        for session in self.live_sessions:
+            assert session.socket is not None
+            await session.socket.send_str(json.dumps({"op": RECONNECT, "d": None}))
+
+    async def close_all(self) -> None:
+        for session in self.live_sessions:
+            assert session.socket is not None
+            await session.socket.close(code=1001)

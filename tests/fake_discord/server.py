@@ -1,0 +1,285 @@
+"""A local fake of Discord (REST + gateway) that the real discord.py client can log in to.
+
+Start it, point `Route.BASE` at `api_base` and the gateway at `gateway_url`, and the bot runs as
+in production. Every request the bot makes is recorded (`requests`) so tests assert on the JSON
+Discord would have received; routes the fake does not know are answered 404 and listed in
+`unhandled`, so a test can prove the bot made no call the fake cannot vouch for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+
+from tests.fake_discord import payloads as p
+from tests.fake_discord.gateway import Gateway
+from tests.fake_discord.rest import add_routes
+
+API_PREFIX = "/api/v10"
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str  # relative to the API base, e.g. "/interactions/1/abc/callback"
+    query: dict[str, str]
+    json: Any
+    files: list[str]
+    authorized: bool
+    at: float = field(default_factory=time.perf_counter)
+
+
+@dataclass
+class InteractionRecord:
+    """One interaction the test dispatched, and what the bot answered."""
+
+    id: int
+    token: str
+    type: int
+    payload: dict[str, Any]
+    dispatched_at: float
+    callback: dict[str, Any] | None = None
+    callback_at: float | None = None
+    original_message_id: int | None = None
+    followups: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def latency(self) -> float | None:
+        return None if self.callback_at is None else self.callback_at - self.dispatched_at
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    # discord.py decodes a body as JSON only if Content-Type is exactly "application/json".
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
+    )
+
+
+def error_response(status: int, code: int, message: str) -> web.Response:
+    return json_response({"message": message, "code": code}, status=status)
+
+
+class FakeDiscord:
+    """One application with one bot user in one guild with two text channels."""
+
+    def __init__(self, *, deadline: float = 3.0, member_count: int = 42) -> None:
+        self.app_id = p.snowflake()
+        self.token = ".".join(
+            [
+                base64.b64encode(str(self.app_id).encode()).decode().rstrip("="),
+                secrets.token_urlsafe(6),
+                secrets.token_urlsafe(27),
+            ]
+        )
+        self.deadline = deadline
+        self.bot_user = p.user(self.app_id, "deepread", bot=True)
+        self.owner = p.user(p.snowflake(), "owner")
+        self.guild_id = p.snowflake()
+        self.channel_id = p.snowflake()
+        self.channels = {
+            self.channel_id: p.text_channel(self.channel_id, self.guild_id, "study-group"),
+        }
+        other = p.snowflake()
+        self.channels[other] = p.text_channel(other, self.guild_id, "papers", position=1)
+        self.member_count = member_count
+        self.users: dict[str, dict[str, Any]] = {}
+        self.requests: list[RecordedRequest] = []
+        self.unhandled: list[RecordedRequest] = []
+        self.global_commands: list[dict[str, Any]] = []
+        self.guild_commands: dict[int, list[dict[str, Any]]] = {}
+        self.interactions: dict[int, InteractionRecord] = {}
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.gateway = Gateway(self)
+        # What GET /gateway/bot advertises; None = this fake's own gateway.
+        self.advertised_gateway_url: str | None = None
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # lifecycle -----------------------------------------------------------------------------
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/gateway", self.gateway.handle)
+        add_routes(app, self, API_PREFIX)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None and server.sockets
+        self.port = server.sockets[0].getsockname()[1]
+        return self
+
+    async def close(self) -> None:
+        await self.gateway.close_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeDiscord:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # world ---------------------------------------------------------------------------------
+
+    def make_user(self, name: str = "alice") -> dict[str, Any]:
+        """The same name always gives the same user (ids stay stable across a test)."""
+        if name not in self.users:
+            self.users[name] = p.user(p.snowflake(), name)
+        return self.users[name]
+
+    def bot_member(self) -> dict[str, Any]:
+        return p.member(self.bot_user)
+
+    def guild_payload(self) -> dict[str, Any]:
+        return p.guild_create(
+            self.guild_id,
+            "ML study group",
+            int(self.owner["id"]),
+            list(self.channels.values()),
+            [self.bot_member(), p.member(self.owner)],
+            self.member_count,
+        )
+
+    def store_message(self, data: dict[str, Any]) -> dict[str, Any]:
+        self.messages[int(data["id"])] = data
+        return data
+
+    # recording -----------------------------------------------------------------------------
+
+    async def record(self, request: web.Request) -> RecordedRequest:
+        body, files = await _read_body(request)
+        entry = RecordedRequest(
+            method=request.method,
+            path=request.path[len(API_PREFIX) :],
+            query=dict(request.query),
+            json=body,
+            files=files,
+            authorized=request.headers.get("Authorization") == f"Bot {self.token}",
+        )
+        self.requests.append(entry)
+        return entry
+
+    async def notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for_request(
+        self, predicate: Callable[[RecordedRequest], bool], *, since: int = 0, timeout: float = 5.0
+    ) -> RecordedRequest:
+        """The first recorded request (from index `since`) that matches, waiting if needed."""
+
+        def find() -> RecordedRequest | None:
+            return next((r for r in self.requests[since:] if predicate(r)), None)
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: find() is not None), timeout)
+        found = find()
+        assert found is not None
+        return found
+
+    def requests_for(self, record: InteractionRecord) -> list[RecordedRequest]:
+        """Every callback/webhook request the bot made for one interaction."""
+        needles = (f"/interactions/{record.id}/{record.token}/", f"/{record.token}")
+        return [r for r in self.requests if any(n in r.path for n in needles)]
+
+    # interactions --------------------------------------------------------------------------
+
+    async def dispatch_interaction(
+        self,
+        interaction_type: int,
+        data: dict[str, Any] | None,
+        *,
+        user: dict[str, Any],
+        message: dict[str, Any] | None = None,
+        channel_id: int | None = None,
+        in_guild: bool = True,
+    ) -> InteractionRecord:
+        """Send INTERACTION_CREATE on the gateway, as Discord does when someone acts."""
+        channel = self.channels[channel_id or self.channel_id]
+        if not in_guild:
+            channel = {"id": str(p.snowflake()), "type": 1, "recipients": [user], "flags": 0}
+        payload = p.interaction(
+            interaction_id=p.snowflake(),
+            token=f"aW50ZXJhY3Rpb24{secrets.token_urlsafe(48)}",
+            app_id=self.app_id,
+            interaction_type=interaction_type,
+            data=data,
+            guild_id=self.guild_id if in_guild else None,
+            channel=channel,
+            invoker=user,
+            message=message,
+        )
+        record = InteractionRecord(
+            id=int(payload["id"]),
+            token=payload["token"],
+            type=interaction_type,
+            payload=payload,
+            dispatched_at=time.perf_counter(),
+        )
+        self.interactions[record.id] = record
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return record
+
+    async def wait_for_callback(
+        self, record: InteractionRecord, *, timeout: float = 5.0
+    ) -> dict[str, Any]:
+        """The interaction's initial response body ({"type": ..., "data": ...})."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: record.callback is not None), timeout
+            )
+        assert record.callback is not None
+        return record.callback
+
+    async def wait_for_followup(
+        self, record: InteractionRecord, *, count: int = 1, timeout: float = 5.0
+    ) -> dict[str, Any]:
+        """The `count`-th message body the bot sent or edited through the interaction webhook."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(record.followups) >= count), timeout
+            )
+        return record.followups[count - 1]
+
+
+async def _read_body(request: web.Request) -> tuple[Any, list[str]]:
+    """JSON body, or the `payload_json` part of a multipart body (files are listed by name)."""
+    if not request.can_read_body:
+        return None, []
+    if request.content_type.startswith("multipart/"):
+        payload: Any = None
+        files: list[str] = []
+        reader = await request.multipart()
+        async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue
+            if part.name == "payload_json":
+                payload = json.loads(await part.text())
+            else:
+                content = await part.read()
+                files.append(f"{part.filename}:{len(content)}")
+        return payload, files
+    raw = await request.read()
+    if not raw:
+        return None, []
+    return json.loads(raw), []
