@@ -42,12 +42,16 @@ RELEVANT_FRACTION = 0.3
 NAME_WEIGHT = 0.4
 """Share of the score from title/authors/site alone (the rest from the whole resource)."""
 TOPIC_BOOST = 0.08
+PRIOR_WEIGHT = 0.05
+"""How much being cited by several source documents counts, among resources that match."""
 PROFILE_WEIGHT = 0.3
 PAPER_MIN_SCORE = 0.12
 PAPER_MIN_COVERAGE = 0.6
 PAPER_PREFERENCE = 0.7
 """`paper` answers with a paper when it scores at least this fraction of the best resource."""
 ASK_MIN_SCORE = 0.18
+PASSAGE_FULL_WORDS = 10
+"""Passages shorter than this many words are trusted less (score × sqrt(words / 10))."""
 _TIER = 10.0
 
 
@@ -74,6 +78,9 @@ class Engine:
         self.row = {r.id: i for i, r in enumerate(self.resources)}
         self.parser = QueryParser(index.words, index.vocabulary)
         self.terms = sorted(index.vocabulary, key=index.vocabulary.__getitem__)
+        # A three-word sentence ("Introduces Tree LSTM.") wins any cosine but answers little.
+        lengths = np.fromiter((len(p.split()) for p in index.passages), dtype=np.float32)
+        self._passage_weight = np.sqrt(np.minimum(1.0, lengths / PASSAGE_FULL_WORDS))
         self._topic_rows = {
             t.slug: np.array([t.slug in r.topics for r in self.resources], dtype=bool)
             for t in TOPICS
@@ -109,6 +116,8 @@ class Engine:
         scores += NAME_WEIGHT * score(self.index.name_by_term, ids, weights)
         for slug in parsed.topics[:2]:
             scores = scores + TOPIC_BOOST * self._topic_rows[slug]
+        if PRIOR_WEIGHT:
+            scores += PRIOR_WEIGHT * self.index.prior * (scores > 0)
         return scores
 
     def _rows(self, ids: Iterable[str]) -> list[int]:
@@ -247,7 +256,7 @@ class Engine:
         ids, weights = self.query_vector(parsed)
         passage = score(index.passage_by_term, ids, weights)
         resource = self.text_scores(parsed, (ids, weights))
-        combined = 0.75 * passage + 0.25 * resource[index.passage_owner]
+        combined = self._passage_weight * (0.75 * passage + 0.25 * resource[index.passage_owner])
         found: list[Passage] = []
         owners: set[int] = set()
         for p in top_rows(combined, np.flatnonzero(combined >= ASK_MIN_SCORE), 20 * k):

@@ -41,6 +41,13 @@ EXPANSION_WORD_WEIGHT = 0.3
 """Weight of an acronym's or synonym's other spelling relative to the words typed; a single
 word of a longer expansion (`machine` of "machine learning") weighs less than its phrase."""
 
+MARKER_WEIGHT = 0.3
+"""Level, kind and filler words also search the text, lightly, since titles use them too
+("Deep Learning Book", "Introduction to ...", "Understanding LSTM Networks")."""
+
+_ADJECTIVES = frozenset({"hard", "easy"})
+"""Level words that, followed by "to", describe the subject ("hard to train") instead."""
+
 MIN_TYPO_LENGTH = 4
 TYPO_CUTOFF = 80.0
 """rapidfuzz `ratio` (0-100) a correction needs: one wrong letter in a 5-letter word is 80."""
@@ -146,19 +153,30 @@ class QueryParser:
             raise ValueError(f"unknown kind {kind!r} (one of: {', '.join(KINDS)})")
         cleaned = clean_query(text)
         terms: list[str] = []
+        markers: list[str] = []
         corrections: list[tuple[str, str]] = []
         word_level = word_kind = None
-        for raw in words(cleaned):
-            if raw in QUERY_FILLER_WORDS or raw in STOP_WORDS:
+        raw_words = words(cleaned)
+        for i, raw in enumerate(raw_words):
+            if raw in STOP_WORDS:
+                continue
+            if raw in QUERY_FILLER_WORDS:
+                markers.append(raw)
                 continue
             word = raw if raw in LEVEL_WORDS or raw in KIND_WORDS else self._correct(raw)
             if word != raw:
                 corrections.append((raw, word))
-            if word in LEVEL_WORDS and word_level is None:
+            # "hard to train", "easy to read": an adjective of the sentence, not a level asked for
+            describes = raw in _ADJECTIVES and raw_words[i + 1 : i + 2] == ["to"]
+            if word in LEVEL_WORDS and word_level is None and not describes:
                 word_level = LEVEL_WORDS[word]
+                markers.append(word)
             elif word in KIND_WORDS and word_kind is None:
                 word_kind = KIND_WORDS[word]
-            elif word not in LEVEL_WORDS and word not in KIND_WORDS:
+                markers.append(word)
+            elif word in LEVEL_WORDS or word in KIND_WORDS:
+                markers.append(word)
+            else:
                 terms.append(word)
         stems = content_stems(terms)
         features: dict[str, float] = dict.fromkeys(with_bigrams(stems), 1.0)
@@ -167,6 +185,9 @@ class QueryParser:
             for feature in with_bigrams(phrase):
                 weight = EXPANSION_WEIGHT if single or " " in feature else EXPANSION_WORD_WEIGHT
                 features.setdefault(feature, weight)
+        if features:  # "deep learning book" may name a title; "book" alone is only a kind
+            for marker in content_stems(markers):
+                features.setdefault(marker, MARKER_WEIGHT)
         topics = match_topics(stems)
         return ParsedQuery(
             text=cleaned,

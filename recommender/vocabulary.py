@@ -365,6 +365,8 @@ ACRONYMS: dict[str, str] = {
     "qa": "question answering",
     "gpu": "gpu hardware",
     "mooc": "online course",
+    "resnet": "residual network",
+    "resnets": "residual networks",
 }
 """Acronym → expansion. Used both ways: a query's acronym adds its expansion, and a text's
 expansion adds the acronym to its index terms, so `rnn` finds "Recurrent Neural Networks"."""
