@@ -16,8 +16,8 @@ from rapidfuzz import fuzz, process
 from recommender import explain
 from recommender.cache import cache_file, load_index, save_index
 from recommender.catalog import Catalog
-from recommender.index import Index, build_index, row_terms, score, weigh
-from recommender.paths import learning_path
+from recommender.index import Index, build_index, row_terms, score, top_rows, weigh
+from recommender.paths import plan_path
 from recommender.personal import Profile, preference
 from recommender.query import ParsedQuery, QueryParser, match_topics
 from recommender.resource import Resource
@@ -32,8 +32,8 @@ from recommender.results import (
     UnknownResourceError,
 )
 from recommender.summarize import NO_SUMMARY, summarize
-from recommender.text import content_stems, equivalent_stems, words
-from recommender.vocabulary import KINDS, LEVELS, TOPIC_PREREQUISITES, TOPICS, topic_label
+from recommender.text import content_stems, equivalent_stems
+from recommender.vocabulary import KINDS, LEVELS, TOPICS
 
 MIN_SCORE = 0.02
 """Below this cosine a resource shares only noise with the query and is not a result."""
@@ -55,20 +55,6 @@ PASSAGE_FULL_WORDS = 10
 _TIER = 10.0
 
 
-def top_rows(key: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
-    """The n rows with the highest key, best first; ties go to the earlier row (stable)."""
-    if n <= 0 or rows.size == 0:
-        return rows[:0]
-    values = key[rows]
-    if rows.size > n:
-        threshold = np.partition(values, rows.size - n)[rows.size - n]
-        above = rows[values > threshold]
-        ties = rows[values == threshold][: n - above.size]
-        rows = np.concatenate([above, ties])
-    order = np.lexsort((rows, -key[rows]))
-    return rows[order]
-
-
 class Engine:
     """Search, summaries, answers, similar resources, paths and personal ranking."""
 
@@ -81,7 +67,7 @@ class Engine:
         # A three-word sentence ("Introduces Tree LSTM.") wins any cosine but answers little.
         lengths = np.fromiter((len(p.split()) for p in index.passages), dtype=np.float32)
         self._passage_weight = np.sqrt(np.minimum(1.0, lengths / PASSAGE_FULL_WORDS))
-        self._topic_rows = {
+        self.topic_rows = {
             t.slug: np.array([t.slug in r.topics for r in self.resources], dtype=bool)
             for t in TOPICS
         }
@@ -115,7 +101,7 @@ class Engine:
         scores = (1.0 - NAME_WEIGHT) * score(self.index.by_term, ids, weights)
         scores += NAME_WEIGHT * score(self.index.name_by_term, ids, weights)
         for slug in parsed.topics[:2]:
-            scores = scores + TOPIC_BOOST * self._topic_rows[slug]
+            scores = scores + TOPIC_BOOST * self.topic_rows[slug]
         if PRIOR_WEIGHT:
             scores += PRIOR_WEIGHT * self.index.prior * (scores > 0)
         return scores
@@ -289,41 +275,9 @@ class Engine:
             for r in top
         )
 
-    def resolve_topic(self, parsed: ParsedQuery, scores: np.ndarray) -> str | None:
-        """The topic a path is about: among topics the words name, the one best results share."""
-        candidates = list(parsed.topics)
-        if not candidates:
-            labels = {t.label: t.slug for t in TOPICS}
-            hit = process.extractOne(parsed.text, list(labels), scorer=fuzz.WRatio)
-            return labels[hit[0]] if hit and hit[1] >= 86 else None
-        top = top_rows(scores, np.flatnonzero(scores > MIN_SCORE), 10)
-        counts = {slug: int(self._topic_rows[slug][top].sum()) for slug in candidates}
-        return max(candidates, key=lambda slug: (counts[slug], -candidates.index(slug)))
-
     def path(self, topic: str) -> LearningPath:
         """Basics (the topic's prerequisite topics), then beginner → intermediate → advanced."""
-        parsed = self.parse(topic)
-        if not parsed.has_terms:
-            return LearningPath(parsed.text, None, ())
-        scores = self.text_scores(parsed)
-        slug = self.resolve_topic(parsed, scores)
-        key = scores + 0.05 * self.index.prior
-        if slug is not None:
-            members = np.flatnonzero(self._topic_rows[slug])
-        else:
-            members = np.flatnonzero(scores > MIN_SCORE)
-        ranked = [int(r) for r in top_rows(key, members, len(members))]
-        basics: list[tuple[int, str]] = []
-        used = set(ranked[:3])
-        for pre in TOPIC_PREREQUISITES.get(slug or "", ()):
-            beginners = np.flatnonzero(self._topic_rows[pre] & (self.index.levels == 0))
-            pick = [int(r) for r in top_rows(self.index.prior, beginners, 3) if int(r) not in used]
-            if pick:
-                used.add(pick[0])
-                basics.append((pick[0], topic_label(pre)))
-        label = topic_label(slug) if slug else " ".join(words(parsed.text))
-        steps = learning_path(self.resources, ranked, basics, self.row, label)
-        return LearningPath(parsed.text, slug, steps)
+        return plan_path(self, topic)
 
 
 __all__ = ["Engine", "Profile", "match_topics", "top_rows"]

@@ -178,6 +178,20 @@ def score(by_term: sp.csr_matrix, ids: np.ndarray, weights: np.ndarray) -> np.nd
     return np.bincount(rows, weights=values, minlength=n).astype(np.float32)
 
 
+def top_rows(key: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """The n rows with the highest key, best first; ties go to the earlier row (stable)."""
+    if n <= 0 or rows.size == 0:
+        return rows[:0]
+    values = key[rows]
+    if rows.size > n:
+        threshold = np.partition(values, rows.size - n)[rows.size - n]
+        above = rows[values > threshold]
+        ties = rows[values == threshold][: n - above.size]
+        rows = np.concatenate([above, ties])
+    order = np.lexsort((rows, -key[rows]))
+    return rows[order]
+
+
 def row_terms(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
     """(term ids, weights) of one row, as views of the CSR arrays."""
     a, b = matrix.indptr[row], matrix.indptr[row + 1]
