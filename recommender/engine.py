@@ -196,7 +196,7 @@ class Engine:
     def paper(self, query: str) -> PaperAnswer:
         """The best-matching paper with a summary, or None and "did you mean" suggestions."""
         parsed = self.parse(query)
-        if not parsed.has_terms:
+        if not parsed.has_terms or not self.resources:
             return PaperAnswer(parsed.text, None, ())
         scores = self.text_scores(parsed)
         papers = self.index.kinds == KINDS.index("paper")
