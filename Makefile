@@ -13,9 +13,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo user id is arbitrary; the state lives in var/demo.db (git-ignored).
+DEMO_USER := 1001
+
 demo: $(STAMP)
 	@mkdir -p var
-	$(BIN)/deepread catalog stats
+	$(BIN)/deepread db upgrade
+	$(BIN)/deepread recommend rnn beginner
+	$(BIN)/deepread read "understanding lstm networks" --user $(DEMO_USER)
+	$(BIN)/deepread progress --user $(DEMO_USER)
 
 test: $(STAMP) lint typecheck pytest
 
@@ -26,8 +32,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# tests/postgres.sh runs the suite with a throwaway PostgreSQL (TEST_DATABASE_URL) when the
+# machine has one, and says clearly when the PostgreSQL variants are skipped.
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q
+	tests/postgres.sh $(BIN)/python -m pytest -q
 
 catalog: $(STAMP)
 	$(BIN)/deepread catalog build

@@ -26,10 +26,14 @@ app = typer.Typer(
 def _register() -> None:
     # Imported here so that `bot.cli` itself stays cheap to import.
     from bot.cli import catalog as catalog_cli
+    from bot.cli import db as db_cli
+    from bot.cli import progress as progress_cli
     from bot.cli import run as run_cli
     from bot.cli import search as search_cli
 
     app.add_typer(catalog_cli.app, name="catalog")
+    app.add_typer(db_cli.app, name="db")
+    progress_cli.register(app)
     run_cli.register(app)
     search_cli.register(app)
 

@@ -1,0 +1,53 @@
+"""`deepread db ...`: create or bring the database schema up to date."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from bot.cli._common import UserError, print_json
+from bot.settings import load_settings
+from bot.store.engine import display_url
+from bot.store.errors import StoreError
+from bot.store.migrate import schema_status, upgrade_database
+
+app = typer.Typer(help="The database: apply migrations, show the schema revision.")
+
+
+def _url(url: str | None) -> str:
+    return url if url else load_settings().database_url
+
+
+@app.command()
+def upgrade(
+    url: Annotated[str | None, typer.Option(help="Database URL (default: DATABASE_URL).")] = None,
+) -> None:
+    """Apply every migration this deepread knows (safe to run again)."""
+    target = _url(url)
+    try:
+        before = asyncio.run(upgrade_database(target))
+    except StoreError as exc:
+        raise UserError(str(exc), exit_code=1) from None
+    if before.current == before.head:
+        typer.echo(f"{display_url(target)}: already at revision {before.head}")
+    else:
+        typer.echo(f"{display_url(target)}: {before.current or 'empty'} -> {before.head}")
+
+
+@app.command()
+def status(
+    url: Annotated[str | None, typer.Option(help="Database URL (default: DATABASE_URL).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Show the database's schema revision against this code's newest one."""
+    target = _url(url)
+    try:
+        info = asyncio.run(schema_status(target))
+    except StoreError as exc:
+        raise UserError(str(exc), exit_code=1) from None
+    if as_json:
+        print_json({"current": info.current, "head": info.head, "state": info.state})
+        return
+    typer.echo(f"{display_url(target)}: {info.state} (at {info.current}, newest {info.head})")

@@ -1,0 +1,125 @@
+"""The store's foundation: one engine, transactions that commit whole, retries when busy.
+
+Every write is one transaction run by `_write`: it either commits whole or leaves nothing.
+On SQLite, writes from this process take turns behind an asyncio lock (SQLite has one writer
+anyway; queueing here is faster than sleeping in SQLite's busy handler), and a write that
+still meets "database is locked" (another process) is retried a few times before a StoreError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.settings import Settings
+from bot.store.engine import DEFAULT_BUSY_TIMEOUT_MS, display_url, make_engine
+from bot.store.errors import StoreError
+
+T = TypeVar("T")
+Work = Callable[[AsyncConnection], Awaitable[T]]
+
+_BUSY = ("database is locked", "database is busy", "deadlock detected", "could not serialize")
+
+
+def _is_busy(exc: DBAPIError) -> bool:
+    """SQLite's lock errors and PostgreSQL's deadlock/serialization failures: worth a retry."""
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    return any(marker in text for marker in _BUSY)
+
+
+class StoreBase:
+    """An engine plus transaction helpers; `async with` closes the engine."""
+
+    def __init__(self, engine: AsyncEngine, *, retries: int = 3, retry_delay: float = 0.05) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._retries = retries
+        self._retry_delay = retry_delay
+        self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
+
+    @classmethod
+    def open(
+        cls, url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, retries: int = 3
+    ) -> Self:
+        return cls(make_engine(url, busy_timeout_ms=busy_timeout_ms), retries=retries)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """The store at `settings.database_url` (DATABASE_URL); nothing is opened until used."""
+        return cls.open(settings.database_url)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    # --- transactions -------------------------------------------------------------------------
+
+    async def _write(self, work: Work[T]) -> T:
+        """Run `work` in one transaction (all or nothing), in turn with this process's writers."""
+
+        async def attempt() -> T:
+            if self._write_lock is None:
+                return await self._transaction(work)
+            async with self._write_lock:
+                return await self._transaction(work)
+
+        return await self._retrying(attempt)
+
+    async def _read(self, work: Work[T]) -> T:
+        async def attempt() -> T:
+            async with self.engine.connect() as connection:
+                return await work(connection)
+
+        return await self._retrying(attempt)
+
+    async def _transaction(self, work: Work[T]) -> T:
+        async with self.engine.begin() as connection:
+            return await work(connection)
+
+    async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Retry while the database is busy (another process, a deadlock); then a StoreError.
+
+        IntegrityError passes through untouched: callers that can repair it (a user deleted
+        under a mark) do, and it is a bug anywhere else.
+        """
+        tries = 0
+        while True:
+            try:
+                return await attempt()
+            except IntegrityError:
+                raise
+            except DBAPIError as exc:
+                if not _is_busy(exc):
+                    raise self._error(exc) from None
+                tries += 1
+                if tries > self._retries:
+                    raise StoreError(
+                        f"the database {display_url(self.engine.url)} is locked by another "
+                        f"program (gave up after {tries} tries); try again in a moment"
+                    ) from None
+                await asyncio.sleep(self._retry_delay * 2 ** (tries - 1))
+            except OSError as exc:
+                raise self._unreachable(exc) from None
+
+    def _unreachable(self, exc: OSError) -> StoreError:
+        return StoreError(f"cannot reach the database {display_url(self.engine.url)}: {exc}")
+
+    def _error(self, exc: DBAPIError) -> StoreError:
+        reason = str(exc.orig) if exc.orig is not None else str(exc)
+        return StoreError(f"database error on {display_url(self.engine.url)}: {reason}")
+
+
+def rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,101 @@
+"""Building the async engine from a URL: SQLite pragmas, folder creation, safe URL display.
+
+SQLite is the default (one file, no server). It is made fit for a bot answering many people
+at once: WAL so readers never wait for the writer, a busy timeout so a second process waits
+instead of failing, and foreign keys on so deleting a user deletes their entries.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from bot.store.errors import StoreError
+
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+
+def parse_url(url: str | URL) -> URL:
+    """The URL, or a StoreError saying it is not one."""
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise StoreError(f"not a database URL: {str(url)!r}") from None
+
+
+def display_url(url: str | URL) -> str:
+    """The URL with any password masked, for messages and logs."""
+    return parse_url(url).render_as_string(hide_password=True)
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return parse_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The database file of a SQLite URL; None for in-memory databases and other backends."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file::memory:"):
+        return None
+    return Path(database)
+
+
+def make_engine(url: str | URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> AsyncEngine:
+    """An async engine for `url`; a SQLite file's folder is created on first use."""
+    parsed = parse_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_path(parsed)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the folder {path.parent}: {exc.strerror}"
+                ) from None
+        kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
+        # Each aiosqlite connection is a thread, and every statement is a hand-off to it: a
+        # couple of connections serve one process best (SQLite has one writer anyway), and
+        # skipping the pool's reset-rollback saves a hand-off per use. That is safe because
+        # every use goes through `engine.begin()`/`connect()`, which end their own transaction.
+        kwargs.update(pool_size=2, max_overflow=0, pool_timeout=120, pool_reset_on_return=None)
+    else:
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_async_engine(parsed, **kwargs)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot use database {display_url(parsed)}: {exc}") from None
+    if parsed.get_backend_name() == "sqlite":
+        _install_sqlite_pragmas(engine, busy_timeout_ms)
+    return engine
+
+
+def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit (we hand out plain data, not rows)."""
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,144 @@
+"""Guild settings and the daily-post log: what the daily-post feature stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.store import statements
+from bot.store.base import StoreBase, rowcount
+from bot.store.models import GuildSettings, PostLog
+from bot.store.records import PostRecord, StoredGuild, as_utc
+
+_GUILD = select(*GuildSettings.__table__.c)
+_POST = select(*PostLog.__table__.c)
+
+
+class GuildStore(StoreBase):
+    async def get_guild(self, guild_id: int) -> StoredGuild | None:
+        async def work(session: AsyncConnection) -> StoredGuild | None:
+            row = (await session.execute(_GUILD.where(GuildSettings.guild_id == guild_id))).first()
+            return None if row is None else _guild(row._mapping)
+
+        return await self._read(work)
+
+    async def save_guild(self, guild: StoredGuild, now: dt.datetime) -> StoredGuild:
+        """Insert or replace a guild's settings (validated by the caller)."""
+        values = {
+            "guild_id": guild.guild_id,
+            "channel_id": guild.channel_id,
+            "post_time": guild.post_time,
+            "timezone": guild.timezone,
+            "topic": guild.topic,
+            "level": guild.level,
+            "frequency": guild.frequency,
+            "weekday": guild.weekday,
+            "enabled": guild.enabled,
+            "effective_from": guild.effective_from,
+            "last_error": guild.last_error,
+            "updated_at": now,
+        }
+
+        async def work(session: AsyncConnection) -> StoredGuild:
+            stmt = statements.insert_for(self.dialect, GuildSettings).values(**values)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[GuildSettings.guild_id],
+                set_={k: v for k, v in values.items() if k != "guild_id"},
+            )
+            row = (await session.execute(stmt.returning(*GuildSettings.__table__.c))).one()
+            return _guild(row._mapping)
+
+        return await self._write(work)
+
+    async def enabled_guilds(self) -> list[StoredGuild]:
+        async def work(session: AsyncConnection) -> list[StoredGuild]:
+            stmt = _GUILD.where(GuildSettings.enabled.is_(True)).order_by(GuildSettings.guild_id)
+            return [_guild(row._mapping) for row in await session.execute(stmt)]
+
+        return await self._read(work)
+
+    async def claim_post(
+        self, guild_id: int, local_date: dt.date, resource_id: str | None, now: dt.datetime
+    ) -> bool:
+        """Claim (guild, local date) for a post; False when someone already claimed it.
+
+        `resource_id` None records a slot in which nothing matched the guild's filters.
+        """
+
+        async def work(session: AsyncConnection) -> bool:
+            params = {
+                "guild_id": guild_id,
+                "local_date": local_date,
+                "resource_id": resource_id,
+                "now": now,
+            }
+            result = await session.execute(statements.claim_post(self.dialect), params)
+            return result.first() is not None
+
+        return await self._write(work)
+
+    async def set_post_message(self, guild_id: int, local_date: dt.date, message_id: int) -> bool:
+        return await self._update_post(guild_id, local_date, message_id=message_id)
+
+    async def release_post(self, guild_id: int, local_date: dt.date) -> bool:
+        """Undo a claim whose post could not be sent, so a later try may claim it again."""
+
+        async def work(session: AsyncConnection) -> bool:
+            result = await session.execute(
+                delete(PostLog).where(
+                    PostLog.guild_id == guild_id, PostLog.local_date == local_date
+                )
+            )
+            return rowcount(result) > 0
+
+        return await self._write(work)
+
+    async def _update_post(self, guild_id: int, local_date: dt.date, **values: Any) -> bool:
+        async def work(session: AsyncConnection) -> bool:
+            stmt = (
+                update(PostLog)
+                .where(PostLog.guild_id == guild_id, PostLog.local_date == local_date)
+                .values(**values)
+            )
+            return rowcount(await session.execute(stmt)) > 0
+
+        return await self._write(work)
+
+    async def post_log(
+        self, guild_id: int | None = None, limit: int | None = 100
+    ) -> list[PostRecord]:
+        """Posts of one guild (or of all, with None), newest local date first.
+
+        All guilds and no limit is what a long-running scheduler loads once at start.
+        """
+
+        async def work(session: AsyncConnection) -> list[PostRecord]:
+            stmt = _POST.order_by(PostLog.local_date.desc(), PostLog.guild_id)
+            if guild_id is not None:
+                stmt = stmt.where(PostLog.guild_id == guild_id)
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return [_post(row._mapping) for row in await session.execute(stmt)]
+
+        return await self._read(work)
+
+
+def _guild(row: Any) -> StoredGuild:
+    fields = {name: row[name] for name in StoredGuild.__dataclass_fields__}
+    fields["updated_at"] = as_utc(row["updated_at"])
+    if fields["effective_from"] is not None:
+        fields["effective_from"] = as_utc(fields["effective_from"])
+    return StoredGuild(**fields)
+
+
+def _post(row: Any) -> PostRecord:
+    return PostRecord(
+        row["guild_id"],
+        row["local_date"],
+        row["resource_id"],
+        row["message_id"],
+        as_utc(row["created_at"]),
+    )

@@ -1,0 +1,128 @@
+"""The schema, as typed SQLAlchemy models on one `Base` whose constraint names are fixed.
+
+A naming convention makes constraint names the same on SQLite and PostgreSQL and lets Alembic
+(batch mode on SQLite) alter them later. Discord snowflakes are 64-bit, hence BigInteger.
+Timestamps are stored as UTC; SQLite gives them back naive, so readers re-attach UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+STATUSES: tuple[str, ...] = ("saved", "reading", "done", "dismissed")
+"""A reading entry's status; `done` counts as read, `dismissed` means "never suggest it"."""
+
+FREQUENCIES: tuple[str, ...] = ("daily", "weekdays", "weekly")
+"""How often a guild's daily post goes out."""
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+RESOURCE_ID_LENGTH = 80
+TITLE_LENGTH = 500
+
+
+def _quoted(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class User(Base):
+    """A Discord user who has stored something; preferences live here."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    default_level: Mapped[str | None] = mapped_column(String(20))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Entry(Base):
+    """One resource in one user's history: one row per (user, resource).
+
+    The title is kept so that a resource later removed from the catalog still reads well in
+    the user's list and exports.
+    """
+
+    __tablename__ = "reading_entries"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_quoted(STATUSES)})", name="status"),
+        CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource_id: Mapped[str] = mapped_column(String(RESOURCE_ID_LENGTH), primary_key=True)
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    status: Mapped[str] = mapped_column(String(16))
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GuildSettings(Base):
+    """A guild's daily-post configuration, and the last error met while posting."""
+
+    __tablename__ = "guild_settings"
+    __table_args__ = (
+        CheckConstraint(f"frequency IN ({_quoted(FREQUENCIES)})", name="frequency"),
+        CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday"),
+    )
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    post_time: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    topic: Mapped[str | None] = mapped_column(String(64))
+    level: Mapped[str | None] = mapped_column(String(20))
+    frequency: Mapped[str] = mapped_column(String(16))
+    weekday: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
+    """0 = Monday ... 6 = Sunday: the day of a `weekly` post (guild-local)."""
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    effective_from: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the schedule was last set or re-enabled: earlier slots never fire."""
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PostLog(Base):
+    """A daily post claimed or made: at most one per guild and local date."""
+
+    __tablename__ = "daily_post_log"
+    __table_args__ = (UniqueConstraint("guild_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    resource_id: Mapped[str | None] = mapped_column(String(RESOURCE_ID_LENGTH))
+    """None: the slot was claimed but no resource matched the guild's filters."""
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

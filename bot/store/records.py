@@ -1,0 +1,77 @@
+"""Plain frozen records the store hands out: no ORM objects escape the session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite returns naive datetimes; everything stored is UTC, so say so."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value if value.tzinfo is dt.UTC else value.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUser:
+    id: int
+    default_level: str | None
+    timezone: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    user_id: int
+    resource_id: str
+    title: str
+    status: str
+    rating: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    done_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MarkOutcome:
+    """The entry after a mark, the status it had before (None: new), whether anything changed."""
+
+    entry: StoredEntry
+    previous_status: str | None
+    changed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredGuild:
+    guild_id: int
+    channel_id: int | None
+    post_time: str
+    timezone: str
+    topic: str | None
+    level: str | None
+    frequency: str
+    enabled: bool
+    last_error: str | None
+    updated_at: dt.datetime | None
+    weekday: int = 0
+    effective_from: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    """One post-log row; `resource_id` None: claimed, but nothing matched the guild's filters."""
+
+    guild_id: int
+    local_date: dt.date
+    resource_id: str | None
+    message_id: int | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetOutcome:
+    """What forgetting a user removed."""
+
+    user_existed: bool
+    entries_deleted: int

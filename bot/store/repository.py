@@ -1,0 +1,218 @@
+"""`Store`: the small async API over the database, plain ids in, frozen records out.
+
+Users and their reading entries live here; guild settings come from `GuildStore`, and
+transactions and retries from `StoreBase`. Upserts use INSERT ... ON CONFLICT so concurrent
+marks never lose an update or make a duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.store import statements
+from bot.store.base import rowcount
+from bot.store.guilds import GuildStore
+from bot.store.models import Entry, User
+from bot.store.records import ForgetOutcome, MarkOutcome, StoredEntry, StoredUser, as_utc
+
+_USER = select(*User.__table__.c)
+_ENTRY = select(*Entry.__table__.c)
+
+
+class Store(GuildStore):
+    """Reading state and guild settings over one engine; `async with` closes the engine."""
+
+    async def _ensure_user(self, session: AsyncConnection, user_id: int, now: dt.datetime) -> None:
+        await session.execute(
+            statements.ensure_user(self.dialect), {"user_id": user_id, "now": now}
+        )
+
+    # --- users --------------------------------------------------------------------------------
+
+    async def get_user(self, user_id: int) -> StoredUser | None:
+        async def work(session: AsyncConnection) -> StoredUser | None:
+            row = (await session.execute(_USER.where(User.id == user_id))).first()
+            return None if row is None else _user(row._mapping)
+
+        return await self._read(work)
+
+    async def set_user_preferences(
+        self, user_id: int, values: dict[str, str | None], now: dt.datetime
+    ) -> StoredUser:
+        """Set `default_level` and/or `timezone` (already validated), creating the user."""
+        unknown = set(values) - {"default_level", "timezone"}
+        if unknown:
+            raise ValueError(f"unknown user preference(s): {', '.join(sorted(unknown))}")
+
+        async def work(session: AsyncConnection) -> StoredUser:
+            await self._ensure_user(session, user_id, now)
+            if values:
+                await session.execute(update(User).where(User.id == user_id).values(**values))
+            row = (await session.execute(_USER.where(User.id == user_id))).one()
+            return _user(row._mapping)
+
+        return await self._write(work)
+
+    # --- reading entries ----------------------------------------------------------------------
+
+    async def mark(
+        self,
+        user_id: int,
+        resource_id: str,
+        *,
+        title: str,
+        status: str,
+        rating: int | None,
+        now: dt.datetime,
+    ) -> MarkOutcome:
+        """Upsert one entry; marking the same status again changes nothing (`changed` False).
+
+        The current row is read outside the write turn (WAL readers never wait): a repeat mark
+        then writes nothing, and a known user needs no user row, so the writer holds the
+        lock for one statement in the common case. The upsert itself is what makes
+        racing marks safe; the early read only decides how much work is needed.
+        """
+        key = {"user_id": user_id, "resource_id": resource_id}
+
+        async def read(session: AsyncConnection) -> tuple[bool, StoredEntry | None]:
+            row = (await session.execute(statements.USER_AND_ENTRY, key)).first()
+            if row is None:
+                return False, None
+            if row._mapping["resource_id"] is None:
+                return True, None
+            return True, _entry(tuple(row)[1:])
+
+        user_known, previous = await self._read(read)
+        if (
+            previous is not None
+            and previous.status == status
+            and rating in (None, previous.rating)
+            and previous.title == title
+        ):
+            return MarkOutcome(previous, previous.status, False)
+        params = {
+            **key,
+            "title": title,
+            "status": status,
+            "rating": rating,
+            "now": now,
+            "done_at": now if status == "done" else None,
+        }
+
+        async def write(session: AsyncConnection, ensure_user: bool) -> StoredEntry:
+            if ensure_user:
+                await self._ensure_user(session, user_id, now)
+            row = (await session.execute(statements.upsert_entry(self.dialect), params)).one()
+            return _entry(row)
+
+        try:
+            entry = await self._write(lambda s: write(s, not user_known))
+        except IntegrityError:
+            # The user was forgotten between the read and the write: recreate them.
+            entry = await self._write(lambda s: write(s, True))
+        changed = (
+            previous is None
+            or previous.status != status
+            or (rating is not None and previous.rating != rating)
+        )
+        return MarkOutcome(entry, None if previous is None else previous.status, changed)
+
+    async def entries(self, user_id: int) -> list[StoredEntry]:
+        """All of a user's entries, most recently updated first."""
+
+        async def work(session: AsyncConnection) -> list[StoredEntry]:
+            stmt = _ENTRY.where(Entry.user_id == user_id).order_by(
+                Entry.updated_at.desc(), Entry.resource_id
+            )
+            return [_entry(r) for r in await session.execute(stmt)]
+
+        return await self._read(work)
+
+    async def user_and_entries(self, user_id: int) -> tuple[StoredUser | None, list[StoredEntry]]:
+        """The user's row and all their entries in one round (what progress needs)."""
+
+        async def work(session: AsyncConnection) -> tuple[StoredUser | None, list[StoredEntry]]:
+            user = (await session.execute(_USER.where(User.id == user_id))).first()
+            if user is None:
+                return None, []
+            stmt = _ENTRY.where(Entry.user_id == user_id).order_by(
+                Entry.updated_at.desc(), Entry.resource_id
+            )
+            entries = [_entry(r) for r in await session.execute(stmt)]
+            return _user(user._mapping), entries
+
+        return await self._read(work)
+
+    async def count_entries(self, user_id: int | None = None) -> int:
+        async def work(session: AsyncConnection) -> int:
+            stmt = select(func.count()).select_from(Entry)
+            if user_id is not None:
+                stmt = stmt.where(Entry.user_id == user_id)
+            return int((await session.execute(stmt)).scalar_one())
+
+        return await self._read(work)
+
+    async def read_counts(self, user_ids: Collection[int] | None = None) -> dict[str, int]:
+        """How many users (of `user_ids`, or of everyone) have read each resource."""
+        if user_ids is not None and not user_ids:
+            return {}
+
+        async def work(session: AsyncConnection) -> dict[str, int]:
+            stmt = (
+                select(Entry.resource_id, func.count())
+                .where(Entry.status == "done")
+                .group_by(Entry.resource_id)
+            )
+            if user_ids is not None:
+                stmt = stmt.where(Entry.user_id.in_(sorted(set(user_ids))))
+            return {rid: int(n) for rid, n in await session.execute(stmt)}
+
+        return await self._read(work)
+
+    async def forget_user(self, user_id: int) -> ForgetOutcome:
+        """Delete the user and every entry of theirs, in one transaction."""
+
+        async def work(session: AsyncConnection) -> ForgetOutcome:
+            entries = await session.execute(delete(Entry).where(Entry.user_id == user_id))
+            users = await session.execute(delete(User).where(User.id == user_id))
+            return ForgetOutcome(bool(rowcount(users)), rowcount(entries))
+
+        return await self._write(work)
+
+
+def _user(row: Any) -> StoredUser:
+    return StoredUser(row["id"], row["default_level"], row["timezone"], as_utc(row["created_at"]))
+
+
+ENTRY_FIELDS: tuple[str, ...] = (
+    "user_id",
+    "resource_id",
+    "title",
+    "status",
+    "rating",
+    "created_at",
+    "updated_at",
+    "done_at",
+)
+"""The order of `Entry.__table__.c`, which `_entry` unpacks (a test keeps them in step)."""
+
+
+def _entry(row: Sequence[Any]) -> StoredEntry:
+    """From the values of `Entry.__table__.c`, in order (progress reads hundreds of these)."""
+    user_id, resource_id, title, status, rating, created_at, updated_at, done_at = row
+    return StoredEntry(
+        user_id,
+        resource_id,
+        title,
+        status,
+        rating,
+        as_utc(created_at),
+        as_utc(updated_at),
+        None if done_at is None else as_utc(done_at),
+    )

@@ -1,0 +1,122 @@
+"""Checking what people type before anything is written: one friendly message per mistake.
+
+Both faces (Discord and CLI) go through the service, which calls these, so the same mistake
+reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.store.models import FREQUENCIES, STATUSES
+from recommender.vocabulary import LEVELS, TOPIC_SLUGS
+
+MAX_SNOWFLAKE = 2**63 - 1
+STATUS_ALIASES = {
+    "read": "done",
+    "finished": "done",
+    "save": "saved",
+    "later": "saved",
+    "started": "reading",
+    "dismiss": "dismissed",
+    "hide": "dismissed",
+}
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class ServiceError(ValueError):
+    """Bad input from a person: the message says what to fix. Nothing was written."""
+
+
+class UnknownResource(ServiceError):
+    pass
+
+
+def check_snowflake(value: object, what: str = "user id") -> int:
+    """A Discord id: a positive 64-bit integer."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_SNOWFLAKE:
+        raise ServiceError(f"invalid {what} {value!r}: expected a positive 64-bit number")
+    return value
+
+
+def check_status(value: str) -> str:
+    key = value.strip().lower()
+    key = STATUS_ALIASES.get(key, key)
+    if key not in STATUSES:
+        raise ServiceError(f"invalid status {value!r} (one of: {', '.join(STATUSES)})")
+    return key
+
+
+def check_rating(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ServiceError(f"invalid rating {value!r}: give a whole number from 1 to 5")
+    return value
+
+
+def check_level(value: str | None) -> str | None:
+    if value is None:
+        return None
+    key = value.strip().lower()
+    if key not in LEVELS:
+        raise ServiceError(f"invalid level {value!r} (one of: {', '.join(LEVELS)})")
+    return key
+
+
+def check_timezone(value: str) -> str:
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ServiceError(
+            f"unknown time zone {value!r}: use an IANA name such as Europe/Paris or UTC"
+        ) from None
+    return name
+
+
+def check_post_time(value: str) -> str:
+    match = _TIME.match(value.strip())
+    if not match:
+        raise ServiceError(f"invalid time {value!r}: use 24-hour HH:MM, e.g. 09:00")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def check_topic(value: str | None) -> str | None:
+    if value is None:
+        return None
+    key = value.strip().lower()
+    if key not in TOPIC_SLUGS:
+        raise ServiceError(f"unknown topic {value!r} (e.g. {', '.join(TOPIC_SLUGS[:5])}, ...)")
+    return key
+
+
+def check_frequency(value: str) -> str:
+    key = value.strip().lower()
+    if key not in FREQUENCIES:
+        raise ServiceError(f"invalid frequency {value!r} (one of: {', '.join(FREQUENCIES)})")
+    return key
+
+
+def check_bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ServiceError(f"invalid on/off value {value!r}")
+    return value
+
+
+def check_weekday(value: object) -> int:
+    """0 = Monday ... 6 = Sunday (Python's `date.weekday()`)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+        raise ServiceError(f"invalid weekday {value!r}: 0 (Monday) to 6 (Sunday)")
+    return value
+
+
+def check_aware(value: object) -> dt.datetime | None:
+    """None, or a timezone-aware datetime (stored as UTC)."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise ServiceError(f"invalid instant {value!r}: need a timezone-aware datetime")
+    return value.astimezone(dt.UTC)

@@ -1,0 +1,129 @@
+"""Turning what a person typed (an id or a title, maybe misspelt) into one catalog resource.
+
+Pure: catalog and text in, a `Resolution` out. An exact id or title wins outright; otherwise
+titles are compared with rapidfuzz and a match is taken only when it is both good and clearly
+ahead of the next one. Anything else is ambiguous or unknown, with "did you mean" candidates,
+because silently picking the wrong paper to mark as read is worse than asking.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from recommender.catalog import Catalog
+from recommender.resource import Resource
+
+MIN_SCORE = 60.0
+"""Below this, a title is not offered even as a suggestion."""
+
+ACCEPT_SCORE = 88.0
+"""A fuzzy match this good, and `MARGIN` ahead of the next, is taken as the answer."""
+
+MARGIN = 6.0
+
+LONE_SCORE = 80.0
+"""A slightly weaker match is still taken when nothing else comes within `LONE_MARGIN`."""
+
+LONE_MARGIN = 20.0
+MAX_SUGGESTIONS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    resource: Resource
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """`resource` when the text names one resource; else the best `candidates` (maybe none)."""
+
+    query: str
+    resource: Resource | None
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.resource is None and bool(self.candidates)
+
+    def message(self) -> str:
+        """What to tell the person when there is no single answer."""
+        if self.resource is not None:
+            return f"{self.query!r} is {self.resource.id} ({self.resource.title})"
+        if not self.query.strip():
+            return "give a resource id or title"
+        if not self.candidates:
+            return f"no resource matches {self.query!r} (give its id, or more of its title)"
+        options = "; ".join(f"{c.resource.id} ({c.resource.title})" for c in self.candidates)
+        return f"{self.query!r} matches several resources; did you mean: {options}?"
+
+
+class ResolveError(ValueError):
+    """Raised by `resolve` when the text does not name exactly one resource."""
+
+    def __init__(self, resolution: Resolution) -> None:
+        super().__init__(resolution.message())
+        self.resolution = resolution
+
+
+def normalize(text: str) -> str:
+    """Lowercase, accents off, punctuation as spaces, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+
+
+def lookup(catalog: Catalog, text: str, *, limit: int = MAX_SUGGESTIONS) -> Resolution:
+    """Resolve `text` (an id or a title) against the catalog; never raises."""
+    query = text.strip()
+    if not query:
+        return Resolution(text, None)
+    exact = catalog.by_id(query) or catalog.by_id(query.lower())
+    if exact is not None:
+        return Resolution(text, exact)
+    wanted = normalize(query)
+    if not wanted:
+        return Resolution(text, None)
+    titles = {r.id: normalize(r.title) for r in catalog}
+    same = [r for r in catalog if titles[r.id] == wanted]
+    if len(same) == 1:
+        return Resolution(text, same[0])
+    if len(same) > 1:
+        return Resolution(text, None, tuple(Candidate(r, 100.0) for r in same[:limit]))
+    containing = [r for r in catalog if len(wanted) >= 4 and wanted in titles[r.id]]
+    if len(containing) == 1:
+        return Resolution(text, containing[0])
+    scored = process.extract(
+        wanted, titles, scorer=fuzz.WRatio, score_cutoff=MIN_SCORE, limit=max(limit, 2)
+    )
+    by_id = {r.id: r for r in catalog}
+    candidates = tuple(Candidate(by_id[rid], float(score)) for _title, score, rid in scored)
+    if containing:
+        # Several titles contain the words: those are the sensible suggestions, best first.
+        ids = {r.id for r in containing}
+        ranked = [c for c in candidates if c.resource.id in ids]
+        ranked += [
+            Candidate(r, 100.0) for r in containing if r.id not in {c.resource.id for c in ranked}
+        ]
+        return Resolution(text, None, tuple(ranked[:limit]))
+    if candidates:
+        best = candidates[0]
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        lead = best.score - runner_up
+        if (best.score >= ACCEPT_SCORE and lead >= MARGIN) or (
+            best.score >= LONE_SCORE and lead >= LONE_MARGIN
+        ):
+            return Resolution(text, best.resource)
+    return Resolution(text, None, candidates[:limit])
+
+
+def resolve(catalog: Catalog, text: str) -> Resource:
+    """The one resource `text` names; ResolveError (with suggestions) otherwise."""
+    resolution = lookup(catalog, text)
+    if resolution.resource is None:
+        raise ResolveError(resolution)
+    return resolution.resource
