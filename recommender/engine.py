@@ -17,10 +17,18 @@ from rapidfuzz import fuzz, process
 from recommender import explain
 from recommender.cache import cache_file, load_index, save_index
 from recommender.catalog import Catalog
-from recommender.index import Index, build_index, row_terms, score, top_rows, weigh
+from recommender.index import (
+    Index,
+    build_index,
+    row_terms,
+    score,
+    sentence_features,
+    top_rows,
+    weigh,
+)
 from recommender.paths import plan_path
 from recommender.personal import Profile, preference
-from recommender.query import ParsedQuery, QueryParser, match_topics
+from recommender.query import ParsedQuery, QueryParser, coverage, match_topics
 from recommender.resource import Resource
 from recommender.results import (
     Answer,
@@ -33,7 +41,6 @@ from recommender.results import (
     UnknownResourceError,
 )
 from recommender.summarize import NO_SUMMARY, summarize
-from recommender.text import content_stems, equivalent_stems
 from recommender.vocabulary import KINDS, LEVELS, TOPICS
 
 MIN_SCORE = 0.02
@@ -51,6 +58,8 @@ PAPER_MIN_COVERAGE = 0.6
 PAPER_PREFERENCE = 0.7
 """`paper` answers with a paper when it scores at least this fraction of the best resource."""
 ASK_MIN_SCORE = 0.18
+ASK_MIN_COVERAGE = 0.5
+"""An answer must contain at least half of the question's own words (see query.coverage)."""
 PASSAGE_FULL_WORDS = 10
 """Passages shorter than this many words are trusted less (score × sqrt(words / 10))."""
 _TIER = 10.0
@@ -176,22 +185,8 @@ class Engine:
     # --- paper ---------------------------------------------------------------------------------
 
     def coverage(self, parsed: ParsedQuery, row: int) -> float:
-        """Share of the query's own words that the resource contains, itself or in another
-        spelling (`dqn` is covered by most of "deep q-network reinforcement learning atari")."""
-        stems = list(dict.fromkeys(content_stems(parsed.terms)))
-        if not stems:
-            return 0.0
-        present = {self.terms[int(i)] for i in row_terms(self.index.matrix, row)[0]}
-
-        def covered(stem: str) -> bool:
-            if stem in present:
-                return True
-            for phrase in equivalent_stems([stem]):
-                if sum(p in present for p in phrase) >= 0.6 * len(phrase):
-                    return True
-            return False
-
-        return sum(map(covered, stems)) / len(stems)
+        """Share of the query's own words that the resource contains (see query.coverage)."""
+        return coverage(parsed, {self.terms[int(i)] for i in row_terms(self.index.matrix, row)[0]})
 
     def paper(self, query: str) -> PaperAnswer:
         """The best-matching paper with a summary, or None and "did you mean" suggestions."""
@@ -252,10 +247,11 @@ class Engine:
         owners: set[int] = set()
         for p in top_rows(combined, np.flatnonzero(combined >= ASK_MIN_SCORE), 20 * k):
             owner = int(index.passage_owner[p])
-            if owner not in owners:
-                owners.add(owner)
-                text = index.passages[p]
-                found.append(Passage(text, self.resources[owner], round(float(combined[p]), 4)))
+            text = index.passages[p]
+            if owner in owners or coverage(parsed, set(sentence_features(text))) < ASK_MIN_COVERAGE:
+                continue
+            owners.add(owner)
+            found.append(Passage(text, self.resources[owner], round(float(combined[p]), 4)))
             if len(found) == k:
                 break
         return Answer(parsed.text, tuple(found))
