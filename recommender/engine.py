@@ -1,7 +1,7 @@
 """The recommender: one Engine per catalog, answering pure calls with frozen dataclasses.
 
 Built once (or loaded from the cache), then every call is a sparse dot product over a few
-query terms, a top-k by `np.argpartition`, and a few lines of explanation for the k results:
+query terms, a top-k by `np.partition`, and a few lines of explanation for the k results:
 no per-query loop over the catalog.
 """
 
@@ -57,6 +57,8 @@ PAPER_MIN_SCORE = 0.12
 PAPER_MIN_COVERAGE = 0.6
 PAPER_PREFERENCE = 0.7
 """`paper` answers with a paper when it scores at least this fraction of the best resource."""
+SUGGEST_MIN_RATIO = 80
+"""rapidfuzz WRatio a title needs to be offered as "did you mean" by spelling alone."""
 ASK_MIN_SCORE = 0.18
 ASK_MIN_COVERAGE = 0.5
 """An answer must contain at least half of the question's own words (see query.coverage)."""
@@ -225,7 +227,7 @@ class Engine:
         rows = [int(r) for r in top_rows(scores, np.flatnonzero(scores > MIN_SCORE), 3)]
         titles = [r.title for r in self.resources]
         for _, _, row in process.extract(
-            parsed.text, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=70
+            parsed.text, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=SUGGEST_MIN_RATIO
         ):
             if row not in rows:
                 rows.append(int(row))

@@ -108,3 +108,8 @@ def test_coverage_needs_a_word_typed_as_is(engine: Engine) -> None:
     # only the corrected word matches while the word typed as-is does not: no match
     assert coverage(engine.parse("zebras reccurent"), present) == 0.0
     assert coverage(engine.parse("rnn"), present | {stem("neural")}) == 1.0
+
+
+def test_british_spelling_folds_onto_american() -> None:
+    assert stem("regularisation") == stem("regularization")
+    assert stem("normalisations") == stem("normalizations")
