@@ -365,6 +365,8 @@ ACRONYMS: dict[str, str] = {
     "qa": "question answering",
     "gpu": "gpu hardware",
     "mooc": "online course",
+    "resnet": "residual network",
+    "resnets": "residual networks",
 }
 """Acronym → expansion. Used both ways: a query's acronym adds its expansion, and a text's
 expansion adds the acronym to its index terms, so `rnn` finds "Recurrent Neural Networks"."""
@@ -375,9 +377,97 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("neural net", "neural network"),
     ("autoencoder", "auto-encoder", "autoencoders"),
     ("word embedding", "word vectors", "word2vec"),
-    ("dropout", "regularization"),
     ("dialog", "dialogue", "conversation"),
     ("maths", "math", "mathematics"),
     ("hyperparameter", "hyper-parameter"),
+    ("batch norm", "batchnorm", "batch normalization"),
+    ("gradient descent", "gradient-based optimization"),
 )
-"""Groups of words that mean the same thing to a reader; any member expands to the others."""
+"""Groups of words that mean the same thing to a reader; any member expands to the others.
+Only true synonyms: "dropout" is a kind of regularization, not another word for it (as a
+synonym it made `paper dropout` answer with a paper on regularizing RNNs); the topic
+`regularization` lists it among its terms instead."""
+
+# --- Query filler ------------------------------------------------------------------------------
+
+QUERY_FILLER_WORDS: frozenset[str] = frozenset(
+    {
+        "best",
+        "good",
+        "great",
+        "nice",
+        "top",
+        "recommend",
+        "recommendation",
+        "recommendations",
+        "suggest",
+        "want",
+        "need",
+        "looking",
+        "find",
+        "learn",
+        "study",
+        "read",
+        "reading",
+        "resource",
+        "resources",
+        "material",
+        "materials",
+        "explain",
+        "explained",
+        "explanation",
+        "understand",
+        "understanding",
+        "work",
+        "works",
+        "does",
+        "do",
+        "how",
+        "what",
+        "why",
+        "which",
+        "where",
+        "some",
+        "any",
+        "please",
+        "me",
+        "i",
+        "is",
+        "are",
+        "about",
+        "on",
+        "for",
+        "to",
+    }
+)
+"""Words of a request, not of its subject (`what is the best book to learn ...`): a query drops
+them so they neither match nor get corrected as typos. Checked on the surface word, before
+stemming, so `learn` is filler while `learning` (as in "deep learning") is not."""
+
+# --- Topic prerequisites -----------------------------------------------------------------------
+
+TOPIC_PREREQUISITES: dict[str, tuple[str, ...]] = {
+    "ml-basics": ("programming", "linear-algebra"),
+    "neural-networks": ("ml-basics",),
+    "deep-learning": ("ml-basics", "neural-networks"),
+    "backpropagation": ("neural-networks",),
+    "optimization": ("neural-networks", "backpropagation"),
+    "regularization": ("neural-networks",),
+    "cnn": ("neural-networks", "backpropagation"),
+    "computer-vision": ("neural-networks", "cnn"),
+    "rnn": ("neural-networks", "backpropagation"),
+    "nlp": ("neural-networks", "embeddings"),
+    "embeddings": ("neural-networks",),
+    "dialog": ("rnn", "nlp"),
+    "memory-networks": ("rnn",),
+    "speech": ("neural-networks", "rnn"),
+    "autoencoders": ("neural-networks",),
+    "generative-models": ("neural-networks", "probability"),
+    "rbm-dbn": ("neural-networks", "probability"),
+    "probabilistic-models": ("probability",),
+    "reinforcement-learning": ("ml-basics", "neural-networks"),
+    "frameworks": ("programming", "neural-networks"),
+    "hardware": ("frameworks",),
+}
+"""Topics to know before a topic: a learning path starts with a beginner resource of each
+(`rnn` → neural networks and backpropagation basics before any recurrent-network reading)."""

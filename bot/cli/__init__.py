@@ -29,11 +29,13 @@ def _register() -> None:
     from bot.cli import db as db_cli
     from bot.cli import progress as progress_cli
     from bot.cli import run as run_cli
+    from bot.cli import search as search_cli
 
     app.add_typer(catalog_cli.app, name="catalog")
     app.add_typer(db_cli.app, name="db")
     progress_cli.register(app)
     run_cli.register(app)
+    search_cli.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

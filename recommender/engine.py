@@ -1,0 +1,283 @@
+"""The recommender: one Engine per catalog, answering pure calls with frozen dataclasses.
+
+Built once (or loaded from the cache), then every call is a sparse dot product over a few
+query terms, a top-k by `np.argpartition`, and a few lines of explanation for the k results:
+no per-query loop over the catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from recommender import explain
+from recommender.cache import cache_file, load_index, save_index
+from recommender.catalog import Catalog
+from recommender.index import Index, build_index, row_terms, score, top_rows, weigh
+from recommender.paths import plan_path
+from recommender.personal import Profile, preference
+from recommender.query import ParsedQuery, QueryParser, match_topics
+from recommender.resource import Resource
+from recommender.results import (
+    Answer,
+    LearningPath,
+    PaperAnswer,
+    PaperMatch,
+    Passage,
+    Recommendation,
+    Recommendations,
+    UnknownResourceError,
+)
+from recommender.summarize import NO_SUMMARY, summarize
+from recommender.text import content_stems, equivalent_stems
+from recommender.vocabulary import KINDS, LEVELS, TOPICS
+
+MIN_SCORE = 0.02
+"""Below this cosine a resource shares only noise with the query and is not a result."""
+RELEVANT_FRACTION = 0.3
+"""A result within this fraction of the best score counts as relevant for level/kind grouping."""
+NAME_WEIGHT = 0.4
+"""Share of the score from title/authors/site alone (the rest from the whole resource)."""
+TOPIC_BOOST = 0.08
+PRIOR_WEIGHT = 0.05
+"""How much being cited by several source documents counts, among resources that match."""
+PROFILE_WEIGHT = 0.3
+PAPER_MIN_SCORE = 0.12
+PAPER_MIN_COVERAGE = 0.6
+PAPER_PREFERENCE = 0.7
+"""`paper` answers with a paper when it scores at least this fraction of the best resource."""
+ASK_MIN_SCORE = 0.18
+PASSAGE_FULL_WORDS = 10
+"""Passages shorter than this many words are trusted less (score × sqrt(words / 10))."""
+_TIER = 10.0
+
+
+class Engine:
+    """Search, summaries, answers, similar resources, paths and personal ranking."""
+
+    def __init__(self, resources: Sequence[Resource], index: Index) -> None:
+        self.resources = tuple(resources)
+        self.index = index
+        self.row = {r.id: i for i, r in enumerate(self.resources)}
+        self.parser = QueryParser(index.words, index.vocabulary)
+        self.terms = sorted(index.vocabulary, key=index.vocabulary.__getitem__)
+        # A three-word sentence ("Introduces Tree LSTM.") wins any cosine but answers little.
+        lengths = np.fromiter((len(p.split()) for p in index.passages), dtype=np.float32)
+        self._passage_weight = np.sqrt(np.minimum(1.0, lengths / PASSAGE_FULL_WORDS))
+        self.topic_rows = {
+            t.slug: np.array([t.slug in r.topics for r in self.resources], dtype=bool)
+            for t in TOPICS
+        }
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog, cache_dir: Path | str | None = None) -> Engine:
+        """Fit the index, or load it from `cache_dir` when this exact catalog was seen before."""
+        resources = catalog.resources
+        ids = tuple(r.id for r in resources)
+        path = cache_file(Path(cache_dir), catalog.content_hash) if cache_dir else None
+        index = load_index(path, ids) if path else None
+        if index is None:
+            index = build_index(resources)
+            if path:
+                save_index(index, path)
+        return cls(resources, index)
+
+    # --- scoring ------------------------------------------------------------------------------
+
+    def parse(self, query: str, level: str | None = None, kind: str | None = None) -> ParsedQuery:
+        return self.parser.parse(query, level, kind)
+
+    def query_vector(self, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
+        return weigh(self.index.vocabulary, self.index.idf, parsed.features)
+
+    def text_scores(
+        self, parsed: ParsedQuery, query: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> np.ndarray:
+        """Cosine with each resource, plus a small boost for the topics the query names."""
+        ids, weights = query if query is not None else self.query_vector(parsed)
+        scores = (1.0 - NAME_WEIGHT) * score(self.index.by_term, ids, weights)
+        scores += NAME_WEIGHT * score(self.index.name_by_term, ids, weights)
+        for slug in parsed.topics[:2]:
+            scores = scores + TOPIC_BOOST * self.topic_rows[slug]
+        if PRIOR_WEIGHT:
+            scores += PRIOR_WEIGHT * self.index.prior * (scores > 0)
+        return scores
+
+    def _rows(self, ids: Iterable[str]) -> list[int]:
+        return [self.row[i] for i in ids if i in self.row]
+
+    def recommend(
+        self,
+        query: str,
+        level: str | None = None,
+        kind: str | None = None,
+        k: int = 5,
+        exclude: Iterable[str] = (),
+        profile: Profile | None = None,
+        offset: int = 0,
+    ) -> Recommendations:
+        """Ranked resources. An explicit `kind` filters; a kind or level word ranks first.
+
+        With a level, relevant resources at that level come first, then the neighbouring
+        level(s), labelled in `why`; `offset` pages through the same ranking.
+        """
+        parsed = self.parse(query, level, kind)
+        n = len(self.resources)
+        pref = None
+        if profile is not None and not profile.empty:
+            pref = preference(
+                self.index.matrix, self._rows(profile.positives), self._rows(profile.negatives)
+            )
+        query_vector = self.query_vector(parsed)
+        if parsed.has_terms:
+            base = self.text_scores(parsed, query_vector)
+            mask = base > MIN_SCORE
+            if pref is not None:
+                base = base + PROFILE_WEIGHT * pref * mask
+        elif pref is not None or parsed.level or parsed.kind:
+            base = 0.01 * self.index.prior + (pref if pref is not None else 0.0)
+            mask = np.ones(n, dtype=bool)
+        else:
+            return Recommendations(parsed, (), 0, offset)
+        if kind is not None:
+            mask &= self.index.kinds == KINDS.index(kind)
+        mask[self._rows(exclude)] = False
+        rows = np.flatnonzero(mask)
+        if rows.size == 0:
+            return Recommendations(parsed, (), 0, offset)
+        best = float(base[rows].max())
+        relevant = base >= RELEVANT_FRACTION * best if parsed.has_terms else np.ones(n, bool)
+        tier = np.zeros(n, dtype=np.float32)
+        if parsed.level:
+            tier += np.abs(self.index.levels - LEVELS.index(parsed.level))
+        if parsed.kind and kind is None:
+            tier += 3.0 * (self.index.kinds != KINDS.index(parsed.kind))
+        key = base - _TIER * np.where(relevant, tier, 7.0)
+        offset, k = max(0, offset), max(0, k)
+        top = top_rows(key, rows, offset + k)[offset:]
+        results = tuple(
+            Recommendation(
+                self.resources[r],
+                round(float(base[r]), 4),
+                explain.why(self, parsed, query_vector, int(r), k, kind is None, pref),
+            )
+            for r in top
+        )
+        return Recommendations(parsed, results, int(rows.size), offset)
+
+    # --- paper ---------------------------------------------------------------------------------
+
+    def coverage(self, parsed: ParsedQuery, row: int) -> float:
+        """Share of the query's own words that the resource contains, itself or in another
+        spelling (`dqn` is covered by most of "deep q-network reinforcement learning atari")."""
+        stems = list(dict.fromkeys(content_stems(parsed.terms)))
+        if not stems:
+            return 0.0
+        present = {self.terms[int(i)] for i in row_terms(self.index.matrix, row)[0]}
+
+        def covered(stem: str) -> bool:
+            if stem in present:
+                return True
+            for phrase in equivalent_stems([stem]):
+                if sum(p in present for p in phrase) >= 0.6 * len(phrase):
+                    return True
+            return False
+
+        return sum(map(covered, stems)) / len(stems)
+
+    def paper(self, query: str) -> PaperAnswer:
+        """The best-matching paper with a summary, or None and "did you mean" suggestions."""
+        parsed = self.parse(query)
+        if not parsed.has_terms:
+            return PaperAnswer(parsed.text, None, ())
+        scores = self.text_scores(parsed)
+        papers = self.index.kinds == KINDS.index("paper")
+        best_any = int(np.argmax(scores))
+        best_paper = int(np.argmax(np.where(papers, scores, -1.0)))
+        row = best_paper if scores[best_paper] >= PAPER_PREFERENCE * scores[best_any] else best_any
+        if scores[row] >= PAPER_MIN_SCORE and self.coverage(parsed, row) >= PAPER_MIN_COVERAGE:
+            resource = self.resources[row]
+            match = PaperMatch(
+                resource,
+                round(float(scores[row]), 4),
+                explain.why(self, parsed, self.query_vector(parsed), row, 1, False, None),
+                self.summary(resource),
+                tuple(rec.resource for rec in self.similar(resource.id, k=3)),
+            )
+            return PaperAnswer(parsed.text, match, ())
+        return PaperAnswer(parsed.text, None, self.suggestions(parsed, scores))
+
+    def summary(self, resource: Resource) -> str:
+        """Abstract → extractive summary; a curated one-line description is shown as is."""
+        if not resource.description:
+            return NO_SUMMARY
+        if resource.description_source == "curated":
+            return " ".join(resource.description.split())
+        return summarize(
+            resource.description, self.index.vocabulary, self.index.idf, resource.title
+        )
+
+    def suggestions(self, parsed: ParsedQuery, scores: np.ndarray) -> tuple[Resource, ...]:
+        """Up to three titles close to the query: weak matches first, then similar spelling."""
+        rows = [int(r) for r in top_rows(scores, np.flatnonzero(scores > MIN_SCORE), 3)]
+        titles = [r.title for r in self.resources]
+        for _, _, row in process.extract(
+            parsed.text, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=70
+        ):
+            if row not in rows:
+                rows.append(int(row))
+        return tuple(self.resources[r] for r in rows[:3])
+
+    # --- ask, similar, path --------------------------------------------------------------------
+
+    def ask(self, question: str, k: int = 3) -> Answer:
+        """Passages from descriptions that answer the question, one per resource, cited."""
+        parsed = self.parse(question)
+        index = self.index
+        if not parsed.has_terms or not index.passages or k <= 0:
+            return Answer(parsed.text, ())
+        ids, weights = self.query_vector(parsed)
+        passage = score(index.passage_by_term, ids, weights)
+        resource = self.text_scores(parsed, (ids, weights))
+        combined = self._passage_weight * (0.75 * passage + 0.25 * resource[index.passage_owner])
+        found: list[Passage] = []
+        owners: set[int] = set()
+        for p in top_rows(combined, np.flatnonzero(combined >= ASK_MIN_SCORE), 20 * k):
+            owner = int(index.passage_owner[p])
+            if owner not in owners:
+                owners.add(owner)
+                text = index.passages[p]
+                found.append(Passage(text, self.resources[owner], round(float(combined[p]), 4)))
+            if len(found) == k:
+                break
+        return Answer(parsed.text, tuple(found))
+
+    def similar(
+        self, resource_id: str, k: int = 5, exclude: Iterable[str] = ()
+    ) -> tuple[Recommendation, ...]:
+        """Resources closest to one resource (cosine of their TF-IDF rows)."""
+        row = self.row.get(resource_id)
+        if row is None:
+            close = process.extract(resource_id, list(self.row), scorer=fuzz.WRatio, limit=3)
+            raise UnknownResourceError(resource_id, tuple(str(c[0]) for c in close if c[1] >= 75))
+        ids, weights = row_terms(self.index.matrix, row)
+        sims = score(self.index.by_term, ids.astype(np.int64), weights)
+        sims[row] = 0.0
+        sims[self._rows(exclude)] = 0.0
+        top = top_rows(sims, np.flatnonzero(sims > MIN_SCORE), k)
+        return tuple(
+            Recommendation(
+                self.resources[r], round(float(sims[r]), 4), explain.shared(self, row, int(r))
+            )
+            for r in top
+        )
+
+    def path(self, topic: str) -> LearningPath:
+        """Basics (the topic's prerequisite topics), then beginner → intermediate → advanced."""
+        return plan_path(self, topic)
+
+
+__all__ = ["Engine", "Profile", "match_topics", "top_rows"]

@@ -1,0 +1,271 @@
+"""The TF-IDF index over a catalog: one row per resource, one per description sentence.
+
+Settings are for a catalog of hundreds, not for 30,000 arXiv abstracts: `min_df=1` (a word in
+one title, like "dropout", must stay searchable), sublinear tf, unigrams + bigrams of Snowball
+stems, English stop words. Fields are weighted by repetition before the sublinear tf: a title
+word counts like ~2 description words, an author or a site name like ~1.7.
+
+Only plain arrays survive fitting (vocabulary, idf, CSR matrices), so queries are vectorised
+here without sklearn and the index can be cached with numpy/json (see cache.py).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from recommender.resource import Resource
+from recommender.text import (
+    content_stems,
+    equivalent_stems,
+    split_sentences,
+    stem,
+    with_bigrams,
+    words,
+)
+from recommender.vocabulary import KINDS, LEVELS, topic_label
+
+TITLE_WEIGHT = 3
+AUTHOR_WEIGHT = 2
+HOST_WEIGHT = 2
+_GENERIC_HOST_PARTS = frozenset(
+    [
+        "www",
+        "com",
+        "org",
+        "net",
+        "edu",
+        "io",
+        "gov",
+        "html",
+        "htm",
+        "php",
+        "pdf",
+        "ac",
+        "uk",
+        "co",
+        "de",
+        "fr",
+        "ch",
+        "ca",
+        "nl",
+        "fi",
+        "be",
+        "us",
+        "au",
+        "cc",
+        "me",
+        "github",
+        "blogspot",
+        "wordpress",
+        "static",
+        "files",
+        "people",
+        "users",
+        "homes",
+        "home",
+        "web",
+        "papers",
+        "pubs",
+    ]
+)
+_HANDLE_HOSTS = frozenset({"github.com", "twitter.com", "x.com", "medium.com", "youtube.com"})
+
+
+@dataclass(frozen=True, eq=False)
+class Index:
+    """A fitted index: everything a query needs, as arrays that can be saved and loaded."""
+
+    ids: tuple[str, ...]
+    vocabulary: Mapping[str, int]
+    idf: np.ndarray
+    matrix: sp.csr_matrix  # resources × terms, rows L2-normalised
+    by_term: sp.csr_matrix  # terms × resources (the transpose, for scoring a few terms)
+    name_by_term: sp.csr_matrix  # terms × resources over title, authors and site only
+    surface: Mapping[str, str]  # stem → the word people wrote most often for it
+    words: tuple[str, ...]  # the catalog's surface words, most frequent first (typo targets)
+    passages: tuple[str, ...]  # description sentences, for `ask`
+    passage_owner: np.ndarray  # passage → resource row
+    passage_by_term: sp.csr_matrix  # terms × passages, passage rows L2-normalised
+    levels: np.ndarray  # resource → index into LEVELS
+    kinds: np.ndarray  # resource → index into KINDS
+    prior: np.ndarray  # resource → small query-independent weight (how often it is cited)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def host_words(resource: Resource) -> list[str]:
+    """Site and handle words of a URL: `colah` from colah.github.io, `hinton` from /~hinton/."""
+    if not resource.url or not resource.host:
+        return []
+    out = [w for w in words(resource.host.replace(".", " ")) if w not in _GENERIC_HOST_PARTS]
+    path = urlsplit(resource.url if "://" in resource.url else f"http://{resource.url}").path
+    first = path.strip("/").split("/", 1)[0]
+    if first.startswith("~") or (resource.host in _HANDLE_HOSTS and first):
+        out += words(first.lstrip("~@").replace(".", " "))
+    return out
+
+
+def _phrase_features(phrases: Sequence[tuple[str, ...]]) -> list[str]:
+    return [f for phrase in phrases for f in with_bigrams(phrase)]
+
+
+def resource_features(resource: Resource) -> tuple[list[str], list[str]]:
+    """(features, surface words) of one resource; features repeat to weight their field."""
+    title_words = words(resource.title)
+    desc_words = words(resource.description or "")
+    author_words = [w for name in resource.authors for w in words(name)]
+    site_words = host_words(resource)
+    topic_words = [w for slug in resource.topics for w in words(topic_label(slug))]
+    title = content_stems(title_words)
+    desc = content_stems(desc_words)
+    features: list[str] = with_bigrams(title) * TITLE_WEIGHT
+    features += with_bigrams(desc)
+    features += [stem(w) for w in author_words] * AUTHOR_WEIGHT
+    features += [stem(w) for w in site_words] * HOST_WEIGHT
+    features += content_stems(topic_words)
+    features.append(stem(resource.kind))
+    features += _phrase_features(equivalent_stems(title + desc))
+    surface = title_words + desc_words + author_words + site_words + topic_words
+    return features, surface
+
+
+def name_features(resource: Resource) -> list[str]:
+    """The short fields that name a resource: a query naming it should find it first, however
+    long its abstract (which dilutes the title in the full row)."""
+    title = content_stems(words(resource.title))
+    people = [stem(w) for name in resource.authors for w in words(name)]
+    site = [stem(w) for w in host_words(resource)]
+    return with_bigrams(title) + people + site + _phrase_features(equivalent_stems(title))
+
+
+def sentence_features(text: str) -> list[str]:
+    stems = content_stems(words(text))
+    return with_bigrams(stems) + _phrase_features(equivalent_stems(stems))
+
+
+def weigh(
+    vocabulary: Mapping[str, int], idf: np.ndarray, features: Mapping[str, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Known features as (term ids, L2-normalised tf-idf weights); unknown ones are dropped."""
+    pairs = [(vocabulary[f], w) for f, w in features.items() if f in vocabulary and w > 0]
+    if not pairs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    ids = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+    raw = np.fromiter((w for _, w in pairs), dtype=np.float32, count=len(pairs))
+    weights = raw * idf[ids]
+    return ids, weights / np.float32(np.linalg.norm(weights))
+
+
+def score(by_term: sp.csr_matrix, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Cosine of a query (term ids + weights) with every row: the query terms' posting lists
+    summed by `np.bincount`, straight on the CSR arrays (no scipy objects per query)."""
+    n = by_term.shape[1]
+    if ids.size == 0:
+        return np.zeros(n, dtype=np.float32)
+    indptr, indices, data = by_term.indptr, by_term.indices, by_term.data
+    starts, ends = indptr[ids], indptr[ids + 1]
+    rows = np.concatenate([indices[a:b] for a, b in zip(starts, ends, strict=True)])
+    values = np.concatenate([data[a:b] * w for a, b, w in zip(starts, ends, weights, strict=True)])
+    return np.bincount(rows, weights=values, minlength=n).astype(np.float32)
+
+
+def top_rows(key: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """The n rows with the highest key, best first; ties go to the earlier row (stable)."""
+    if n <= 0 or rows.size == 0:
+        return rows[:0]
+    values = key[rows]
+    if rows.size > n:
+        threshold = np.partition(values, rows.size - n)[rows.size - n]
+        above = rows[values > threshold]
+        ties = rows[values == threshold][: n - above.size]
+        rows = np.concatenate([above, ties])
+    order = np.lexsort((rows, -key[rows]))
+    return rows[order]
+
+
+def row_terms(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
+    """(term ids, weights) of one row, as views of the CSR arrays."""
+    a, b = matrix.indptr[row], matrix.indptr[row + 1]
+    return matrix.indices[a:b], matrix.data[a:b]
+
+
+def _rows_matrix(
+    rows: Sequence[list[str]], vocabulary: Mapping[str, int], idf: np.ndarray
+) -> sp.csr_matrix:
+    """Sublinear-tf × idf rows, L2-normalised, for texts outside the fitted set (names,
+    passages): the same weighting as the fitted rows, computed on whole arrays at once."""
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    counts: list[int] = []
+    for features in rows:
+        tally = Counter(f for f in features if f in vocabulary)
+        indices.extend(vocabulary[f] for f in tally)
+        counts.extend(tally.values())
+        indptr.append(len(indices))
+    ids = np.array(indices, dtype=np.int32)
+    data = (1.0 + np.log(np.array(counts, dtype=np.float32))) * idf[ids]
+    matrix = sp.csr_matrix((data, ids, indptr), shape=(len(rows), len(vocabulary)))
+    matrix = sp.csr_matrix(normalize(matrix, norm="l2", copy=False), dtype=np.float32)
+    matrix.sort_indices()
+    return matrix
+
+
+def _surface_maps(surfaces: Sequence[list[str]]) -> tuple[dict[str, str], tuple[str, ...]]:
+    counts: Counter[str] = Counter(w for s in surfaces for w in s if not w.isdigit())
+    by_stem: dict[str, str] = {}
+    for word, _ in counts.most_common():
+        by_stem.setdefault(stem(word), word)
+    return by_stem, tuple(w for w, _ in counts.most_common() if len(w) >= 3)
+
+
+def build_index(resources: Sequence[Resource]) -> Index:
+    """Fit the vectorizer on the catalog and precompute every matrix a query touches."""
+    analysed = [resource_features(r) for r in resources]
+    vectorizer = TfidfVectorizer(
+        analyzer=lambda features: features,  # already stemmed, weighted features
+        sublinear_tf=True,
+        min_df=1,
+        norm="l2",
+        dtype=np.float32,
+    )
+    matrix = sp.csr_matrix(vectorizer.fit_transform([f for f, _ in analysed]), dtype=np.float32)
+    matrix.sort_indices()  # explain.py looks terms up in a row by binary search
+    vocabulary = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
+    idf = np.asarray(vectorizer.idf_, dtype=np.float32)
+    passages: list[str] = []
+    owners: list[int] = []
+    for row, resource in enumerate(resources):
+        for sentence in split_sentences(resource.description or ""):
+            passages.append(sentence)
+            owners.append(row)
+    passage_matrix = _rows_matrix([sentence_features(p) for p in passages], vocabulary, idf)
+    names = _rows_matrix([name_features(r) for r in resources], vocabulary, idf)
+    surface, vocab_words = _surface_maps([s for _, s in analysed])
+    cited = np.array([len(r.sources) + (1 if r.description else 0) for r in resources])
+    return Index(
+        ids=tuple(r.id for r in resources),
+        vocabulary=vocabulary,
+        idf=idf,
+        matrix=matrix,
+        by_term=matrix.T.tocsr(),
+        name_by_term=names.T.tocsr(),
+        surface=surface,
+        words=vocab_words,
+        passages=tuple(passages),
+        passage_owner=np.array(owners, dtype=np.int32),
+        passage_by_term=passage_matrix.T.tocsr(),
+        levels=np.array([LEVELS.index(r.level) for r in resources], dtype=np.int8),
+        kinds=np.array([KINDS.index(r.kind) for r in resources], dtype=np.int8),
+        prior=(np.log1p(cited) / max(1.0, float(np.log1p(cited.max(initial=1))))).astype(
+            np.float32
+        ),
+    )

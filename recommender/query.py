@@ -1,0 +1,200 @@
+"""Reading what people type: `rnn beginner`, `best book on gans?`, `reccurent nets karpathy`.
+
+A query is cut into level words (→ level), kind words (→ kind), filler (`best`, `how`, ...)
+and content words; content words that the catalog has never seen are corrected against the
+catalog's own words with rapidfuzz; acronyms and synonyms add their other spellings with a
+lower weight, so `rnn` also searches "recurrent neural network" without drowning the acronym.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Container, Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from recommender.text import (
+    STOP_WORDS,
+    content_stems,
+    equivalent_stems,
+    stem,
+    strip_control,
+    with_bigrams,
+    words,
+)
+from recommender.vocabulary import (
+    ACRONYMS,
+    KIND_WORDS,
+    KINDS,
+    LEVEL_WORDS,
+    LEVELS,
+    QUERY_FILLER_WORDS,
+    TOPICS,
+)
+
+MAX_QUERY_CHARS = 300
+"""Longest query read, in characters; longer input is cut here (the CLI refuses it instead)."""
+
+EXPANSION_WEIGHT = 0.6
+EXPANSION_WORD_WEIGHT = 0.3
+"""Weight of an acronym's or synonym's other spelling relative to the words typed; a single
+word of a longer expansion (`machine` of "machine learning") weighs less than its phrase."""
+
+MARKER_WEIGHT = 0.3
+"""Level, kind and filler words also search the text, lightly, since titles use them too
+("Deep Learning Book", "Introduction to ...", "Understanding LSTM Networks")."""
+
+_ADJECTIVES = frozenset({"hard", "easy"})
+"""Level words that, followed by "to", describe the subject ("hard to train") instead."""
+
+MIN_TYPO_LENGTH = 4
+TYPO_CUTOFF = 80.0
+"""rapidfuzz `ratio` (0-100) a correction needs: one wrong letter in a 5-letter word is 80."""
+
+
+_MAX_REMEMBERED = 10_000  # typo corrections remembered per parser (a bot sees the same typos)
+
+
+class QueryError(ValueError):
+    """Input that is not a query at all (empty, only symbols, control characters, too long)."""
+
+
+def clean_query(text: str) -> str:
+    """Control characters dropped, whitespace collapsed, cut at MAX_QUERY_CHARS."""
+    return " ".join(strip_control(text).split())[:MAX_QUERY_CHARS].strip()
+
+
+def check_query(text: str) -> str:
+    """The cleaned query, or QueryError saying plainly what is wrong with the input."""
+    if not text or not text.strip():
+        raise QueryError("the query is empty: type a few words, e.g. `rnn beginner`")
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text):
+        raise QueryError("the query contains control characters; type plain words")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})"
+        )
+    cleaned = clean_query(text)
+    if not words(cleaned):
+        raise QueryError("the query has no words or numbers to search for")
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """What a query asks for. `terms` are the content words after typo correction."""
+
+    text: str
+    terms: tuple[str, ...] = ()
+    level: str | None = None
+    kind: str | None = None
+    corrections: tuple[tuple[str, str], ...] = ()
+    topics: tuple[str, ...] = ()
+    features: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def has_terms(self) -> bool:
+        return bool(self.features)
+
+
+def _topic_phrases() -> tuple[tuple[tuple[str, ...], str], ...]:
+    phrases = []
+    for topic in TOPICS:
+        for term in (*topic.terms, topic.label, topic.slug.replace("-", " ")):
+            stems = tuple(content_stems(words(term)))
+            if stems:
+                phrases.append((stems, topic.slug))
+    return tuple(dict.fromkeys(phrases))
+
+
+_TOPIC_PHRASES = _topic_phrases()
+
+
+def match_topics(stems: Iterable[str]) -> tuple[str, ...]:
+    """Topic slugs whose terms occur as a phrase in the stems, in vocabulary order."""
+    seq = list(stems)
+    grams = {tuple(seq[i : i + n]) for n in (1, 2, 3, 4) for i in range(len(seq) - n + 1)}
+    found = {slug for phrase, slug in _TOPIC_PHRASES if phrase in grams}
+    return tuple(t.slug for t in TOPICS if t.slug in found)
+
+
+class QueryParser:
+    """Parses queries against one index's vocabulary (built once per engine)."""
+
+    def __init__(self, catalog_words: Iterable[str], known_stems: Container[str]) -> None:
+        self._known = known_stems
+        special = [*LEVEL_WORDS, *KIND_WORDS, *ACRONYMS]
+        self._choices = list(dict.fromkeys([*catalog_words, *special]))
+        self._corrected: dict[str, str] = {}
+
+    def _correct(self, word: str) -> str:
+        if (
+            len(word) < MIN_TYPO_LENGTH
+            or word.isdigit()
+            or stem(word) in self._known
+            or word in ACRONYMS
+        ):
+            return word
+        if word not in self._corrected:
+            best = process.extractOne(
+                word, self._choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+            )
+            if len(self._corrected) >= _MAX_REMEMBERED:
+                self._corrected.clear()
+            self._corrected[word] = str(best[0]) if best else word
+        return self._corrected[word]
+
+    def parse(self, text: str, level: str | None = None, kind: str | None = None) -> ParsedQuery:
+        """Split a query into level, kind and content; explicit level/kind win over words."""
+        if level is not None and level not in LEVELS:
+            raise ValueError(f"unknown level {level!r} (one of: {', '.join(LEVELS)})")
+        if kind is not None and kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r} (one of: {', '.join(KINDS)})")
+        cleaned = clean_query(text)
+        terms: list[str] = []
+        markers: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        word_level = word_kind = None
+        raw_words = words(cleaned)
+        for i, raw in enumerate(raw_words):
+            if raw in STOP_WORDS:
+                continue
+            if raw in QUERY_FILLER_WORDS:
+                markers.append(raw)
+                continue
+            word = raw if raw in LEVEL_WORDS or raw in KIND_WORDS else self._correct(raw)
+            if word != raw:
+                corrections.append((raw, word))
+            # "hard to train", "easy to read": an adjective of the sentence, not a level asked for
+            describes = raw in _ADJECTIVES and raw_words[i + 1 : i + 2] == ["to"]
+            if word in LEVEL_WORDS and word_level is None and not describes:
+                word_level = LEVEL_WORDS[word]
+                markers.append(word)
+            elif word in KIND_WORDS and word_kind is None:
+                word_kind = KIND_WORDS[word]
+                markers.append(word)
+            elif word in LEVEL_WORDS or word in KIND_WORDS:
+                markers.append(word)
+            else:
+                terms.append(word)
+        stems = content_stems(terms)
+        features: dict[str, float] = dict.fromkeys(with_bigrams(stems), 1.0)
+        for phrase in equivalent_stems(stems):
+            single = len(phrase) == 1
+            for feature in with_bigrams(phrase):
+                weight = EXPANSION_WEIGHT if single or " " in feature else EXPANSION_WORD_WEIGHT
+                features.setdefault(feature, weight)
+        if features:  # "deep learning book" may name a title; "book" alone is only a kind
+            for marker in content_stems(markers):
+                features.setdefault(marker, MARKER_WEIGHT)
+        topics = match_topics(stems)
+        return ParsedQuery(
+            text=cleaned,
+            terms=tuple(terms),
+            level=level or word_level,
+            kind=kind or word_kind,
+            corrections=tuple(corrections),
+            topics=topics,
+            features=features,
+        )
