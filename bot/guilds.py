@@ -7,14 +7,15 @@ feature is the only user of this half of the API.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any
 
 from bot.store import Store
-from bot.store.records import StoredGuild
+from bot.store.records import PostRecord, StoredGuild
 from bot.validation import (
     ServiceError,
+    check_aware,
     check_bool,
     check_frequency,
     check_level,
@@ -22,9 +23,11 @@ from bot.validation import (
     check_snowflake,
     check_timezone,
     check_topic,
+    check_weekday,
 )
 
 DEFAULT_POST_TIME = "09:00"
+SCHEDULE_FIELDS = ("post_time", "timezone", "frequency", "weekday")
 
 GuildConfig = StoredGuild
 """A guild's daily-post settings (defaults when the guild never configured anything)."""
@@ -59,8 +62,14 @@ class GuildSettingsMixin:
         return await self.store.get_guild(guild_id) or default_guild(guild_id)
 
     async def update_guild_settings(self, guild_id: int, **changes: Any) -> GuildConfig:
-        """Change some settings (channel_id, post_time, timezone, topic, level, frequency,
-        enabled); all are validated before anything is written."""
+        """Change some settings: channel_id, post_time ("HH:MM"), timezone (IANA), topic,
+        level, frequency, weekday (0 = Monday), enabled, effective_from. All are validated
+        before anything is written.
+
+        Changing when posts happen (time, zone, frequency, weekday) or re-enabling moves
+        `effective_from` to now unless it is given: a slot already past at that moment
+        never fires, so setting 08:00 at 14:00 means "from tomorrow".
+        """
         current = await self.guild_settings(guild_id)
         checks: dict[str, Callable[[Any], Any]] = {
             "channel_id": lambda v: None if v is None else check_snowflake(v, "channel id"),
@@ -69,7 +78,9 @@ class GuildSettingsMixin:
             "topic": check_topic,
             "level": check_level,
             "frequency": check_frequency,
+            "weekday": check_weekday,
             "enabled": check_bool,
+            "effective_from": check_aware,
         }
         unknown = sorted(set(changes) - set(checks))
         if unknown:
@@ -77,7 +88,13 @@ class GuildSettingsMixin:
         updated = replace(current, **{k: checks[k](v) for k, v in changes.items()})
         if updated.enabled and updated.channel_id is None:
             raise ServiceError("choose a channel before enabling daily posts")
-        return await self.store.save_guild(updated, self.clock())
+        now = self.clock()
+        rescheduled = any(getattr(updated, k) != getattr(current, k) for k in SCHEDULE_FIELDS)
+        if "effective_from" not in changes and (
+            rescheduled or (updated.enabled and not current.enabled)
+        ):
+            updated = replace(updated, effective_from=now)
+        return await self.store.save_guild(updated, now)
 
     async def set_guild_error(self, guild_id: int, error: str | None) -> GuildConfig:
         """Remember (or clear, with None) the last error met while posting for the guild."""
@@ -88,8 +105,11 @@ class GuildSettingsMixin:
     async def enabled_guilds(self) -> list[GuildConfig]:
         return await self.store.enabled_guilds()
 
-    async def claim_post(self, guild_id: int, local_date: dt.date, resource_id: str) -> bool:
-        """Claim the guild's post for `local_date`; False if it was already claimed."""
+    async def claim_post(self, guild_id: int, local_date: dt.date, resource_id: str | None) -> bool:
+        """Claim the guild's post for `local_date`; False if it was already claimed.
+
+        `resource_id` None records a slot in which nothing matched the guild's filters.
+        """
         check_snowflake(guild_id, "guild id")
         return await self.store.claim_post(guild_id, local_date, resource_id, self.clock())
 
@@ -102,6 +122,18 @@ class GuildSettingsMixin:
     async def release_post(self, guild_id: int, local_date: dt.date) -> bool:
         return await self.store.release_post(guild_id, local_date)
 
-    async def posted_resource_ids(self, guild_id: int, limit: int = 365) -> list[str]:
-        """Resources the guild was sent recently (newest first), so posts do not repeat."""
-        return [p.resource_id for p in await self.store.post_log(guild_id, limit)]
+    async def posted_resource_ids(self, guild_id: int, limit: int | None = None) -> list[str]:
+        """Resources the guild was sent, oldest first (what `choose_resource` expects)."""
+        records = await self.store.post_log(check_snowflake(guild_id, "guild id"), limit)
+        return [p.resource_id for p in reversed(records) if p.resource_id is not None]
+
+    async def post_history(self) -> list[PostRecord]:
+        """Every guild's post log (newest first): a scheduler loads it once at start."""
+        return await self.store.post_log(None, None)
+
+    async def read_counts(self, user_ids: Collection[int] | None = None) -> dict[str, int]:
+        """Resource id -> how many of `user_ids` (e.g. a guild's members) have read it."""
+        if user_ids is not None:
+            for user_id in user_ids:
+                check_snowflake(user_id)
+        return await self.store.read_counts(user_ids)

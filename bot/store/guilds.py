@@ -35,7 +35,9 @@ class GuildStore(StoreBase):
             "topic": guild.topic,
             "level": guild.level,
             "frequency": guild.frequency,
+            "weekday": guild.weekday,
             "enabled": guild.enabled,
+            "effective_from": guild.effective_from,
             "last_error": guild.last_error,
             "updated_at": now,
         }
@@ -59,9 +61,12 @@ class GuildStore(StoreBase):
         return await self._read(work)
 
     async def claim_post(
-        self, guild_id: int, local_date: dt.date, resource_id: str, now: dt.datetime
+        self, guild_id: int, local_date: dt.date, resource_id: str | None, now: dt.datetime
     ) -> bool:
-        """Claim (guild, local date) for a post; False when someone already claimed it."""
+        """Claim (guild, local date) for a post; False when someone already claimed it.
+
+        `resource_id` None records a slot in which nothing matched the guild's filters.
+        """
 
         async def work(session: AsyncConnection) -> bool:
             params = {
@@ -102,15 +107,20 @@ class GuildStore(StoreBase):
 
         return await self._write(work)
 
-    async def post_log(self, guild_id: int, limit: int = 100) -> list[PostRecord]:
-        """The guild's posts, newest local date first."""
+    async def post_log(
+        self, guild_id: int | None = None, limit: int | None = 100
+    ) -> list[PostRecord]:
+        """Posts of one guild (or of all, with None), newest local date first.
+
+        All guilds and no limit is what a long-running scheduler loads once at start.
+        """
 
         async def work(session: AsyncConnection) -> list[PostRecord]:
-            stmt = (
-                _POST.where(PostLog.guild_id == guild_id)
-                .order_by(PostLog.local_date.desc())
-                .limit(limit)
-            )
+            stmt = _POST.order_by(PostLog.local_date.desc(), PostLog.guild_id)
+            if guild_id is not None:
+                stmt = stmt.where(PostLog.guild_id == guild_id)
+            if limit is not None:
+                stmt = stmt.limit(limit)
             return [_post(row._mapping) for row in await session.execute(stmt)]
 
         return await self._read(work)
@@ -119,6 +129,8 @@ class GuildStore(StoreBase):
 def _guild(row: Any) -> StoredGuild:
     fields = {name: row[name] for name in StoredGuild.__dataclass_fields__}
     fields["updated_at"] = as_utc(row["updated_at"])
+    if fields["effective_from"] is not None:
+        fields["effective_from"] = as_utc(fields["effective_from"])
     return StoredGuild(**fields)
 
 

@@ -54,13 +54,17 @@ class StoredGuild:
     enabled: bool
     last_error: str | None
     updated_at: dt.datetime | None
+    weekday: int = 0
+    effective_from: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PostRecord:
+    """One post-log row; `resource_id` None: claimed, but nothing matched the guild's filters."""
+
     guild_id: int
     local_date: dt.date
-    resource_id: str
+    resource_id: str | None
     message_id: int | None
     created_at: dt.datetime
 

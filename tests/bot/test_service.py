@@ -338,11 +338,52 @@ async def test_guild_settings_defaults_validation_and_updates(service: Service) 
     assert (await service.set_guild_error(guild, None)).last_error is None
 
 
+async def test_rescheduling_or_re_enabling_moves_effective_from(
+    service: Service, clock: Clock
+) -> None:
+    guild = 31
+    first = await service.update_guild_settings(guild, channel_id=5, enabled=True)
+    assert first.effective_from == clock.now
+    clock.advance(hours=1)
+    topic = await service.update_guild_settings(guild, topic="rnn")
+    assert topic.effective_from == first.effective_from  # what is posted, not when
+    clock.advance(hours=1)
+    weekly = await service.update_guild_settings(guild, frequency="weekly", weekday=4)
+    assert (weekly.weekday, weekly.effective_from) == (4, clock.now)
+    clock.advance(hours=1)
+    await service.update_guild_settings(guild, enabled=False)
+    clock.advance(hours=1)
+    back = await service.update_guild_settings(guild, enabled=True)
+    assert back.effective_from == clock.now
+    given = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    explicit = await service.update_guild_settings(guild, post_time="06:00", effective_from=given)
+    assert explicit.effective_from == given
+    for changes, message in [
+        ({"weekday": 7}, "invalid weekday 7"),
+        ({"effective_from": dt.datetime(2026, 1, 1)}, "timezone-aware"),
+    ]:
+        with pytest.raises(ServiceError, match=message):
+            await service.update_guild_settings(guild, **changes)
+
+
+async def test_read_counts_for_a_guilds_members(service: Service) -> None:
+    await service.mark(1, "resnet", "done")
+    await service.mark(2, "resnet", "done")
+    await service.mark(2, "gan", "saved")
+    assert await service.read_counts([1, 2, 3]) == {"resnet": 2}
+    with pytest.raises(ServiceError, match="invalid user id"):
+        await service.read_counts([0])
+
+
 async def test_post_claims_through_the_service(service: Service) -> None:
     day = dt.date(2026, 3, 10)
     assert await service.claim_post(5, day, "resnet") is True
     assert await service.claim_post(5, day, "gan") is False
     assert await service.record_post_message(5, day, 999) is True
     assert await service.posted_resource_ids(5) == ["resnet"]
+    assert await service.claim_post(5, day + dt.timedelta(days=1), None) is True
+    assert await service.claim_post(5, day + dt.timedelta(days=2), "gan") is True
+    assert await service.posted_resource_ids(5) == ["resnet", "gan"]  # oldest first
+    assert len(await service.post_history()) == 3
     assert await service.release_post(5, day) is True
-    assert await service.posted_resource_ids(5) == []
+    assert await service.posted_resource_ids(5) == ["gan"]
