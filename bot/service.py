@@ -85,6 +85,16 @@ class MarkResult:
     previous_status: str | None
     changed: bool
 
+    @property
+    def message(self) -> str:
+        """One plain sentence for either face (a CLI line, a Discord confirmation)."""
+        entry = self.entry
+        if not self.changed:
+            return f"“{entry.title}” ({entry.resource_id}) was already {entry.status}."
+        was = f" (was {self.previous_status})" if self.previous_status else ""
+        rated = f", rated {entry.rating}/5" if entry.rating else ""
+        return f"Marked “{entry.title}” ({entry.resource_id}) as {entry.status}{was}{rated}."
+
 
 @dataclass(frozen=True, slots=True)
 class Preferences:

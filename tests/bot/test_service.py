@@ -116,6 +116,13 @@ async def test_marking_is_idempotent_and_aliases_work(service: Service, clock: C
     assert (again.changed, again.previous_status, again.entry.rating) == (False, "done", 5)
     assert again.entry.done_at == first.entry.done_at
     await service.mark(USER, "cs231n", "save")
+    assert again.message.endswith("was already done.")
+    moved = await service.mark(USER, "cs231n", "reading")
+    assert moved.message == (
+        "Marked “CS231n: Convolutional Neural Networks for Visual Recognition” (cs231n) "
+        "as reading (was saved)."
+    )
+    await service.mark(USER, "cs231n", "saved")
     clock.advance(minutes=1)
     await service.mark(USER, "attention", "reading")
     await service.mark(USER, "gan", "dismiss")
