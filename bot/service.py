@@ -68,13 +68,16 @@ class RecommenderLike(Protocol):
         k: int = 5,
         exclude: Collection[str] = (),
         profile: Any = None,
-    ) -> Sequence[RecommendationLike]: ...
+        offset: int = 0,
+    ) -> Any:
+        """A sequence of `RecommendationLike`, or an object holding one in `.results`."""
 
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
     resource: Resource
     score: float
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,10 +265,12 @@ class Service(GuildSettingsMixin):
         level: str | None = None,
         kind: str | None = None,
         k: int = 5,
+        offset: int = 0,
     ) -> list[Recommendation]:
         """Recommendations without what the user read or dismissed, ranked with their history.
 
-        Without an explicit level, the user's default level (if set) applies.
+        Without an explicit level, the user's default level (if set) applies; `offset` pages
+        through the same ranking ("More").
         """
         if self.recommender is None:
             raise ServiceError("recommendations are not available here (no recommender)")
@@ -278,10 +283,14 @@ class Service(GuildSettingsMixin):
         if level is None and user is not None:
             level = user.default_level
         exclude = tuple(e.resource_id for e in entries if e.status in ("done", "dismissed"))
-        results = self.recommender.recommend(
-            query, level=level, kind=kind, k=k, exclude=exclude, profile=_profile(entries)
+        paging = {"offset": offset} if offset > 0 else {}  # simple recommenders need not page
+        answer = self.recommender.recommend(
+            query, level=level, kind=kind, k=k, exclude=exclude, profile=_profile(entries), **paging
         )
-        return [Recommendation(r.resource, float(r.score)) for r in results]
+        results: Sequence[RecommendationLike] = getattr(answer, "results", answer)
+        return [
+            Recommendation(r.resource, float(r.score), str(getattr(r, "why", ""))) for r in results
+        ]
 
     async def progress(
         self, user_id: int, *, path: str | None = None, recent: int = 10

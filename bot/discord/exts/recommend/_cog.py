@@ -1,0 +1,155 @@
+"""The /recommend command and its view (mark, save, dismiss from the list; "More" pages on)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import access, formatting, replies
+from bot.discord.errors import UserFacingError
+from bot.discord.exts.recommend._embeds import (
+    PAGE_SIZE,
+    Request,
+    page_embed,
+    select_options,
+)
+from bot.discord.lookups import topic_choices
+from bot.discord.views import InvokerView
+from bot.service import Recommendation
+from recommender.vocabulary import KINDS, LEVELS
+
+LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
+KIND_CHOICES = [app_commands.Choice(name=kind, value=kind) for kind in KINDS]
+# (placeholder, status written, confirmation verb)
+SELECTS = (
+    ("Mark as read…", "done"),
+    ("Save for later…", "saved"),
+    ("Not for me…", "dismissed"),
+)
+SEARCH_TIPS = "Try a broader topic (`rnn`, `transformers`), or drop the level or kind."
+
+
+async def fetch(
+    interaction: discord.Interaction, request: Request, offset: int
+) -> list[Recommendation]:
+    service = access.service(interaction)
+    with access.user_errors(SEARCH_TIPS):
+        return await service.recommend_for_user(
+            interaction.user.id,
+            request.topic,
+            level=request.level,
+            kind=request.kind,
+            k=PAGE_SIZE,
+            offset=offset,
+        )
+
+
+class StatusSelect(discord.ui.Select["RecommendView"]):
+    def __init__(self, placeholder: str, status: str, options: list[discord.SelectOption]) -> None:
+        super().__init__(
+            placeholder=placeholder, min_values=1, max_values=len(options), options=options
+        )
+        self.status = status
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await replies.defer(interaction, ephemeral=True)
+        service = access.service(interaction)
+        lines = []
+        with access.user_errors():
+            for resource_id in self.values:
+                result = await service.mark(interaction.user.id, resource_id, self.status)
+                lines.append(formatting.escape(result.message))
+        if self.status == "dismissed":
+            lines.append("-# I won't recommend it to you again.")
+        await replies.send(interaction, "\n".join(lines), ephemeral=True)
+
+
+class RecommendView(InvokerView):
+    def __init__(
+        self, owner_id: int, request: Request, results: list[Recommendation], offset: int
+    ) -> None:
+        super().__init__(owner_id)
+        self.request = request
+        self.offset = offset
+        self.show(results)
+
+    def show(self, results: list[Recommendation]) -> None:
+        self.clear_items()
+        options = select_options(results)
+        for placeholder, status in SELECTS:
+            self.add_item(StatusSelect(placeholder, status, options))
+        more = discord.ui.Button[RecommendView](
+            label="More", style=discord.ButtonStyle.primary, disabled=len(results) < PAGE_SIZE
+        )
+        more.callback = self.more  # type: ignore[method-assign]
+        self.add_item(more)
+
+    async def more(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer()
+        offset = self.offset + PAGE_SIZE
+        results = await fetch(interaction, self.request, offset)
+        if not results:
+            for item in self.children:
+                if isinstance(item, discord.ui.Button):
+                    item.disabled = True
+            await interaction.edit_original_response(view=self)
+            await replies.send(interaction, "That's all I have for this topic.", ephemeral=True)
+            return
+        self.offset = offset
+        self.show(results)
+        await interaction.edit_original_response(
+            embed=page_embed(self.request, results, offset), view=self
+        )
+
+
+class RecommendCog(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="recommend", description="Reading picks for a topic at your level.")
+    @app_commands.describe(
+        topic="A topic or a question, e.g. “rnn beginner” or “attention”",
+        level="Only this level (a level word in the topic works too)",
+        kind="Only this kind of resource",
+    )
+    @app_commands.choices(level=LEVEL_CHOICES, kind=KIND_CHOICES)
+    async def recommend(
+        self,
+        interaction: discord.Interaction,
+        topic: str,
+        level: app_commands.Choice[str] | None = None,
+        kind: app_commands.Choice[str] | None = None,
+    ) -> None:
+        request = Request(
+            access.query_text(topic, example="`/recommend topic: rnn beginner`"),
+            level.value if level else None,
+            kind.value if kind else None,
+        )
+        shown = formatting.escape(formatting.truncate(request.topic, 100))
+        # The catalog alone is searched first (fast, no database), so "nothing matches" is an
+        # ephemeral hint rather than a public message.
+        with access.user_errors(SEARCH_TIPS):
+            known = access.engine(interaction).recommend(
+                request.topic, level=request.level, kind=request.kind, k=1
+            )
+        if not known.results:
+            raise UserFacingError(f"I found nothing for “{shown}”.", suggestion=SEARCH_TIPS)
+        await replies.defer(interaction)
+        results = await fetch(interaction, request, 0)
+        if not results:
+            raise UserFacingError(
+                f"You have finished or dismissed everything I have for “{shown}”.",
+                suggestion="Try a neighbouring topic or another level.",
+            )
+        view = RecommendView(interaction.user.id, request, results, 0)
+        await replies.send(interaction, embed=page_embed(request, results, 0), view=view)
+
+    @recommend.autocomplete("topic")
+    async def topic_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return formatting.choices(topic_choices(current))
+
+
+__all__ = ["RecommendCog", "RecommendView", "StatusSelect"]
