@@ -48,6 +48,11 @@ class ReadingProfile:
     positives: tuple[str, ...] = ()
     negatives: tuple[str, ...] = ()
 
+    @property
+    def empty(self) -> bool:
+        """Nothing to learn from (the engine then ranks as for a newcomer)."""
+        return not self.positives and not self.negatives
+
 
 class RecommendationLike(Protocol):
     @property

@@ -29,7 +29,7 @@ class Request:
 
 
 def heading(request: Request) -> str:
-    topic = formatting.truncate(" ".join(request.topic.split()), 120)
+    topic = formatting.escape(formatting.truncate(" ".join(request.topic.split()), 120))
     extras = [x for x in (request.level, request.kind) if x]
     suffix = f" ({', '.join(extras)})" if extras else ""
     return f"Reading for “{topic}”{suffix}"
