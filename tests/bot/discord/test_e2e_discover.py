@@ -246,7 +246,7 @@ async def test_paper_card_with_summary_related_and_persistent_buttons(
 
 async def test_paper_buttons_survive_a_restart(discord_env: DiscordEnv) -> None:
     record = await discord_env.send_command("paper", {"query": DROPOUT}, user="tess")
-    data, _ = await answer(discord_env, record)
+    await answer(discord_env, record)
     message = stored(discord_env, record)
     await discord_env.restart_bot()
     click = await discord_env.click(f"deepread:save:{DROPOUT}", message=message, user="tess")
