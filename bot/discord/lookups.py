@@ -72,6 +72,20 @@ def topic_choices(current: str) -> list[tuple[str, str]]:
     return ranked[:MAX_CHOICES]
 
 
+def _close_enough(text: str, resource: Resource) -> bool:
+    """Whether typed text names `resource` plainly enough to act on without asking.
+
+    `lookup` also accepts a lone partial match ("rnn" inside one long title); marking a
+    resource as read on such a guess is worse than asking, so the Discord face asks.
+    """
+    typed, title = normalize(text), normalize(resource.title)
+    if text.strip() in (resource.id, resource.id.lower()) or typed == title:
+        return True
+    if len(typed) >= 8 and typed in title:
+        return True
+    return fuzz.ratio(typed, title) >= 85
+
+
 def resolve_resource(catalog: Catalog, text: str) -> Resource:
     """The resource `text` names (an id from autocomplete, or a typed title)."""
     if not text.strip():
@@ -80,19 +94,22 @@ def resolve_resource(catalog: Catalog, text: str) -> Resource:
             suggestion="Use /recommend to find something to read.",
         )
     resolution = lookup(catalog, text[:MAX_TYPED])
-    if resolution.resource is not None:
+    if resolution.resource is not None and _close_enough(text, resolution.resource):
         return resolution.resource
+    candidates = [c.resource for c in resolution.candidates]
+    if resolution.resource is not None:
+        candidates = [resolution.resource]
     shown = formatting.escape(formatting.truncate(" ".join(text.split()), 80))
-    if not resolution.candidates:
+    if not candidates:
         raise UserFacingError(
             f"I couldn't find a resource matching “{shown}”.",
             suggestion="Start typing a title and pick it from the list, or try /recommend.",
         )
     options = "\n".join(
-        f"• {formatting.escape(formatting.truncate(c.resource.title, 120))} (`{c.resource.id}`)"
-        for c in resolution.candidates[:5]
+        f"• {formatting.escape(formatting.truncate(r.title, 120))} (`{r.id}`)"
+        for r in candidates[:5]
     )
     raise UserFacingError(
-        f"“{shown}” could match several resources. Did you mean:\n{options}",
+        f"I'm not sure which resource “{shown}” is. Did you mean:\n{options}",
         suggestion="Pick one from the autocomplete list to be sure.",
     )
