@@ -15,6 +15,7 @@ import discord
 
 from bot.discord import formatting
 from bot.discord.errors import UserFacingError
+from bot.discord.resources import inert
 from bot.discord.services import Services
 from bot.service import Service
 from bot.validation import ServiceError
@@ -60,7 +61,7 @@ def user_errors(suggestion: str | None = None) -> Iterator[None]:
     try:
         yield
     except ServiceError as exc:
-        message = formatting.escape(formatting.truncate(str(exc), 500))
+        message = inert(formatting.truncate(str(exc), 500))
         text = message[:1].upper() + message[1:] + "."
         raise UserFacingError(text, suggestion=suggestion) from exc
 
@@ -70,7 +71,7 @@ def query_text(text: str, *, example: str) -> str:
     try:
         return check_query(text)
     except QueryError as exc:
-        message = formatting.escape(str(exc))
+        message = inert(str(exc))
         raise UserFacingError(
             message[:1].upper() + message[1:] + ".", suggestion=f"For example {example}."
         ) from None

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot.discord import formatting
 from bot.discord.errors import UserFacingError
-from bot.discord.resources import option_label
+from bot.discord.resources import inert, option_label
 from recommender.catalog import Catalog
 from recommender.lookup import lookup, normalize
 from recommender.resource import Resource
@@ -99,15 +99,14 @@ def resolve_resource(catalog: Catalog, text: str) -> Resource:
     candidates = [c.resource for c in resolution.candidates]
     if resolution.resource is not None:
         candidates = [resolution.resource]
-    shown = formatting.escape(formatting.truncate(" ".join(text.split()), 80))
+    shown = inert(formatting.truncate(" ".join(text.split()), 80))
     if not candidates:
         raise UserFacingError(
             f"I couldn't find a resource matching “{shown}”.",
             suggestion="Start typing a title and pick it from the list, or try /recommend.",
         )
     options = "\n".join(
-        f"• {formatting.escape(formatting.truncate(r.title, 120))} (`{r.id}`)"
-        for r in candidates[:5]
+        f"• {inert(formatting.truncate(r.title, 120))} (`{r.id}`)" for r in candidates[:5]
     )
     raise UserFacingError(
         f"I'm not sure which resource “{shown}” is. Did you mean:\n{options}",

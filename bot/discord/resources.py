@@ -29,10 +29,15 @@ def safe_url(url: str | None) -> str | None:
     return quote(url, safe=":/?#@!$&'*+,;=%~-._[]")
 
 
+def inert(text: str) -> str:
+    """Catalog or user text made plain: escaped markdown and mentions, and brackets too, so
+    it can neither open a masked link (`[x](url)`) nor close the link it sits in."""
+    return formatting.escape(text).replace("[", "\\[").replace("]", "\\]")
+
+
 def title_text(title: str, limit: int = TITLE_IN_LIST) -> str:
-    """An escaped, clipped title (brackets too, so it can be a link's text)."""
-    clipped = formatting.truncate(" ".join(title.split()), limit)
-    return formatting.escape(clipped).replace("[", "\\[").replace("]", "\\]")
+    """An inert, clipped title (fit to be a link's text)."""
+    return inert(formatting.truncate(" ".join(title.split()), limit))
 
 
 def linked_title(resource: Resource, limit: int = TITLE_IN_LIST) -> str:
@@ -52,11 +57,11 @@ def meta_line(resource: Resource) -> str:
     parts = [resource.kind, resource.level]
     if resource.topics:
         parts.append(topics_text(resource.topics))
-    return formatting.escape(" · ".join(parts))
+    return inert(" · ".join(parts))
 
 
 def why_line(why: str, limit: int = 160) -> str:
-    return formatting.escape(formatting.truncate(" ".join(why.split()), limit)) if why else ""
+    return inert(formatting.truncate(" ".join(why.split()), limit)) if why else ""
 
 
 def resource_block(position: int | None, resource: Resource, why: str = "") -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.discord import formatting
+from bot.discord.resources import inert
 from bot.discord.services import ResourceAction, Services
 from bot.service import Service
 from bot.validation import ServiceError
@@ -26,7 +26,7 @@ def mark_action(service: Service, status: str) -> ResourceAction:
             result = await service.mark(user_id, resource_id, status)
         except ServiceError:
             return "That resource is no longer in the catalog.\n-# Try /recommend for others."
-        return formatting.escape(result.message)
+        return inert(result.message)
 
     return act
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.discord import formatting, limits
-from bot.discord.resources import linked_title, meta_line
+from bot.discord.resources import inert, linked_title, meta_line
 from recommender.results import Passage
 
 COLOUR = discord.Colour.gold()
@@ -15,12 +15,12 @@ PASSAGE_CHARS = 600
 
 
 def passage_block(passage: Passage) -> str:
-    text = formatting.escape(formatting.truncate(" ".join(passage.text.split()), PASSAGE_CHARS))
+    text = inert(formatting.truncate(" ".join(passage.text.split()), PASSAGE_CHARS))
     return f"> {text}\n— {linked_title(passage.resource, 150)} · {meta_line(passage.resource)}"
 
 
 def answer_embed(question: str, passages: Sequence[Passage]) -> discord.Embed:
-    shown = formatting.escape(formatting.truncate(" ".join(question.split()), 200))
+    shown = inert(formatting.truncate(" ".join(question.split()), 200))
     body = "\n\n".join(passage_block(p) for p in passages)
     embed = discord.Embed(
         title=f"“{formatting.truncate(shown, 240)}”",

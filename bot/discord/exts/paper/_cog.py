@@ -11,6 +11,7 @@ from bot.discord.buttons import resource_buttons
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.paper._embeds import paper_embed, suggestions_text
 from bot.discord.lookups import resource_choices
+from bot.discord.resources import inert
 from bot.discord.views import InvokerView
 from recommender.engine import Engine
 from recommender.resource import Resource
@@ -67,7 +68,7 @@ class PaperCog(commands.Cog):
             await replies.send(interaction, embed=embed, view=view)
             return
         if not answer.suggestions:
-            shown = formatting.escape(formatting.truncate(" ".join(query.split()), 100))
+            shown = inert(formatting.truncate(" ".join(query.split()), 100))
             raise UserFacingError(
                 f"I couldn't find a paper matching “{shown}”.",
                 suggestion="Start typing a title and pick it from the list, or try /recommend.",

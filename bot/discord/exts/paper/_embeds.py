@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.discord import formatting, limits
-from bot.discord.resources import linked_title, meta_line, safe_url
+from bot.discord.resources import inert, linked_title, meta_line, safe_url
 from recommender.resource import Resource
 
 COLOUR = discord.Colour.dark_teal()
@@ -19,7 +19,7 @@ def authors_text(authors: Sequence[str]) -> str:
         return "—"
     shown = ", ".join(" ".join(a.split()) for a in authors[:MAX_AUTHORS])
     more = f" and {len(authors) - MAX_AUTHORS} more" if len(authors) > MAX_AUTHORS else ""
-    return formatting.escape(formatting.truncate(shown + more, limits.EMBED_FIELD_VALUE))
+    return inert(formatting.truncate(shown + more, limits.EMBED_FIELD_VALUE))
 
 
 def related_text(related: Sequence[Resource]) -> str:
@@ -30,9 +30,9 @@ def related_text(related: Sequence[Resource]) -> str:
 
 def paper_embed(resource: Resource, summary: str, related: Sequence[Resource]) -> discord.Embed:
     embed = discord.Embed(
-        title=formatting.escape(" ".join(resource.title.split())),
+        title=inert(" ".join(resource.title.split())),
         url=safe_url(resource.url),
-        description=formatting.escape(formatting.truncate(summary, 3000)),
+        description=inert(formatting.truncate(summary, 3000)),
         colour=COLOUR,
     )
     embed.add_field(name="Authors", value=authors_text(resource.authors), inline=False)
@@ -44,5 +44,5 @@ def paper_embed(resource: Resource, summary: str, related: Sequence[Resource]) -
 
 
 def suggestions_text(query: str) -> str:
-    shown = formatting.escape(formatting.truncate(" ".join(query.split()), 100))
+    shown = inert(formatting.truncate(" ".join(query.split()), 100))
     return f"I couldn't find a paper matching “{shown}”. Did you mean one of these?"

@@ -10,6 +10,7 @@ from bot.discord import access, formatting, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.path._embeds import path_embed
 from bot.discord.lookups import topic_choices
+from bot.discord.resources import inert
 
 EXAMPLE = "`/path topic: rnn`"
 
@@ -23,7 +24,7 @@ class PathCog(commands.Cog):
     async def path(self, interaction: discord.Interaction, topic: str) -> None:
         path = access.engine(interaction).path(access.query_text(topic, example=EXAMPLE))
         if not path.steps:
-            shown = formatting.escape(formatting.truncate(" ".join(topic.split()), 100))
+            shown = inert(formatting.truncate(" ".join(topic.split()), 100))
             raise UserFacingError(
                 f"I don't have a reading path for “{shown}”.",
                 suggestion="Pick a topic from the list, or try /recommend.",

@@ -7,7 +7,7 @@ from collections.abc import Collection
 import discord
 
 from bot.discord import formatting, limits
-from bot.discord.resources import linked_title
+from bot.discord.resources import inert, linked_title
 from recommender.results import LearningPath
 from recommender.vocabulary import topic_label
 
@@ -21,9 +21,9 @@ def path_lines(path: LearningPath, done: Collection[str]) -> list[str]:
     for step in path.steps:
         if step.stage != stage:
             stage = step.stage
-            lines.append(f"\n**{formatting.escape(stage.capitalize())}**")
+            lines.append(f"\n**{inert(stage.capitalize())}**")
         mark = DONE if step.resource.id in done else TODO
-        reason = formatting.escape(formatting.truncate(step.reason, 90))
+        reason = inert(formatting.truncate(step.reason, 90))
         lines.append(f"{mark} {linked_title(step.resource, 150)} — {step.resource.kind} · {reason}")
     return lines
 
@@ -32,7 +32,7 @@ def path_embed(path: LearningPath, done: Collection[str]) -> discord.Embed:
     name = topic_label(path.topic_slug) if path.topic_slug else " ".join(path.topic.split())
     finished = sum(1 for s in path.steps if s.resource.id in done)
     embed = discord.Embed(
-        title=f"Reading path: {formatting.escape(formatting.truncate(name, 100))}",
+        title=f"Reading path: {inert(formatting.truncate(name, 100))}",
         description=formatting.truncate(
             "\n".join(path_lines(path, done)).strip(), limits.EMBED_DESCRIPTION
         ),

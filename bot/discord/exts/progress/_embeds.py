@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.discord import formatting, limits
-from bot.discord.resources import title_text
+from bot.discord.resources import inert, title_text
 from bot.progress import Progress
 
 COLOUR = discord.Colour.orange()
@@ -34,9 +34,7 @@ def totals_text(progress: Progress) -> str:
 def topics_text(progress: Progress) -> str:
     active = [t for t in progress.by_topic if t.done or t.in_progress]
     active.sort(key=lambda t: (-t.done, -t.in_progress, t.label))
-    lines = [
-        f"`{bar(t.done, t.total)}` {formatting.escape(t.label)}" for t in active[:TOPICS_SHOWN]
-    ]
+    lines = [f"`{bar(t.done, t.total)}` {inert(t.label)}" for t in active[:TOPICS_SHOWN]]
     if len(active) > TOPICS_SHOWN:
         lines.append(f"-# and {len(active) - TOPICS_SHOWN} more topics")
     return "\n".join(lines) or "Nothing finished yet."
@@ -59,7 +57,7 @@ def recent_text(progress: Progress) -> str:
 
 def progress_embed(progress: Progress, who: str) -> discord.Embed:
     embed = discord.Embed(
-        title=f"Reading progress of {formatting.escape(formatting.truncate(who, 80))}",
+        title=f"Reading progress of {inert(formatting.truncate(who, 80))}",
         description=totals_text(progress),
         colour=COLOUR,
     )

@@ -17,6 +17,7 @@ from bot.discord.exts.reading._embeds import (
     page_count,
 )
 from bot.discord.lookups import resolve_resource, resource_choices
+from bot.discord.resources import inert
 from bot.discord.views import InvokerView
 from bot.reading import ReadingEntry
 
@@ -64,7 +65,7 @@ class ReadingCog(commands.Cog):
         await replies.defer(interaction, ephemeral=True)
         with access.user_errors():
             result = await service.mark(interaction.user.id, resource.id, status)
-        await replies.send(interaction, formatting.escape(result.message), ephemeral=True)
+        await replies.send(interaction, inert(result.message), ephemeral=True)
 
     @app_commands.command(name="read", description="Mark a resource as read.")
     @app_commands.describe(resource="The resource you finished (pick one, or type a title)")

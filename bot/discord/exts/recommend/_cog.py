@@ -15,6 +15,7 @@ from bot.discord.exts.recommend._embeds import (
     select_options,
 )
 from bot.discord.lookups import topic_choices
+from bot.discord.resources import inert
 from bot.discord.views import InvokerView
 from bot.service import Recommendation
 from recommender.vocabulary import KINDS, LEVELS
@@ -59,7 +60,7 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
         with access.user_errors():
             for resource_id in self.values:
                 result = await service.mark(interaction.user.id, resource_id, self.status)
-                lines.append(formatting.escape(result.message))
+                lines.append(inert(result.message))
         if self.status == "dismissed":
             lines.append("-# I won't recommend it to you again.")
         await replies.send(interaction, "\n".join(lines), ephemeral=True)
@@ -126,7 +127,7 @@ class RecommendCog(commands.Cog):
             level.value if level else None,
             kind.value if kind else None,
         )
-        shown = formatting.escape(formatting.truncate(request.topic, 100))
+        shown = inert(formatting.truncate(request.topic, 100))
         # The catalog alone is searched first (fast, no database), so "nothing matches" is an
         # ephemeral hint rather than a public message.
         with access.user_errors(SEARCH_TIPS):

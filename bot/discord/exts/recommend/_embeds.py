@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.discord import formatting, limits
-from bot.discord.resources import option_description, option_label, resource_block
+from bot.discord.resources import inert, option_description, option_label, resource_block
 from bot.service import Recommendation
 
 PAGE_SIZE = 5
@@ -29,7 +29,7 @@ class Request:
 
 
 def heading(request: Request) -> str:
-    topic = formatting.escape(formatting.truncate(" ".join(request.topic.split()), 120))
+    topic = inert(formatting.truncate(" ".join(request.topic.split()), 120))
     extras = [x for x in (request.level, request.kind) if x]
     suffix = f" ({', '.join(extras)})" if extras else ""
     return f"Reading for “{topic}”{suffix}"
