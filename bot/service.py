@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from bot import export as exports
 from bot.guilds import GuildConfig, GuildSettingsMixin, default_guild
+from bot.ports import PathPlannerLike, ReadingProfile, RecommenderLike
 from bot.progress import PathError, Progress, compute_progress
 from bot.reading import ReadingEntry
 from bot.settings import Settings
@@ -42,44 +43,9 @@ LIST_STATUSES = ("reading", "saved", "done")
 
 
 @dataclass(frozen=True, slots=True)
-class ReadingProfile:
-    """What the recommender may learn from a user: liked (done/saved/reading) and dismissed."""
-
-    positives: tuple[str, ...] = ()
-    negatives: tuple[str, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        """Nothing to learn from (the engine then ranks as for a newcomer)."""
-        return not self.positives and not self.negatives
-
-
-class RecommendationLike(Protocol):
-    @property
-    def resource(self) -> Resource: ...
-
-    @property
-    def score(self) -> float: ...
-
-
-class RecommenderLike(Protocol):
-    """The engine's shape as the service uses it (recommender.engine.Engine fits it)."""
-
-    def recommend(
-        self,
-        query: str,
-        level: str | None = None,
-        kind: str | None = None,
-        k: int = 5,
-        exclude: Collection[str] = (),
-        profile: Any = None,
-        offset: int = 0,
-    ) -> Any:
-        """A sequence of `RecommendationLike`, or an object holding one in `.results`."""
-
-
-@dataclass(frozen=True, slots=True)
 class Recommendation:
+    """One recommended resource; `why` says in a few words what matched."""
+
     resource: Resource
     score: float
     why: str = ""
@@ -275,7 +241,7 @@ class Service(GuildSettingsMixin):
         """Recommendations without what the user read or dismissed, ranked with their history.
 
         Without an explicit level, the user's default level (if set) applies; `offset` pages
-        through the same ranking ("More").
+        through the same ranking ("More" on /recommend).
         """
         if self.recommender is None:
             raise ServiceError("recommendations are not available here (no recommender)")
@@ -289,13 +255,10 @@ class Service(GuildSettingsMixin):
             level = user.default_level
         exclude = tuple(e.resource_id for e in entries if e.status in ("done", "dismissed"))
         paging = {"offset": offset} if offset > 0 else {}  # simple recommenders need not page
-        answer = self.recommender.recommend(
+        results = self.recommender.recommend(
             query, level=level, kind=kind, k=k, exclude=exclude, profile=_profile(entries), **paging
         )
-        results: Sequence[RecommendationLike] = getattr(answer, "results", answer)
-        return [
-            Recommendation(r.resource, float(r.score), str(getattr(r, "why", ""))) for r in results
-        ]
+        return [Recommendation(r.resource, float(r.score), r.why) for r in results.results]
 
     async def progress(
         self, user_id: int, *, path: str | None = None, recent: int = 10
@@ -305,6 +268,7 @@ class Service(GuildSettingsMixin):
         user, stored = await self.store.user_and_entries(check_snowflake(user_id))
         tz = ZoneInfo(user.timezone if user is not None and user.timezone else "UTC")
         entries = [self._entry(e) for e in stored]
+        planned = self._planned_path(path) if path else None
         try:
             return compute_progress(
                 user_id,
@@ -313,10 +277,24 @@ class Service(GuildSettingsMixin):
                 today=self.clock().astimezone(tz).date(),
                 tz=tz,
                 path=path,
+                path_resources=planned,
                 recent=recent,
             )
         except PathError as exc:
             raise ServiceError(str(exc)) from None
+
+    def _planned_path(self, name: str) -> tuple[Resource, ...] | None:
+        """The recommender's path for a topic, when it plans paths (else the catalog's own)."""
+        if self.catalog.by_id(name) is not None or not isinstance(
+            self.recommender, PathPlannerLike
+        ):
+            return None
+        try:
+            planned = self.recommender.path(name)
+        except (LookupError, ValueError):
+            return None
+        steps = tuple(step.resource for step in planned.steps)
+        return steps or None
 
     # --- export and forgetting ----------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -103,7 +104,7 @@ class GuildSettings(Base):
     topic: Mapped[str | None] = mapped_column(String(64))
     level: Mapped[str | None] = mapped_column(String(20))
     frequency: Mapped[str] = mapped_column(String(16))
-    weekday: Mapped[int] = mapped_column(SmallInteger)
+    weekday: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
     """0 = Monday ... 6 = Sunday: the day of a `weekly` post (guild-local)."""
     enabled: Mapped[bool] = mapped_column(Boolean)
     effective_from: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("guild_id", sa.BigInteger(), nullable=False),
         sa.Column("local_date", sa.Date(), nullable=False),
-        sa.Column("resource_id", sa.String(length=80), nullable=True),
+        sa.Column("resource_id", sa.String(length=80), nullable=False),
         sa.Column("message_id", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_daily_post_log")),
@@ -41,15 +41,12 @@ def upgrade() -> None:
         sa.Column("topic", sa.String(length=64), nullable=True),
         sa.Column("level", sa.String(length=20), nullable=True),
         sa.Column("frequency", sa.String(length=16), nullable=False),
-        sa.Column("weekday", sa.SmallInteger(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
-        sa.Column("effective_from", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "frequency IN ('daily', 'weekdays', 'weekly')", name=op.f("ck_guild_settings_frequency")
         ),
-        sa.CheckConstraint("weekday >= 0 AND weekday <= 6", name=op.f("ck_guild_settings_weekday")),
         sa.PrimaryKeyConstraint("guild_id", name=op.f("pk_guild_settings")),
     )
     op.create_table(

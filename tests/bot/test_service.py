@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,25 @@ USER = 123456789012345678
 class Scored:
     resource: Resource
     score: float
+    why: str = "matched"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Shaped like recommender.results.Recommendations."""
+
+    results: tuple[Scored, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    resource: Resource
+
+
+@dataclass(frozen=True)
+class Path:
+    topic: str
+    steps: tuple[Step, ...]
 
 
 class FakeRecommender:
@@ -44,14 +63,25 @@ class FakeRecommender:
         k: int = 5,
         exclude: Collection[str] = (),
         profile: Any = None,
-    ) -> Sequence[Scored]:
+    ) -> Page:
         self.calls.append(
             {"query": query, "level": level, "exclude": set(exclude), "profile": profile}
         )
-        pool = [r for r in self.catalog if r.id not in exclude and level in (None, r.level)]
-        return [Scored(r, 1.0 / (i + 1)) for i, r in enumerate(sorted(pool, key=lambda r: r.id))][
-            :k
-        ]
+        pool = sorted(
+            (r for r in self.catalog if r.id not in exclude and level in (None, r.level)),
+            key=lambda r: r.id,
+        )
+        return Page(tuple(Scored(r, 1.0 / (i + 1)) for i, r in enumerate(pool))[:k])
+
+
+class FakePlanner(FakeRecommender):
+    """Also plans paths, like Engine.path: here, the topic's resources hardest first."""
+
+    def path(self, topic: str) -> Path:
+        if topic == "nothing-here":
+            raise LookupError(topic)
+        members = [r for r in self.catalog if topic in r.topics]
+        return Path(topic, tuple(Step(r) for r in reversed(members)))
 
 
 async def _nothing_written(service: Service) -> None:
@@ -169,10 +199,11 @@ async def test_recommendations_exclude_read_and_dismissed_and_pass_the_profile(
     results = await service.recommend_for_user(USER, "deep learning", k=3)
     ids = [r.resource.id for r in results]
     assert ids == ["cs231n", "dl-book", "gan"]
+    assert results[0].why == "matched" and results[0].score == 1.0
     call = fake.calls[-1]
     assert call["exclude"] == {"attention", "backprop-calculus"}
     profile = call["profile"]
-    assert isinstance(profile, ReadingProfile)
+    assert isinstance(profile, ReadingProfile) and not profile.empty
     assert set(profile.positives) == {"attention", "cs231n", "dl-book"}
     assert profile.negatives == ("backprop-calculus",)
 
@@ -228,6 +259,24 @@ async def test_progress_totals_topics_levels_streak_and_path(
     assert [e.resource_id for e in report.recent] == ["resnet", "gan", "cs231n", "nn-basics"]
     clock.now = dt.datetime(2026, 3, 12, 14, 0, tzinfo=dt.UTC)
     assert (await service.progress(USER)).streak.current == 0
+
+
+async def test_progress_follows_the_recommenders_path_when_it_plans_them(
+    service: Service,
+) -> None:
+    service.recommender = FakePlanner(service.catalog)
+    await service.mark(USER, "resnet", "done")
+    report = await service.progress(USER, path="cnn")
+    assert report.path is not None
+    assert [s.resource_id for s in report.path.steps] == ["resnet", "cs231n"]
+    assert report.path.done == 1
+    assert report.path.next_step is not None and report.path.next_step.resource_id == "cs231n"
+    # A resource id is the resource's own prerequisite chain, whatever the planner does.
+    chain = await service.progress(USER, path="resnet")
+    assert chain.path is not None and chain.path.total == 3
+    # A planner that knows nothing of the name: the catalog's own rules decide.
+    with pytest.raises(ServiceError, match="unknown learning path"):
+        await service.progress(USER, path="nothing-here")
 
 
 async def test_progress_rejects_an_unknown_path(service: Service) -> None:
