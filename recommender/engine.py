@@ -8,6 +8,7 @@ no per-query loop over the catalog.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -64,13 +65,17 @@ class Engine:
         self.row = {r.id: i for i, r in enumerate(self.resources)}
         self.parser = QueryParser(index.words, index.vocabulary)
         self.terms = sorted(index.vocabulary, key=index.vocabulary.__getitem__)
-        # A three-word sentence ("Introduces Tree LSTM.") wins any cosine but answers little.
-        lengths = np.fromiter((len(p.split()) for p in index.passages), dtype=np.float32)
-        self._passage_weight = np.sqrt(np.minimum(1.0, lengths / PASSAGE_FULL_WORDS))
-        self.topic_rows = {
-            t.slug: np.array([t.slug in r.topics for r in self.resources], dtype=bool)
-            for t in TOPICS
-        }
+        self.topic_rows = {t.slug: np.zeros(len(self.resources), dtype=bool) for t in TOPICS}
+        for i, resource in enumerate(self.resources):
+            for slug in resource.topics:
+                if slug in self.topic_rows:
+                    self.topic_rows[slug][i] = True
+
+    @cached_property
+    def _passage_weight(self) -> np.ndarray:
+        """A three-word sentence ("Introduces Tree LSTM.") wins any cosine but answers little."""
+        lengths = np.fromiter((len(p.split()) for p in self.index.passages), dtype=np.float32)
+        return np.sqrt(np.minimum(1.0, lengths / PASSAGE_FULL_WORDS))
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, cache_dir: Path | str | None = None) -> Engine:
@@ -191,7 +196,7 @@ class Engine:
     def paper(self, query: str) -> PaperAnswer:
         """The best-matching paper with a summary, or None and "did you mean" suggestions."""
         parsed = self.parse(query)
-        if not parsed.has_terms:
+        if not parsed.has_terms or not self.resources:
             return PaperAnswer(parsed.text, None, ())
         scores = self.text_scores(parsed)
         papers = self.index.kinds == KINDS.index("paper")
