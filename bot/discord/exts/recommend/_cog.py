@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -28,6 +30,7 @@ SELECTS = (
     ("Save for later…", "saved"),
     ("Not for me…", "dismissed"),
 )
+WORK_SLOTS = 2
 SEARCH_TIPS = "Try a broader topic (`rnn`, `transformers`), or drop the level or kind."
 
 
@@ -107,6 +110,10 @@ class RecommendView(InvokerView):
 class RecommendCog(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
+        # Ranking and the database reads run a few at a time: under a burst, the event loop
+        # then keeps turning, so every new interaction is acknowledged within milliseconds
+        # instead of queueing behind everyone else's ranking.
+        self.slots = asyncio.Semaphore(WORK_SLOTS)
 
     @app_commands.command(name="recommend", description="Reading picks for a topic at your level.")
     @app_commands.describe(
@@ -127,24 +134,31 @@ class RecommendCog(commands.Cog):
             level.value if level else None,
             kind.value if kind else None,
         )
-        shown = inert(formatting.truncate(request.topic, 100))
-        # The catalog alone is searched first (fast, no database), so "nothing matches" is an
-        # ephemeral hint rather than a public message.
-        with access.user_errors(SEARCH_TIPS):
-            known = access.engine(interaction).recommend(
-                request.topic, level=request.level, kind=request.kind, k=1
-            )
-        if not known.results:
-            raise UserFacingError(f"I found nothing for “{shown}”.", suggestion=SEARCH_TIPS)
-        await replies.defer(interaction)
-        results = await fetch(interaction, request, 0)
-        if not results:
-            raise UserFacingError(
-                f"You have finished or dismissed everything I have for “{shown}”.",
-                suggestion="Try a neighbouring topic or another level.",
-            )
+        await replies.defer(interaction)  # first, before any work: the 3 s deadline
+        try:
+            async with self.slots:
+                results = await fetch(interaction, request, 0)
+                if not results:
+                    raise self.nothing_for(interaction, request)
+        except UserFacingError:
+            await replies.withdraw(interaction)  # so the hint is ephemeral, not public
+            raise
         view = RecommendView(interaction.user.id, request, results, 0)
         await replies.send(interaction, embed=page_embed(request, results, 0), view=view)
+
+    @staticmethod
+    def nothing_for(interaction: discord.Interaction, request: Request) -> UserFacingError:
+        """Why there is nothing: the catalog has no match, or the user has seen it all."""
+        shown = inert(formatting.truncate(request.topic, 100))
+        known = access.engine(interaction).recommend(
+            request.topic, level=request.level, kind=request.kind, k=1
+        )
+        if not known.results:
+            return UserFacingError(f"I found nothing for “{shown}”.", suggestion=SEARCH_TIPS)
+        return UserFacingError(
+            f"You have finished or dismissed everything I have for “{shown}”.",
+            suggestion="Try a neighbouring topic or another level.",
+        )
 
     @recommend.autocomplete("topic")
     async def topic_autocomplete(
