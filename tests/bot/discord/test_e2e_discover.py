@@ -220,6 +220,22 @@ async def test_recommend_nothing_found_is_ephemeral_with_a_tip(discord_env: Disc
     assert private and "found nothing" in data["content"] and "Try" in data["content"]
 
 
+async def test_recommend_when_the_user_has_read_everything(discord_env: DiscordEnv) -> None:
+    options = {"topic": "rnn", "kind": "video"}  # three videos in the catalog
+    record = await discord_env.send_command("recommend", options, user="val")
+    data, _ = await answer(discord_env, record)
+    ids = listed_ids(data)
+    select = component(data, "Mark as read")
+    click = await discord_env.click(
+        select["custom_id"], message=stored(discord_env, record), user="val", values=ids
+    )
+    await answer(discord_env, click)
+    record = await discord_env.send_command("recommend", options, user="val")
+    data, private = await answer(discord_env, record)
+    assert private and "finished or dismissed everything" in data["content"]
+    assert record.original_message_id not in discord_env.fake.messages  # placeholder withdrawn
+
+
 # --- /paper -----------------------------------------------------------------------------------
 
 

@@ -12,7 +12,6 @@ from tests.bot.discord.commands_support import (
     answer,
     assert_no_mentions_anywhere,
     component,
-    components,
     stored,
     text_of,
 )
@@ -233,7 +232,32 @@ async def test_forgetme_for_a_stranger(discord_env: DiscordEnv) -> None:
     assert "nothing stored" in (await discord_env.wait_for_followup(click))["content"]
 
 
+async def test_export_refuses_an_unknown_format(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("export", {"format": "docx"}, user="fay")
+    data, private = await answer(discord_env, record)
+    assert private and "went wrong" not in data["content"] and not data.get("attachments")
+
+
+async def test_a_failing_service_gets_an_apology_and_the_bot_carries_on(
+    discord_env: DiscordEnv, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert discord_env.bot is not None
+    service = discord_env.bot.services.service
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(service, "reading_list", broken)
+    data, private = await answer(discord_env, await discord_env.send_command("readinglist"))
+    assert private and "went wrong on my side" in data["content"]
+    assert "fire" not in data["content"]
+    error_id = data["content"].split("`")[1]
+    assert any(error_id in r.getMessage() for r in caplog.records)
+    monkeypatch.undo()
+    data, _ = await answer(discord_env, await discord_env.send_command("readinglist", user="ana"))
+    assert data["embeds"]
+
+
 async def test_no_component_or_message_could_ping(discord_env: DiscordEnv) -> None:
     assert_no_mentions_anywhere(discord_env)
     assert discord_env.fake.unhandled == []
-    assert all("custom_id" in c for c in components({"components": []}))
