@@ -56,7 +56,6 @@ class RecommenderLike(Protocol):
         k: int = 5,
         exclude: Collection[str] = (),
         profile: Any = None,
-        offset: int = 0,
     ) -> RecommendationsLike: ...
 
 

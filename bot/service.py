@@ -236,12 +236,10 @@ class Service(GuildSettingsMixin):
         level: str | None = None,
         kind: str | None = None,
         k: int = 5,
-        offset: int = 0,
     ) -> list[Recommendation]:
         """Recommendations without what the user read or dismissed, ranked with their history.
 
-        Without an explicit level, the user's default level (if set) applies; `offset` pages
-        through the same ranking ("More" on /recommend).
+        Without an explicit level, the user's default level (if set) applies.
         """
         if self.recommender is None:
             raise ServiceError("recommendations are not available here (no recommender)")
@@ -254,9 +252,8 @@ class Service(GuildSettingsMixin):
         if level is None and user is not None:
             level = user.default_level
         exclude = tuple(e.resource_id for e in entries if e.status in ("done", "dismissed"))
-        paging = {"offset": offset} if offset > 0 else {}  # simple recommenders need not page
         results = self.recommender.recommend(
-            query, level=level, kind=kind, k=k, exclude=exclude, profile=_profile(entries), **paging
+            query, level=level, kind=kind, k=k, exclude=exclude, profile=_profile(entries)
         )
         return [Recommendation(r.resource, float(r.score), r.why) for r in results.results]
 

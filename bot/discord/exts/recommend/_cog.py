@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import discord
 from discord import app_commands
@@ -24,29 +25,34 @@ from recommender.vocabulary import KINDS, LEVELS
 
 LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
 KIND_CHOICES = [app_commands.Choice(name=kind, value=kind) for kind in KINDS]
-# (placeholder, status written, confirmation verb)
+# (placeholder, status the chosen resources get)
 SELECTS = (
     ("Mark as read…", "done"),
     ("Save for later…", "saved"),
     ("Not for me…", "dismissed"),
 )
 WORK_SLOTS = 2
+MAX_LISTED = 50
+"""The service ranks at most this many; "More" stops there (ten pages)."""
 SEARCH_TIPS = "Try a broader topic (`rnn`, `transformers`), or drop the level or kind."
 
 
 async def fetch(
-    interaction: discord.Interaction, request: Request, offset: int
+    interaction: discord.Interaction, request: Request, shown: Sequence[str] = ()
 ) -> list[Recommendation]:
+    """The next page: the user's ranking (without what they finished or dismissed) minus what
+    this list already showed. Ranking again from the top, rather than from an offset, keeps
+    pages right when the user marks something in between (the ranking then shifts)."""
     service = access.service(interaction)
+    k = min(MAX_LISTED, len(shown) + PAGE_SIZE)
+    if k <= len(shown):
+        return []
     with access.user_errors(SEARCH_TIPS):
-        return await service.recommend_for_user(
-            interaction.user.id,
-            request.topic,
-            level=request.level,
-            kind=request.kind,
-            k=PAGE_SIZE,
-            offset=offset,
+        ranked = await service.recommend_for_user(
+            interaction.user.id, request.topic, level=request.level, kind=request.kind, k=k
         )
+    seen = set(shown)
+    return [r for r in ranked if r.resource.id not in seen][:PAGE_SIZE]
 
 
 class StatusSelect(discord.ui.Select["RecommendView"]):
@@ -70,15 +76,14 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
 
 
 class RecommendView(InvokerView):
-    def __init__(
-        self, owner_id: int, request: Request, results: list[Recommendation], offset: int
-    ) -> None:
+    def __init__(self, owner_id: int, request: Request, results: list[Recommendation]) -> None:
         super().__init__(owner_id)
         self.request = request
-        self.offset = offset
+        self.shown: list[str] = []
         self.show(results)
 
     def show(self, results: list[Recommendation]) -> None:
+        self.shown += [r.resource.id for r in results]
         self.clear_items()
         options = select_options(results)
         for placeholder, status in SELECTS:
@@ -91,8 +96,7 @@ class RecommendView(InvokerView):
 
     async def more(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer()
-        offset = self.offset + PAGE_SIZE
-        results = await fetch(interaction, self.request, offset)
+        results = await fetch(interaction, self.request, self.shown)
         if not results:
             for item in self.children:
                 if isinstance(item, discord.ui.Button):
@@ -100,7 +104,7 @@ class RecommendView(InvokerView):
             await interaction.edit_original_response(view=self)
             await replies.send(interaction, "That's all I have for this topic.", ephemeral=True)
             return
-        self.offset = offset
+        offset = len(self.shown)
         self.show(results)
         await interaction.edit_original_response(
             embed=page_embed(self.request, results, offset), view=self
@@ -137,13 +141,13 @@ class RecommendCog(commands.Cog):
         await replies.defer(interaction)  # first, before any work: the 3 s deadline
         try:
             async with self.slots:
-                results = await fetch(interaction, request, 0)
+                results = await fetch(interaction, request)
                 if not results:
                     raise self.nothing_for(interaction, request)
         except UserFacingError:
             await replies.withdraw(interaction)  # so the hint is ephemeral, not public
             raise
-        view = RecommendView(interaction.user.id, request, results, 0)
+        view = RecommendView(interaction.user.id, request, results)
         await replies.send(interaction, embed=page_embed(request, results, 0), view=view)
 
     @staticmethod
