@@ -258,6 +258,12 @@ async def test_paper_card_with_summary_related_and_persistent_buttons(
     reply, private = await answer(discord_env, click)
     assert private and "as done" in reply["content"]
     assert (await user_entries(discord_env, "sam"))[DROPOUT] == "done"
+    # Anyone may press a paper's buttons: they act for whoever presses them.
+    other = await discord_env.click(ids[1], message=stored(discord_env, record), user="sid")
+    reply, private = await answer(discord_env, other)
+    assert private and "as saved" in reply["content"]
+    assert await user_entries(discord_env, "sid") == {DROPOUT: "saved"}
+    assert (await user_entries(discord_env, "sam"))[DROPOUT] == "done"
 
 
 async def test_paper_buttons_survive_a_restart(discord_env: DiscordEnv) -> None:
@@ -378,6 +384,38 @@ async def test_path_for_an_unknown_topic(discord_env: DiscordEnv) -> None:
         discord_env, await discord_env.send_command("path", {"topic": "qwzx plmokn"})
     )
     assert private and "don't have a reading path" in data["content"]
+
+
+@pytest.mark.parametrize("command", ["similar", "path"])
+@pytest.mark.parametrize("text", HOSTILE)
+async def test_similar_and_path_hostile_input(
+    discord_env: DiscordEnv, command: str, text: str
+) -> None:
+    option = "resource" if command == "similar" else "topic"
+    data, _ = await answer(discord_env, await discord_env.send_command(command, {option: text}))
+    assert "went wrong" not in text_of(data)
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [("recommend", "topic"), ("paper", "query"), ("similar", "resource"), ("path", "topic")],
+)
+@pytest.mark.parametrize("text", HOSTILE)
+async def test_autocomplete_hostile_input(
+    discord_env: DiscordEnv, command: str, option: str, text: str
+) -> None:
+    record = await discord_env.autocomplete(command, {option: text}, focused=option)
+    body = await discord_env.wait_for_callback(record)
+    assert body["type"] == 8
+    choices = body["data"]["choices"]
+    assert len(choices) <= limits.AUTOCOMPLETE_CHOICES
+    assert all(1 <= len(c["name"]) <= 100 and 1 <= len(c["value"]) <= 100 for c in choices)
+
+
+async def test_commands_work_in_direct_messages(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("recommend", {"topic": "gan"}, in_guild=False)
+    data, _ = await answer(discord_env, record)
+    assert len(listed_ids(data)) == 5
 
 
 async def test_every_message_disallowed_mentions(discord_env: DiscordEnv) -> None:
