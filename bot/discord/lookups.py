@@ -35,7 +35,7 @@ def _rank(
         return items[:limit]
     names = [normalize(name) for name, _ in items]
     starts = [i for i, n in enumerate(names) if n.startswith(wanted)]
-    contains = [i for i, n in enumerate(names) if wanted in n and i not in set(starts)]
+    contains = [i for i, n in enumerate(names) if wanted in n and not n.startswith(wanted)]
     chosen = starts + contains
     if len(chosen) < limit:
         taken = set(chosen)
