@@ -225,6 +225,8 @@ def main() -> None:
         )
     ratio = results["deepread"]["p99_ms"] / results["baseline"]["p99_ms"]
     print(f"deepread p99 / baseline p99 = {ratio:.2f} (target <= 1.25)")
+    peak = results["deepread"]["rss_peak"]
+    print(f"deepread peak RSS with the catalog loaded = {peak:.0f} MiB (target <= 250)")
     print("latency = INTERACTION_CREATE sent -> callback received by the fake (burst of all at")
     print("once); 'ans' = until the message with the answer; '1-by-1' = median answer time of")
     print("one interaction at a time; RSS of the bot process;")
