@@ -62,6 +62,20 @@ async def test_recommend_lists_five_with_links_meta_and_why(discord_env: Discord
     assert placeholders == ["Mark as read…", "Save for later…", "Not for me…", "More"]
 
 
+async def test_a_level_word_in_the_topic_works_like_the_option(discord_env: DiscordEnv) -> None:
+    typed, _ = await answer(
+        discord_env,
+        await discord_env.send_command("recommend", {"topic": "rnn beginner"}, user="w1"),
+    )
+    chosen, _ = await answer(
+        discord_env,
+        await discord_env.send_command(
+            "recommend", {"topic": "rnn", "level": "beginner"}, user="w2"
+        ),
+    )
+    assert listed_ids(typed) == listed_ids(chosen)
+
+
 async def test_recommend_level_and_kind_options_filter(discord_env: DiscordEnv) -> None:
     record = await discord_env.send_command(
         "recommend", {"topic": "neural networks", "level": "advanced", "kind": "paper"}
