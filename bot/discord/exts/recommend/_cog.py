@@ -31,7 +31,7 @@ SELECTS = (
     ("Save for later…", "saved"),
     ("Not for me…", "dismissed"),
 )
-WORK_SLOTS = 2
+WORK_SLOTS = 1
 MAX_LISTED = 50
 """The service ranks at most this many; "More" stops there (ten pages)."""
 SEARCH_TIPS = "Try a broader topic (`rnn`, `transformers`), or drop the level or kind."
@@ -114,7 +114,7 @@ class RecommendView(InvokerView):
 class RecommendCog(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
-        # Ranking and the database reads run a few at a time: under a burst, the event loop
+        # Ranking and the database reads run one at a time: under a burst, the event loop
         # then keeps turning, so every new interaction is acknowledged within milliseconds
         # instead of queueing behind everyone else's ranking.
         self.slots = asyncio.Semaphore(WORK_SLOTS)
