@@ -3,8 +3,9 @@
 Two kinds of failure: a `UserFacingError` is the user's to fix (bad input, nothing found) and
 gets a friendly ephemeral message with a suggestion; anything else is ours, and the user gets a
 short apology with an error id while the log gets the traceback under the same id, so a report
-in chat can be matched to the log. Reporting never raises: a broken command must not take the
-bot down or leave an interaction unanswered.
+in chat can be matched to the log. Both are always ephemeral, even after a public defer (the
+public "thinking…" placeholder is deleted first). Reporting never raises: a broken command
+must not take the bot down or leave an interaction unanswered.
 """
 
 from __future__ import annotations
@@ -91,11 +92,31 @@ async def report(
                 await interaction.response.autocomplete([])
             return
         if interaction.response.is_done():
+            await _withdraw_public_placeholder(interaction)
             await interaction.followup.send(text, ephemeral=True)
         else:
             await interaction.response.send_message(text, ephemeral=True)
     except Exception:
         log.warning("could not report error %s to the user", error_id or "-", exc_info=True)
+
+
+async def _withdraw_public_placeholder(interaction: discord.Interaction) -> None:
+    """Delete a public "thinking…" message before the apology is sent.
+
+    After a public defer, Discord turns the first followup into that placeholder and ignores
+    its ephemeral flag: the error (and its id) would be shown to the whole channel. Deleting
+    the placeholder (rather than editing it to some neutral text) leaves the channel as if the
+    command had never been run, and the apology then arrives as a new, private message. Only a
+    still-loading public placeholder is deleted: a real answer already sent stays.
+    """
+    if interaction.response.type is not discord.InteractionResponseType.deferred_channel_message:
+        return
+    try:
+        original = await interaction.original_response()
+        if original.flags.loading and not original.flags.ephemeral:
+            await original.delete()
+    except discord.HTTPException:
+        log.debug("could not withdraw the placeholder of interaction %s", interaction.id)
 
 
 def _where(interaction: discord.Interaction) -> str:

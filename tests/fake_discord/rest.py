@@ -178,6 +178,7 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
             msg = fake.store_message(p.edit_message(original, {**data, "flags": flags}))
         else:
             msg = new_message(record, data, int(data.get("flags") or 0))
+        record.results.append(msg)
         return json_response(msg)
 
     async def webhook_message(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
@@ -194,7 +195,9 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
         data = body(entry)
         record.followups.append(data)
         flags = int(stored["flags"]) & ~LOADING
-        return json_response(fake.store_message(p.edit_message(stored, {**data, "flags": flags})))
+        msg = fake.store_message(p.edit_message(stored, {**data, "flags": flags}))
+        record.results.append(msg)
+        return json_response(msg)
 
     # channels and guild --------------------------------------------------------------------
 

@@ -50,6 +50,10 @@ class InteractionRecord:
     callback_at: float | None = None
     original_message_id: int | None = None
     followups: list[dict[str, Any]] = field(default_factory=list)
+    # The message each followup or webhook edit produced, as Discord stored it: a followup's
+    # own flags are ignored when it fills a "thinking…" placeholder, so only this tells
+    # whether the user's answer was really private.
+    results: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def latency(self) -> float | None:

@@ -58,12 +58,18 @@ def assert_within_limits(data: dict[str, Any]) -> None:
 
 
 async def answer(env: DiscordEnv, record: InteractionRecord) -> tuple[dict[str, Any], bool]:
-    """(the message the user sees, whether only they see it), checked against the limits."""
+    """(the message the user sees, whether only they see it), checked against the limits.
+
+    Privacy is read from the message as Discord stored it: after a public defer, a followup
+    asking to be ephemeral still lands in the public placeholder."""
     body = await env.wait_for_callback(record)
-    flags = int((body.get("data") or {}).get("flags") or 0)
     data = await env.reply(record)
     assert_within_limits(data)
-    return data, bool(flags & EPHEMERAL or int(data.get("flags") or 0) & EPHEMERAL)
+    if body["type"] == 5:
+        flags = int(record.results[0]["flags"])
+    else:
+        flags = int((body.get("data") or {}).get("flags") or 0)
+    return data, bool(flags & EPHEMERAL)
 
 
 def stored(env: DiscordEnv, record: InteractionRecord) -> dict[str, Any]:

@@ -114,11 +114,22 @@ async def test_slow_command_defers_then_follows_up(discord_env: DiscordEnv) -> N
     )
 
 
-async def test_failure_after_defer_still_reaches_the_user(discord_env: DiscordEnv) -> None:
+async def test_failure_after_a_public_defer_is_apologised_for_privately(
+    discord_env: DiscordEnv,
+) -> None:
     record = await discord_env.send_command("slowboom")
     assert (await discord_env.wait_for_callback(record))["type"] == 5
     followup = await discord_env.wait_for_followup(record)
     assert re.search(r"error id `[0-9a-f]{8}`", followup["content"])
+    # The public "thinking…" placeholder is gone, and the apology is a new, private message.
+    assert record.original_message_id not in discord_env.fake.messages
+    (apology,) = record.results
+    assert apology["flags"] & EPHEMERAL and apology["content"] == followup["content"]
+    assert not [
+        m
+        for m in discord_env.fake.messages.values()
+        if "went wrong" in m["content"] and not m["flags"] & EPHEMERAL
+    ]
 
 
 HOSTILE = (

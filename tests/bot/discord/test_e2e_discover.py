@@ -4,6 +4,7 @@ real catalog, real Service over a temporary SQLite file (one bot for the module)
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -398,6 +399,44 @@ async def test_path_for_an_unknown_topic(discord_env: DiscordEnv) -> None:
         discord_env, await discord_env.send_command("path", {"topic": "qwzx plmokn"})
     )
     assert private and "don't have a reading path" in data["content"]
+
+
+async def test_path_failure_after_its_defer_is_private(
+    discord_env: DiscordEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert discord_env.bot is not None
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(discord_env.bot.services.service, "entries", broken)
+    record = await discord_env.send_command("path", {"topic": "rnn"}, user="pat")
+    assert (await discord_env.wait_for_callback(record))["type"] == 5  # deferred publicly
+    data, private = await answer(discord_env, record)
+    assert private and "went wrong on my side" in data["content"]
+    assert record.original_message_id not in discord_env.fake.messages  # placeholder deleted
+
+
+async def test_path_defers_before_ranking(
+    discord_env: DiscordEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = discord_env.bot.services.engine if discord_env.bot else None
+    assert engine is not None
+    original = engine.path
+
+    def slow_path(*args: object, **kwargs: object) -> object:
+        time.sleep(0.4)  # ranking holds the event loop, as a slow engine would
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "path", slow_path)
+    discord_env.fake.deadline = 0.3
+    try:
+        record = await discord_env.send_command("path", {"topic": "rnn"}, user="pia")
+        data, private = await answer(discord_env, record)
+    finally:
+        discord_env.fake.deadline = 3.0
+    assert record.callback is not None and record.callback["type"] == 5
+    assert not private and data["embeds"]
 
 
 @pytest.mark.parametrize("command", ["similar", "path"])

@@ -22,15 +22,19 @@ class PathCog(commands.Cog):
     @app_commands.command(name="path", description="A reading path for a topic, basics first.")
     @app_commands.describe(topic="A topic, e.g. “rnn” or “reinforcement learning”")
     async def path(self, interaction: discord.Interaction, topic: str) -> None:
-        path = access.engine(interaction).path(access.query_text(topic, example=EXAMPLE))
+        query = access.query_text(topic, example=EXAMPLE)
+        engine, service = access.engine(interaction), access.service(interaction)
+        # Defer before ranking and the database read (the 3 s deadline); a "no path" hint
+        # raised after this still reaches the user privately (errors.report withdraws the
+        # public placeholder first).
+        await replies.defer(interaction)
+        path = engine.path(query)
         if not path.steps:
             shown = inert(formatting.truncate(" ".join(topic.split()), 100))
             raise UserFacingError(
                 f"I don't have a reading path for “{shown}”.",
                 suggestion="Pick a topic from the list, or try /recommend.",
             )
-        service = access.service(interaction)
-        await replies.defer(interaction)
         entries = await service.entries(interaction.user.id)
         done = {e.resource_id for e in entries if e.status == "done"}
         await replies.send(interaction, embed=path_embed(path, done))

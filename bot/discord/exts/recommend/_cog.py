@@ -139,14 +139,11 @@ class RecommendCog(commands.Cog):
             kind.value if kind else None,
         )
         await replies.defer(interaction)  # first, before any work: the 3 s deadline
-        try:
-            async with self.slots:
-                results = await fetch(interaction, request)
-                if not results:
-                    raise self.nothing_for(interaction, request)
-        except UserFacingError:
-            await replies.withdraw(interaction)  # so the hint is ephemeral, not public
-            raise
+        async with self.slots:
+            results = await fetch(interaction, request)
+            if not results:
+                # errors.report withdraws the public placeholder: the hint stays private.
+                raise self.nothing_for(interaction, request)
         view = RecommendView(interaction.user.id, request, results)
         await replies.send(interaction, embed=page_embed(request, results, 0), view=view)
 
