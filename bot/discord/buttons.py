@@ -13,7 +13,7 @@ from typing import Any, Self
 
 import discord
 
-from bot.discord import errors, formatting
+from bot.discord import errors, formatting, replies
 from recommender.catalog import ID_PATTERN
 
 ACTIONS: dict[str, tuple[str, discord.ButtonStyle]] = {
@@ -58,8 +58,10 @@ class ResourceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TE
                     "That button isn't available right now.",
                     suggestion="Try again later, or use the matching slash command.",
                 )
+            # The handler writes to the database: acknowledge first (the 3 s deadline).
+            await replies.defer(interaction, ephemeral=True)
             text = await handler(interaction.user.id, self.resource_id)
-            await interaction.response.send_message(formatting.fit_content(text), ephemeral=True)
+            await replies.send(interaction, text, ephemeral=True)
         except Exception as exc:
             await errors.report(interaction, exc, where=f"button {self.custom_id}")
 

@@ -180,9 +180,9 @@ class DiscordEnv:
 
     async def reply(self, record: InteractionRecord, timeout: float = 5.0) -> dict[str, Any]:
         """The message the user ends up seeing: the callback's data, or the first followup
-        when the bot deferred."""
+        (or edit, after a deferred update) when the bot deferred."""
         body = await self.wait_for_callback(record, timeout)
-        if body["type"] == 5:
+        if body["type"] in (5, 6):
             return await self.wait_for_followup(record, timeout=timeout)
         data: dict[str, Any] = body.get("data") or {}
         return data

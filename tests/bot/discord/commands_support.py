@@ -65,7 +65,7 @@ async def answer(env: DiscordEnv, record: InteractionRecord) -> tuple[dict[str, 
     body = await env.wait_for_callback(record)
     data = await env.reply(record)
     assert_within_limits(data)
-    if body["type"] == 5:
+    if body["type"] in (5, 6):
         flags = int(record.results[0]["flags"])
     else:
         flags = int((body.get("data") or {}).get("flags") or 0)

@@ -36,13 +36,15 @@ async def test_persistent_button_works_after_restart(tmp_path: Path) -> None:
         env.actions["mark"] = mark
         click = await env.click(f"deepread:mark:{RESOURCE}", message=old_message, user="carol")
         body = await env.wait_for_callback(click)
-        assert body["type"] == 4 and body["data"]["flags"] & 64
-        assert body["data"]["content"] == f"Marked **{RESOURCE}** as read."
+        assert body["type"] == 5 and body["data"]["flags"] & 64  # private "thinking…"
+        reply = await env.reply(click)
+        assert reply["content"] == f"Marked **{RESOURCE}** as read."
+        assert click.results[0]["flags"] & 64
         assert calls == [(int(env.fake.make_user("carol")["id"]), RESOURCE)]
 
         # An action nobody wired yet gets a friendly refusal, not an error id.
         save = await env.click(f"deepread:save:{RESOURCE}", message=old_message)
-        content = (await env.wait_for_callback(save))["data"]["content"]
+        content = (await env.reply(save))["content"]
         assert "isn't available" in content
 
         # Same definitions, same cache dir: the restart did not sync commands again.
@@ -104,7 +106,7 @@ async def test_a_timed_out_view_does_not_unregister_persistent_buttons(tmp_path:
             lambda r: r.method == "PATCH" and r.path.endswith(f"{timed.token}/messages/@original")
         )
         click = await env.click(f"deepread:mark:{RESOURCE}", message=old.original_message_id or 0)
-        assert (await env.wait_for_callback(click))["data"]["content"] == f"marked {RESOURCE}"
+        assert (await env.reply(click))["content"] == f"marked {RESOURCE}"
 
 
 async def test_closing_the_bot_closes_services_once_and_unloads_features(tmp_path: Path) -> None:
