@@ -77,17 +77,43 @@ def assert_inert(text: str) -> None:
 
 
 @FAST
-@given(st.lists(resources(), min_size=1, max_size=5), hostile, st.integers(0, 10_000))
-def test_recommend_page_fits_and_is_inert(items: list[Resource], topic: str, offset: int) -> None:
+@given(
+    st.lists(resources(), min_size=1, max_size=5),
+    hostile,
+    st.integers(0, 10_000),
+    st.lists(st.sampled_from([None, "done", "saved", "dismissed"]), min_size=5, max_size=5),
+)
+def test_recommend_page_fits_and_is_inert(
+    items: list[Resource], topic: str, offset: int, statuses: list[str | None]
+) -> None:
     results = [
         Recommendation(r, 0.5, why) for r, why in zip(items, ["why " * 300] * 5, strict=False)
     ]
-    embed = page_embed(Request(topic or "x", "beginner", "paper"), results, offset)
+    marks = {r.id: m for r, m in zip(items, statuses, strict=False) if m is not None}
+    embed = page_embed(Request(topic or "x", "beginner", "paper"), results, offset, marks)
     assert_fits(embed)
     assert_inert(embed.description or "")
-    for option in select_options(results):
-        assert discord_len(option.label) <= limits.SELECT_LABEL
-        assert discord_len(option.description or "") <= limits.SELECT_DESCRIPTION
+    for status in ("done", "saved", "dismissed"):
+        for option in select_options(results, marks, status):
+            assert discord_len(option.label) <= limits.SELECT_LABEL
+            assert discord_len(option.description or "") <= limits.SELECT_DESCRIPTION
+            assert marks.get(option.value) not in ("done", "dismissed", status)
+
+
+def test_recommend_page_shows_what_was_done_from_it() -> None:
+    items = [
+        Resource(id=f"r-{i}", title=f"Title {i}", kind="paper", level="beginner", topics=())
+        for i in range(4)
+    ]
+    results = [Recommendation(r, 0.5, "because") for r in items]
+    marks = {"r-0": "done", "r-1": "saved", "r-2": "dismissed"}
+    blocks = (page_embed(Request("x"), results, 5, marks).description or "").split("\n\n")
+    assert blocks[0].startswith("✅ **6.** ") and blocks[1].startswith("🔖 **7.** ")
+    assert blocks[2] == "~~**8.** Title 2~~ · not for you"
+    assert blocks[3].startswith("**9.** Title 3")
+    statuses = ("done", "saved", "dismissed")
+    values = {s: [o.value for o in select_options(results, marks, s)] for s in statuses}
+    assert values == {"done": ["r-1", "r-3"], "saved": ["r-3"], "dismissed": ["r-1", "r-3"]}
 
 
 @FAST

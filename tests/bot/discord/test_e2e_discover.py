@@ -13,6 +13,7 @@ from tests.bot.discord.commands_support import (
     HOSTILE,
     answer,
     assert_no_mentions_anywhere,
+    assert_within_limits,
     component,
     components,
     stored,
@@ -20,6 +21,7 @@ from tests.bot.discord.commands_support import (
 )
 from tests.bot.discord.real_services import real_catalog, real_services
 from tests.fake_discord.harness import DiscordEnv
+from tests.fake_discord.server import InteractionRecord
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -98,17 +100,40 @@ async def test_recommend_topic_autocomplete(discord_env: DiscordEnv) -> None:
     assert len((await discord_env.wait_for_callback(empty))["data"]["choices"]) == 25
 
 
+async def choose(
+    env: DiscordEnv, record: InteractionRecord, placeholder: str, who: str, values: list[str]
+) -> tuple[dict, dict]:
+    """Pick `values` in a select of the list as it stands now: (the list as edited, the
+    private confirmation)."""
+    message = stored(env, record)
+    select = component(message, placeholder)
+    click = await env.click(select["custom_id"], message=message, user=who, values=values)
+    assert (await env.wait_for_callback(click))["type"] == 6  # the list itself is updated
+    edited = await env.wait_for_followup(click, count=1)
+    confirmation = await env.wait_for_followup(click, count=2)
+    assert click.results[1]["flags"] & 64 and click.results[0]["id"] == message["id"]
+    assert_within_limits(edited)
+    return edited, confirmation
+
+
+def select_values(message: dict, placeholder: str) -> list[str]:
+    found = [c for c in components(message) if (c.get("placeholder") or "") == placeholder]
+    return [o["value"] for o in found[0]["options"]] if found else []
+
+
 async def test_mark_as_read_select_excludes_it_next_time(discord_env: DiscordEnv) -> None:
     record = await discord_env.send_command("recommend", {"topic": "rnn beginner"}, user="mia")
     data, _ = await answer(discord_env, record)
     first = listed_ids(data)[0]
-    select = component(data, "Mark as read")
-    click = await discord_env.click(
-        select["custom_id"], message=stored(discord_env, record), user="mia", values=[first]
-    )
-    reply, private = await answer(discord_env, click)
-    assert private and "as done" in reply["content"]
+    edited, reply = await choose(discord_env, record, "Mark as read", "mia", [first])
+    assert "as done" in reply["content"]
     assert (await user_entries(discord_env, "mia"))[first] == "done"
+    # The list shows it as read, and no select offers it any more.
+    blocks = edited["embeds"][0]["description"].split("\n\n")
+    assert blocks[0].startswith("✅ **1.**") and not any(b.startswith("✅") for b in blocks[1:])
+    for placeholder in ("Mark as read…", "Save for later…", "Not for me…"):
+        assert select_values(edited, placeholder) == listed_ids(data)[1:]
+    assert stored(discord_env, record)["embeds"] == edited["embeds"]
     again, _ = await answer(
         discord_env,
         await discord_env.send_command("recommend", {"topic": "rnn beginner"}, user="mia"),
@@ -120,23 +145,24 @@ async def test_save_and_not_for_me_selects(discord_env: DiscordEnv) -> None:
     record = await discord_env.send_command("recommend", {"topic": "lstm"}, user="noor")
     data, _ = await answer(discord_env, record)
     ids = listed_ids(data)
-    message = stored(discord_env, record)
-    save = component(data, "Save for later")
-    reply, _ = await answer(
-        discord_env,
-        await discord_env.click(save["custom_id"], message=message, user="noor", values=ids[:2]),
-    )
+    edited, reply = await choose(discord_env, record, "Save for later", "noor", ids[:2])
     assert reply["content"].count("as saved") == 2
-    dismiss = component(data, "Not for me")
-    reply, private = await answer(
-        discord_env,
-        await discord_env.click(
-            dismiss["custom_id"], message=message, user="noor", values=[ids[4]]
-        ),
-    )
-    assert private and "won't recommend it" in reply["content"]
+    blocks = edited["embeds"][0]["description"].split("\n\n")
+    assert [b[:1] for b in blocks] == ["🔖", "🔖", "*", "*", "*"]
+    # Saved ones may still be read or dismissed, but not saved again.
+    assert select_values(edited, "Save for later…") == ids[2:]
+    assert select_values(edited, "Mark as read…") == ids
+    edited, reply = await choose(discord_env, record, "Not for me", "noor", [ids[4]])
+    assert "won't recommend it" in reply["content"]
+    last = edited["embeds"][0]["description"].split("\n\n")[4]
+    assert last.startswith("~~**5.**") and last.endswith("~~ · not for you")
+    assert "](" not in last  # struck through, details and link gone
+    assert ids[4] not in select_values(edited, "Mark as read…")
     entries = await user_entries(discord_env, "noor")
     assert entries == {ids[0]: "saved", ids[1]: "saved", ids[4]: "dismissed"}
+    # Everything still open read at once: that select and the save select go away.
+    edited, _ = await choose(discord_env, record, "Mark as read", "noor", ids[:4])
+    assert [c.get("placeholder") or c.get("label") for c in components(edited)] == ["More"]
     again, _ = await answer(
         discord_env, await discord_env.send_command("recommend", {"topic": "lstm"}, user="noor")
     )
@@ -211,6 +237,7 @@ async def test_another_member_cannot_use_your_list(discord_env: DiscordEnv) -> N
         )
         reply, private = await answer(discord_env, click)
         assert private and "belong to" in reply["content"]
+    assert stored(discord_env, record) == message  # the list did not change
     assert await user_entries(discord_env, "rex") == {}
     assert await user_entries(discord_env, "quinn") == {}
 

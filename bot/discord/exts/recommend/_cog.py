@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Sequence
 
 import discord
@@ -31,6 +32,7 @@ SELECTS = (
     ("Save for later…", "saved"),
     ("Not for me…", "dismissed"),
 )
+STATUSES = tuple(status for _, status in SELECTS)
 WORK_SLOTS = 1
 MAX_LISTED = 50
 """The service ranks at most this many; "More" stops there (ten pages)."""
@@ -56,14 +58,22 @@ async def fetch(
 
 
 class StatusSelect(discord.ui.Select["RecommendView"]):
-    def __init__(self, placeholder: str, status: str, options: list[discord.SelectOption]) -> None:
+    def __init__(
+        self, placeholder: str, status: str, options: list[discord.SelectOption], custom_id: str
+    ) -> None:
         super().__init__(
-            placeholder=placeholder, min_values=1, max_values=len(options), options=options
+            placeholder=placeholder,
+            min_values=1,
+            max_values=len(options),
+            options=options,
+            custom_id=custom_id,
         )
         self.status = status
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await replies.defer(interaction, ephemeral=True)
+        # A deferred update: the list itself changes (✅, 🔖, struck through), and a private
+        # line confirms what was written.
+        await interaction.response.defer()
         service = access.service(interaction)
         lines = []
         with access.user_errors():
@@ -72,24 +82,58 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
                 lines.append(inert(result.message))
         if self.status == "dismissed":
             lines.append("-# I won't recommend it to you again.")
+        view = self.view
+        if view is not None:
+            view.record(self.status, self.values)
+            await interaction.edit_original_response(embed=view.embed(), view=view)
         await replies.send(interaction, "\n".join(lines), ephemeral=True)
 
 
 class RecommendView(InvokerView):
+    """One /recommend list: the current page, what the user did from it, and its controls.
+
+    Items are rebuilt on every change (a select whose resources are all done disappears), but
+    keep their custom ids, so a click on the message as the user last saw it always lands.
+    """
+
     def __init__(self, owner_id: int, request: Request, results: list[Recommendation]) -> None:
         super().__init__(owner_id)
         self.request = request
         self.shown: list[str] = []
+        self.page: list[Recommendation] = []
+        self.offset = 0
+        self.marks: dict[str, str] = {}
+        self.exhausted = False
+        token = secrets.token_hex(6)
+        self.ids = {name: formatting.custom_id("rec", name, token) for name in (*STATUSES, "more")}
         self.show(results)
 
     def show(self, results: list[Recommendation]) -> None:
+        self.offset = len(self.shown)
         self.shown += [r.resource.id for r in results]
+        self.page = list(results)
+        self.exhausted = len(results) < PAGE_SIZE
+        self.render()
+
+    def record(self, status: str, resource_ids: Sequence[str]) -> None:
+        for resource_id in resource_ids:
+            self.marks[resource_id] = status
+        self.render()
+
+    def embed(self) -> discord.Embed:
+        return page_embed(self.request, self.page, self.offset, self.marks)
+
+    def render(self) -> None:
         self.clear_items()
-        options = select_options(results)
         for placeholder, status in SELECTS:
-            self.add_item(StatusSelect(placeholder, status, options))
+            options = select_options(self.page, self.marks, status)
+            if options:  # Discord refuses a select without options
+                self.add_item(StatusSelect(placeholder, status, options, self.ids[status]))
         more = discord.ui.Button[RecommendView](
-            label="More", style=discord.ButtonStyle.primary, disabled=len(results) < PAGE_SIZE
+            label="More",
+            style=discord.ButtonStyle.primary,
+            disabled=self.exhausted,
+            custom_id=self.ids["more"],
         )
         more.callback = self.more  # type: ignore[method-assign]
         self.add_item(more)
@@ -98,17 +142,13 @@ class RecommendView(InvokerView):
         await interaction.response.defer()
         results = await fetch(interaction, self.request, self.shown)
         if not results:
-            for item in self.children:
-                if isinstance(item, discord.ui.Button):
-                    item.disabled = True
+            self.exhausted = True
+            self.render()
             await interaction.edit_original_response(view=self)
             await replies.send(interaction, "That's all I have for this topic.", ephemeral=True)
             return
-        offset = len(self.shown)
         self.show(results)
-        await interaction.edit_original_response(
-            embed=page_embed(self.request, results, offset), view=self
-        )
+        await interaction.edit_original_response(embed=self.embed(), view=self)
 
 
 class RecommendCog(commands.Cog):
@@ -145,7 +185,7 @@ class RecommendCog(commands.Cog):
                 # errors.report withdraws the public placeholder: the hint stays private.
                 raise self.nothing_for(interaction, request)
         view = RecommendView(interaction.user.id, request, results)
-        await replies.send(interaction, embed=page_embed(request, results, 0), view=view)
+        await replies.send(interaction, embed=view.embed(), view=view)
 
     @staticmethod
     def nothing_for(interaction: discord.Interaction, request: Request) -> UserFacingError:

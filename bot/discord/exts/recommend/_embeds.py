@@ -6,13 +6,19 @@ stays under 4096 whatever the catalog holds, and every select option fits its 10
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import discord
 
 from bot.discord import formatting, limits
-from bot.discord.resources import inert, option_description, option_label, resource_block
+from bot.discord.resources import (
+    inert,
+    option_description,
+    option_label,
+    resource_block,
+    title_text,
+)
 from bot.service import Recommendation
 
 PAGE_SIZE = 5
@@ -35,14 +41,39 @@ def heading(request: Request) -> str:
     return f"Reading for “{topic}”{suffix}"
 
 
-def page_text(results: Sequence[Recommendation], offset: int) -> str:
-    blocks = [resource_block(offset + i + 1, r.resource, r.why) for i, r in enumerate(results)]
+MARKERS = {"done": "✅", "saved": "🔖"}
+"""How a resource the user acted on from the list shows in it (dismissed ones are struck)."""
+CLOSED = frozenset({"done", "dismissed"})
+"""Statuses after which a resource leaves every select of the list: nothing more to do."""
+
+
+def block(position: int, result: Recommendation, status: str | None) -> str:
+    """One resource of the page, as the user's actions from this list left it."""
+    if status == "dismissed":
+        # One struck line: the details of something the user said is not for them are noise.
+        return f"~~**{position}.** {title_text(result.resource.title)}~~ · not for you"
+    text = resource_block(position, result.resource, result.why)
+    marker = MARKERS.get(status or "")
+    return f"{marker} {text}" if marker else text
+
+
+def page_text(
+    results: Sequence[Recommendation], offset: int, marks: Mapping[str, str] | None = None
+) -> str:
+    marks = marks or {}
+    blocks = [block(offset + i + 1, r, marks.get(r.resource.id)) for i, r in enumerate(results)]
     return formatting.truncate("\n\n".join(blocks), limits.EMBED_DESCRIPTION)
 
 
-def page_embed(request: Request, results: Sequence[Recommendation], offset: int) -> discord.Embed:
+def page_embed(
+    request: Request,
+    results: Sequence[Recommendation],
+    offset: int,
+    marks: Mapping[str, str] | None = None,
+) -> discord.Embed:
+    """The page; `marks` (resource id -> status) are the actions taken from this list."""
     embed = discord.Embed(
-        title=heading(request), description=page_text(results, offset), colour=COLOUR
+        title=heading(request), description=page_text(results, offset, marks), colour=COLOUR
     )
     first, last = offset + 1, offset + len(results)
     embed.set_footer(
@@ -51,10 +82,23 @@ def page_embed(request: Request, results: Sequence[Recommendation], offset: int)
     return formatting.fit_embed(embed)
 
 
-def select_options(results: Sequence[Recommendation]) -> list[discord.SelectOption]:
+def open_for(status: str, mark: str | None) -> bool:
+    """Whether a resource marked `mark` from this list can still be given `status`: a saved
+    one may yet be read or dismissed; a read or dismissed one is done with."""
+    return mark is None or (mark not in CLOSED and mark != status)
+
+
+def select_options(
+    results: Sequence[Recommendation],
+    marks: Mapping[str, str] | None = None,
+    status: str | None = None,
+) -> list[discord.SelectOption]:
+    """Options of the select giving `status`: the page's resources still open for it."""
+    marks = marks or {}
     return [
         formatting.select_option(
             option_label(r.resource), r.resource.id, option_description(r.resource)
         )
         for r in results[: limits.SELECT_OPTIONS]
+        if status is None or open_for(status, marks.get(r.resource.id))
     ]
