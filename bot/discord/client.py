@@ -7,6 +7,7 @@ only through interactions), which mentions may ping (none, ever), when to sync c
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -17,7 +18,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.discord import command_sync
+from bot.discord import command_sync, expired
 from bot.discord.buttons import ResourceButton
 from bot.discord.errors import DeepreadTree
 from bot.discord.extensions import walk_extensions
@@ -68,6 +69,7 @@ class DeepreadBot(commands.AutoShardedBot):
         self.auto_sync = auto_sync
         self._extra_setup = tuple(extra_setup)
         self._services_closed = False
+        self._answering: set[asyncio.Task[None]] = set()
         if settings.discord_gateway_url:
             self._pin_gateway(settings.discord_gateway_url)
 
@@ -107,6 +109,16 @@ class DeepreadBot(commands.AutoShardedBot):
             guild_id=guild_id,
             force=force or guild_id is not None,
         )
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        # The one moment a component click's fate is known for sure: right after discord.py
+        # offered it to the live views (see `expired` for why a listener would be too late).
+        interaction = args[0] if event_name == "interaction" and args else None
+        if isinstance(interaction, discord.Interaction) and expired.unhandled(self, interaction):
+            task = self.loop.create_task(expired.answer(interaction), name="deepread-expired")
+            self._answering.add(task)  # keep a reference until it is done
+            task.add_done_callback(self._answering.discard)
+        super().dispatch(event_name, *args, **kwargs)
 
     async def on_ready(self) -> None:
         log.info(

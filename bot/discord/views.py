@@ -8,11 +8,13 @@ disabled in place (the message is edited), so nobody clicks a button that no lon
 from __future__ import annotations
 
 import logging
-from typing import Any
+import secrets
+from typing import Any, Self
 
 import discord
+from discord.ui.select import BaseSelect
 
-from bot.discord import errors
+from bot.discord import errors, formatting
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +22,35 @@ DEFAULT_TIMEOUT_S = 180.0
 
 
 class InvokerView(discord.ui.View):
-    def __init__(self, owner_id: int, *, timeout: float | None = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(
+        self, owner_id: int, *, timeout: float | None = DEFAULT_TIMEOUT_S, command: str = ""
+    ) -> None:
+        self.command = command
+        self._token = secrets.token_hex(6)
+        self._count = 0
         super().__init__(timeout=timeout)
+        for item in self.children:  # the decorated ones (later ones come through add_item)
+            self._claim(item)
         self.owner_id = owner_id
         # Set by `replies.send` once the message exists; needed to disable items on timeout.
         self.message: discord.Message | None = None
         self.client: discord.Client | None = None
+
+    def item_id(self, name: str) -> str:
+        """`deepread:v:{command}:{name}:{token}`: ours (a click on it after the view is gone
+        gets a polite "expired", see `expired`), naming the command to run again."""
+        return formatting.custom_id("v", self.command or "-", name, self._token)
+
+    def add_item(self, item: discord.ui.Item[Any]) -> Self:
+        # Items without an id of their own get one of ours (discord.py's default is random
+        # hex, which nothing could later recognise as deepread's).
+        self._claim(item)
+        return super().add_item(item)
+
+    def _claim(self, item: discord.ui.Item[Any]) -> None:
+        if isinstance(item, discord.ui.Button | BaseSelect) and not item.is_persistent():
+            self._count += 1
+            item.custom_id = self.item_id(str(self._count))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:

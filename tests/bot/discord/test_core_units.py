@@ -6,15 +6,18 @@ import io
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
+import discord
 import pytest
 from discord import app_commands
 
-from bot.discord import command_sync, errors, redaction
+from bot.discord import command_sync, errors, expired, redaction
 from bot.discord.buttons import ResourceButton, resource_buttons
 from bot.discord.extensions import walk_extensions
 from bot.discord.exts.help.content import ENTRIES, help_text, split_by_availability
 from bot.discord.services import Services
+from bot.discord.views import InvokerView
 
 
 def test_user_facing_error_is_shown_with_its_suggestion_and_no_id() -> None:
@@ -107,3 +110,28 @@ async def test_services_close_components_and_survive_failures() -> None:
 @pytest.mark.parametrize("name", [e.name for e in ENTRIES])
 def test_help_entries_are_valid_command_names(name: str) -> None:
     assert re.fullmatch(r"[a-z]{1,32}", name)
+
+
+def test_expired_note_names_the_command_to_run_again() -> None:
+    assert expired.command_of("deepread:v:recommend:more:0a1b2c3d4e5f") == "recommend"
+    assert expired.command_of("deepread:v:-:1:0a1b2c3d4e5f") is None
+    assert expired.command_of("deepread:mark:some-id") is None
+    assert "/recommend again" in expired.expired_text("recommend")
+    assert expired.expired_text("recommend").startswith("This list has expired")
+    assert "/forgetme again" in expired.expired_text("forgetme")
+    assert "/" not in expired.expired_text(None)
+
+
+def test_invoker_view_items_get_ids_naming_their_command() -> None:
+    class Confirm(InvokerView):
+        @discord.ui.button(label="Yes")
+        async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+            """Never pressed here."""
+
+    view = Confirm(1, command="forgetme")
+    view.add_item(discord.ui.Button(label="No"))
+    view.add_item(discord.ui.Button(label="Mine", custom_id="test:mine"))
+    ids = [item.custom_id for item in view.children if isinstance(item, discord.ui.Button)]
+    assert [expired.command_of(i) for i in ids[:2]] == ["forgetme", "forgetme"]
+    assert len(set(ids)) == 3 and ids[2] == "test:mine"
+    assert all(len(i) <= 100 for i in ids)

@@ -319,6 +319,30 @@ async def test_paper_buttons_survive_a_restart(discord_env: DiscordEnv) -> None:
     assert (await user_entries(discord_env, "tess"))[DROPOUT] == "saved"
 
 
+async def test_an_old_list_after_a_restart_says_it_expired(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("recommend", {"topic": "rnn"}, user="eve")
+    await answer(discord_env, record)
+    old = stored(discord_env, record)
+    await discord_env.restart_bot()
+    for target, values in (
+        (component(old, "More"), None),
+        (component(old, "Mark as read"), [listed_ids(old)[0]]),
+    ):
+        click = await discord_env.click(target["custom_id"], message=old, user="eve", values=values)
+        reply, private = await answer(discord_env, click)
+        assert private and "expired" in reply["content"] and "/recommend" in reply["content"]
+    assert await user_entries(discord_env, "eve") == {}
+    # A live list is answered by its view only: one callback, no "expired".
+    record = await discord_env.send_command("recommend", {"topic": "rnn"}, user="eve")
+    await answer(discord_env, record)
+    live = stored(discord_env, record)
+    click = await discord_env.click(component(live, "More")["custom_id"], message=live, user="eve")
+    assert (await discord_env.wait_for_callback(click))["type"] == 6
+    await discord_env.wait_for_followup(click)
+    callbacks = [r for r in discord_env.fake.requests if r.path.endswith(f"{click.token}/callback")]
+    assert len(callbacks) == 1
+
+
 async def test_paper_autocomplete_offers_paper_titles(discord_env: DiscordEnv) -> None:
     record = await discord_env.autocomplete("paper", {"query": "dropout"}, focused="query")
     choices = (await discord_env.wait_for_callback(record))["data"]["choices"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import discord
@@ -125,3 +126,21 @@ async def test_closing_the_bot_closes_services_once_and_unloads_features(tmp_pat
         assert Service.closed == 1
         assert bot.cogs == {} and bot.extensions == {}
         assert not env.fake.gateway.live_sessions
+
+
+async def test_only_deepread_components_nobody_handles_get_the_expired_note(
+    tmp_path: Path,
+) -> None:
+    async with running_env(tmp_path, extra_setup=[add_testing_cog]) as env:
+        record = await env.send_command("pick", {"timeout": 60.0})
+        await env.wait_for_callback(record)
+        message = env.fake.messages[record.original_message_id or 0]
+        await env.restart_bot()
+        # Not ours (another bot's or a test's id): left to discord.py, which stays silent.
+        foreign = await env.click("test:pick", message=message)
+        ours = await env.click("deepread:v:-:1:0123456789ab", message=message)
+        body = await env.wait_for_callback(ours)
+        assert body["type"] == 4 and body["data"]["flags"] & 64
+        assert body["data"]["content"].startswith("These buttons have expired")
+        await asyncio.sleep(0.2)
+        assert foreign.callback is None

@@ -44,7 +44,7 @@ class SuggestionButton(discord.ui.Button["DidYouMeanView"]):
 
 class DidYouMeanView(InvokerView):
     def __init__(self, owner_id: int, suggestions: tuple[Resource, ...]) -> None:
-        super().__init__(owner_id)
+        super().__init__(owner_id, command="paper")
         for resource in suggestions[:5]:
             self.add_item(SuggestionButton(resource))
 

@@ -27,7 +27,7 @@ def forgotten_text(entries_deleted: int, existed: bool) -> str:
 
 class ForgetView(InvokerView):
     def __init__(self, owner_id: int) -> None:
-        super().__init__(owner_id, timeout=CONFIRM_TIMEOUT_S)
+        super().__init__(owner_id, timeout=CONFIRM_TIMEOUT_S, command="forgetme")
 
     @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:

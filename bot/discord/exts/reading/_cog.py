@@ -30,7 +30,7 @@ EMPTY_LIST = (
 
 class ListView(InvokerView):
     def __init__(self, owner_id: int, entries: list[ReadingEntry]) -> None:
-        super().__init__(owner_id)
+        super().__init__(owner_id, command="readinglist")
         self.entries = entries
         self.page = 0
         self.sync_buttons()

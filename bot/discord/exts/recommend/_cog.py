@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import Sequence
 
 import discord
@@ -97,15 +96,14 @@ class RecommendView(InvokerView):
     """
 
     def __init__(self, owner_id: int, request: Request, results: list[Recommendation]) -> None:
-        super().__init__(owner_id)
+        super().__init__(owner_id, command="recommend")
         self.request = request
         self.shown: list[str] = []
         self.page: list[Recommendation] = []
         self.offset = 0
         self.marks: dict[str, str] = {}
         self.exhausted = False
-        token = secrets.token_hex(6)
-        self.ids = {name: formatting.custom_id("rec", name, token) for name in (*STATUSES, "more")}
+        self.ids = {name: self.item_id(name) for name in (*STATUSES, "more")}
         self.show(results)
 
     def show(self, results: list[Recommendation]) -> None:
