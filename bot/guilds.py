@@ -7,12 +7,12 @@ feature is the only user of this half of the API.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any
 
 from bot.store import Store
-from bot.store.records import StoredGuild
+from bot.store.records import PostRecord, StoredGuild
 from bot.validation import (
     ServiceError,
     check_bool,
@@ -45,6 +45,20 @@ def default_guild(guild_id: int) -> GuildConfig:
     )
 
 
+def _check_weekday(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+        raise ServiceError(f"invalid weekday {value!r}: 0 (Monday) to 6 (Sunday)")
+    return value
+
+
+def _check_instant(value: object) -> dt.datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        raise ServiceError(f"invalid instant {value!r}: expected a timezone-aware datetime")
+    return value.astimezone(dt.UTC)
+
+
 # --- the service ------------------------------------------------------------------------------
 
 
@@ -60,7 +74,7 @@ class GuildSettingsMixin:
 
     async def update_guild_settings(self, guild_id: int, **changes: Any) -> GuildConfig:
         """Change some settings (channel_id, post_time, timezone, topic, level, frequency,
-        enabled); all are validated before anything is written."""
+        enabled, weekday, effective_from); all are validated before anything is written."""
         current = await self.guild_settings(guild_id)
         checks: dict[str, Callable[[Any], Any]] = {
             "channel_id": lambda v: None if v is None else check_snowflake(v, "channel id"),
@@ -70,6 +84,8 @@ class GuildSettingsMixin:
             "level": check_level,
             "frequency": check_frequency,
             "enabled": check_bool,
+            "weekday": _check_weekday,
+            "effective_from": _check_instant,
         }
         unknown = sorted(set(changes) - set(checks))
         if unknown:
@@ -101,6 +117,28 @@ class GuildSettingsMixin:
 
     async def release_post(self, guild_id: int, local_date: dt.date) -> bool:
         return await self.store.release_post(guild_id, local_date)
+
+    async def last_post_dates(self) -> dict[int, dt.date]:
+        """Guild id -> newest claimed local date, for every guild that ever posted."""
+        return await self.store.last_post_dates()
+
+    async def post_history(self, guild_id: int, limit: int = 5000) -> list[str]:
+        """Resources the guild was sent, OLDEST first (what `bot.daily.choose_resource` reads).
+
+        The limit is far above any catalog's size, so a whole no-repeat cycle is always seen.
+        """
+        return list(reversed(await self.posted_resource_ids(guild_id, limit)))
+
+    async def read_counts(
+        self, resource_ids: Collection[str], user_ids: Collection[int]
+    ) -> dict[str, int]:
+        """Resource id -> how many of these users (a guild's members) have read it."""
+        return await self.store.read_counts(resource_ids, user_ids)
+
+    async def last_post(self, guild_id: int) -> PostRecord | None:
+        """The guild's newest post-log row (for `/daily status`), or None."""
+        posts = await self.store.post_log(check_snowflake(guild_id, "guild id"), 1)
+        return posts[0] if posts else None
 
     async def posted_resource_ids(self, guild_id: int, limit: int = 365) -> list[str]:
         """Resources the guild was sent recently (newest first), so posts do not repeat."""

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import statements
 from bot.store.base import StoreBase, rowcount
-from bot.store.models import GuildSettings, PostLog
+from bot.store.models import Entry, GuildSettings, PostLog
 from bot.store.records import PostRecord, StoredGuild, as_utc
 
 _GUILD = select(*GuildSettings.__table__.c)
@@ -38,6 +39,8 @@ class GuildStore(StoreBase):
             "enabled": guild.enabled,
             "last_error": guild.last_error,
             "updated_at": now,
+            "weekday": guild.weekday,
+            "effective_from": guild.effective_from,
         }
 
         async def work(session: AsyncConnection) -> StoredGuild:
@@ -115,10 +118,67 @@ class GuildStore(StoreBase):
 
         return await self._read(work)
 
+    async def last_post_dates(self) -> dict[int, dt.date]:
+        """Guild id -> newest claimed local date: all the once-a-minute tick reads."""
+
+        async def work(session: AsyncConnection) -> dict[int, dt.date]:
+            stmt = select(PostLog.guild_id, func.max(PostLog.local_date)).group_by(PostLog.guild_id)
+            return {int(g): _as_date(d) for g, d in await session.execute(stmt)}
+
+        return await self._read(work)
+
+    async def read_counts(
+        self, resource_ids: Collection[str], user_ids: Collection[int]
+    ) -> dict[str, int]:
+        """Resource id -> how many of `user_ids` marked it read (absent: nobody).
+
+        The daily post prefers what few members of a guild have read; the caller knows who
+        the members are, the store only counts.
+        """
+        wanted = sorted(set(resource_ids))
+        users = sorted(set(user_ids))
+        if not wanted or not users:
+            return {}
+
+        async def work(session: AsyncConnection) -> dict[str, int]:
+            counts: dict[str, int] = {}
+            for chunk in _chunks(users):
+                stmt = (
+                    select(Entry.resource_id, func.count())
+                    .where(
+                        Entry.status == _READ_STATUS,
+                        Entry.user_id.in_(chunk),
+                        Entry.resource_id.in_(wanted),
+                    )
+                    .group_by(Entry.resource_id)
+                )
+                for resource_id, count in await session.execute(stmt):
+                    counts[resource_id] = counts.get(resource_id, 0) + int(count)
+            return counts
+
+        return await self._read(work)
+
+
+def _as_date(value: Any) -> dt.date:
+    """MAX() over a Date column comes back as text on SQLite (the type is lost)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+_READ_STATUS = "done"
+_IN_CHUNK = 500
+"""Ids per IN (...) list: far below SQLite's and PostgreSQL's bind-parameter limits."""
+
+
+def _chunks(values: list[int], size: int = _IN_CHUNK) -> list[list[int]]:
+    return [values[i : i + size] for i in range(0, len(values), size)] or [[]]
+
 
 def _guild(row: Any) -> StoredGuild:
     fields = {name: row[name] for name in StoredGuild.__dataclass_fields__}
     fields["updated_at"] = as_utc(row["updated_at"])
+    fields["weekday"] = row["weekday"] or 0
+    if row["effective_from"] is not None:
+        fields["effective_from"] = as_utc(row["effective_from"])
     return StoredGuild(**fields)
 
 

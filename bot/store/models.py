@@ -103,6 +103,10 @@ class GuildSettings(Base):
     enabled: Mapped[bool] = mapped_column(Boolean)
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # 0 = Monday; the day a weekly schedule posts on (None: Monday, rows from before 0002).
+    weekday: Mapped[int | None] = mapped_column(SmallInteger)
+    # When the schedule was last set or re-enabled: slots already past then never fire.
+    effective_from: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PostLog(Base):

@@ -54,6 +54,8 @@ class StoredGuild:
     enabled: bool
     last_error: str | None
     updated_at: dt.datetime | None
+    weekday: int = 0
+    effective_from: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

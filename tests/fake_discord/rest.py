@@ -215,6 +215,9 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
             mine = [m for m in fake.messages.values() if m["channel_id"] == channel["id"]]
             limit = int(request.query.get("limit", 50))
             return json_response(sorted(mine, key=lambda m: -int(m["id"]))[:limit])
+        failure = fake.message_failures.get(int(channel["id"]))
+        if failure is not None:
+            return error_response(*failure)
         msg = p.message(
             message_id=p.snowflake(),
             channel_id=int(channel["id"]),
