@@ -13,9 +13,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo user id is arbitrary; the state lives in var/demo.db (git-ignored).
+DEMO_USER := 1001
+
 demo: $(STAMP)
 	@mkdir -p var
-	$(BIN)/deepread catalog stats
+	$(BIN)/deepread db upgrade
+	$(BIN)/deepread recommend rnn beginner
+	$(BIN)/deepread read "understanding lstm networks" --user $(DEMO_USER)
+	$(BIN)/deepread progress --user $(DEMO_USER)
 
 test: $(STAMP) lint typecheck pytest
 

@@ -15,6 +15,7 @@ from bot.store import Store
 from bot.store.records import PostRecord, StoredGuild
 from bot.validation import (
     ServiceError,
+    check_aware,
     check_bool,
     check_frequency,
     check_level,
@@ -22,9 +23,11 @@ from bot.validation import (
     check_snowflake,
     check_timezone,
     check_topic,
+    check_weekday,
 )
 
 DEFAULT_POST_TIME = "09:00"
+SCHEDULE_FIELDS = ("post_time", "timezone", "frequency", "weekday")
 
 GuildConfig = StoredGuild
 """A guild's daily-post settings (defaults when the guild never configured anything)."""
@@ -45,20 +48,6 @@ def default_guild(guild_id: int) -> GuildConfig:
     )
 
 
-def _check_weekday(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
-        raise ServiceError(f"invalid weekday {value!r}: 0 (Monday) to 6 (Sunday)")
-    return value
-
-
-def _check_instant(value: object) -> dt.datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
-        raise ServiceError(f"invalid instant {value!r}: expected a timezone-aware datetime")
-    return value.astimezone(dt.UTC)
-
-
 # --- the service ------------------------------------------------------------------------------
 
 
@@ -73,8 +62,14 @@ class GuildSettingsMixin:
         return await self.store.get_guild(guild_id) or default_guild(guild_id)
 
     async def update_guild_settings(self, guild_id: int, **changes: Any) -> GuildConfig:
-        """Change some settings (channel_id, post_time, timezone, topic, level, frequency,
-        enabled, weekday, effective_from); all are validated before anything is written."""
+        """Change some settings: channel_id, post_time ("HH:MM"), timezone (IANA), topic,
+        level, frequency, weekday (0 = Monday), enabled, effective_from. All are validated
+        before anything is written.
+
+        Changing when posts happen (time, zone, frequency, weekday) or re-enabling moves
+        `effective_from` to now unless it is given: a slot already past at that moment
+        never fires, so setting 08:00 at 14:00 means "from tomorrow".
+        """
         current = await self.guild_settings(guild_id)
         checks: dict[str, Callable[[Any], Any]] = {
             "channel_id": lambda v: None if v is None else check_snowflake(v, "channel id"),
@@ -83,9 +78,9 @@ class GuildSettingsMixin:
             "topic": check_topic,
             "level": check_level,
             "frequency": check_frequency,
+            "weekday": check_weekday,
             "enabled": check_bool,
-            "weekday": _check_weekday,
-            "effective_from": _check_instant,
+            "effective_from": check_aware,
         }
         unknown = sorted(set(changes) - set(checks))
         if unknown:
@@ -93,7 +88,13 @@ class GuildSettingsMixin:
         updated = replace(current, **{k: checks[k](v) for k, v in changes.items()})
         if updated.enabled and updated.channel_id is None:
             raise ServiceError("choose a channel before enabling daily posts")
-        return await self.store.save_guild(updated, self.clock())
+        now = self.clock()
+        rescheduled = any(getattr(updated, k) != getattr(current, k) for k in SCHEDULE_FIELDS)
+        if "effective_from" not in changes and (
+            rescheduled or (updated.enabled and not current.enabled)
+        ):
+            updated = replace(updated, effective_from=now)
+        return await self.store.save_guild(updated, now)
 
     async def set_guild_error(self, guild_id: int, error: str | None) -> GuildConfig:
         """Remember (or clear, with None) the last error met while posting for the guild."""
@@ -104,8 +105,11 @@ class GuildSettingsMixin:
     async def enabled_guilds(self) -> list[GuildConfig]:
         return await self.store.enabled_guilds()
 
-    async def claim_post(self, guild_id: int, local_date: dt.date, resource_id: str) -> bool:
-        """Claim the guild's post for `local_date`; False if it was already claimed."""
+    async def claim_post(self, guild_id: int, local_date: dt.date, resource_id: str | None) -> bool:
+        """Claim the guild's post for `local_date`; False if it was already claimed.
+
+        `resource_id` None records a slot in which nothing matched the guild's filters.
+        """
         check_snowflake(guild_id, "guild id")
         return await self.store.claim_post(guild_id, local_date, resource_id, self.clock())
 
@@ -118,28 +122,27 @@ class GuildSettingsMixin:
     async def release_post(self, guild_id: int, local_date: dt.date) -> bool:
         return await self.store.release_post(guild_id, local_date)
 
+    async def posted_resource_ids(self, guild_id: int, limit: int | None = None) -> list[str]:
+        """Resources the guild was sent, oldest first (what `choose_resource` expects)."""
+        records = await self.store.post_log(check_snowflake(guild_id, "guild id"), limit)
+        return [p.resource_id for p in reversed(records) if p.resource_id is not None]
+
     async def last_post_dates(self) -> dict[int, dt.date]:
         """Guild id -> newest claimed local date, for every guild that ever posted."""
         return await self.store.last_post_dates()
-
-    async def post_history(self, guild_id: int, limit: int = 5000) -> list[str]:
-        """Resources the guild was sent, OLDEST first (what `bot.daily.choose_resource` reads).
-
-        The limit is far above any catalog's size, so a whole no-repeat cycle is always seen.
-        """
-        return list(reversed(await self.posted_resource_ids(guild_id, limit)))
-
-    async def read_counts(
-        self, resource_ids: Collection[str], user_ids: Collection[int]
-    ) -> dict[str, int]:
-        """Resource id -> how many of these users (a guild's members) have read it."""
-        return await self.store.read_counts(resource_ids, user_ids)
 
     async def last_post(self, guild_id: int) -> PostRecord | None:
         """The guild's newest post-log row (for `/daily status`), or None."""
         posts = await self.store.post_log(check_snowflake(guild_id, "guild id"), 1)
         return posts[0] if posts else None
 
-    async def posted_resource_ids(self, guild_id: int, limit: int = 365) -> list[str]:
-        """Resources the guild was sent recently (newest first), so posts do not repeat."""
-        return [p.resource_id for p in await self.store.post_log(guild_id, limit)]
+    async def post_history(self) -> list[PostRecord]:
+        """Every guild's post log (newest first): a scheduler loads it once at start."""
+        return await self.store.post_log(None, None)
+
+    async def read_counts(self, user_ids: Collection[int] | None = None) -> dict[str, int]:
+        """Resource id -> how many of `user_ids` (e.g. a guild's members) have read it."""
+        if user_ids is not None:
+            for user_id in user_ids:
+                check_snowflake(user_id)
+        return await self.store.read_counts(user_ids)

@@ -187,12 +187,26 @@ def _prerequisites_first(members: Sequence[Resource]) -> list[Resource]:
     return ordered
 
 
-def path_progress(catalog: Catalog, name: str, entries: Iterable[ReadingEntry]) -> PathProgress:
+def path_progress(
+    catalog: Catalog,
+    name: str,
+    entries: Iterable[ReadingEntry],
+    resources: Sequence[Resource] | None = None,
+) -> PathProgress:
+    """Completion of a path: `resources` when given (a planner's path), else `learning_path`."""
     status = {e.resource_id: e.status for e in entries}
-    steps = tuple(
-        PathStep(r.id, r.title, r.level, status.get(r.id)) for r in learning_path(catalog, name)
-    )
+    members = resources if resources is not None else learning_path(catalog, name)
+    steps = tuple(PathStep(r.id, r.title, r.level, status.get(r.id)) for r in members)
     return PathProgress(name, steps)
+
+
+def _path(
+    catalog: Catalog,
+    name: str | None,
+    resources: Sequence[Resource] | None,
+    entries: Iterable[ReadingEntry],
+) -> PathProgress | None:
+    return path_progress(catalog, name, entries, resources) if name else None
 
 
 @lru_cache(maxsize=4)
@@ -209,6 +223,7 @@ def compute_progress(
     today: dt.date,
     tz: dt.tzinfo,
     path: str | None = None,
+    path_resources: Sequence[Resource] | None = None,
     recent: int = 10,
 ) -> Progress:
     """Everything `progress` shows, from a user's entries (any order) and the catalog."""
@@ -242,5 +257,5 @@ def compute_progress(
         recent=tuple(latest[:recent]),
         catalog_size=len(catalog),
         mean_rating=round(sum(ratings) / len(ratings), 2) if ratings else None,
-        path=path_progress(catalog, path, entries) if path else None,
+        path=_path(catalog, path, path_resources, entries),
     )

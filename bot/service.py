@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from bot import export as exports
 from bot.guilds import GuildConfig, GuildSettingsMixin, default_guild
+from bot.ports import PathPlannerLike, ReadingProfile, RecommenderLike
 from bot.progress import PathError, Progress, compute_progress
 from bot.reading import ReadingEntry
 from bot.settings import Settings
@@ -42,39 +43,12 @@ LIST_STATUSES = ("reading", "saved", "done")
 
 
 @dataclass(frozen=True, slots=True)
-class ReadingProfile:
-    """What the recommender may learn from a user: liked (done/saved/reading) and dismissed."""
-
-    positives: tuple[str, ...] = ()
-    negatives: tuple[str, ...] = ()
-
-
-class RecommendationLike(Protocol):
-    @property
-    def resource(self) -> Resource: ...
-
-    @property
-    def score(self) -> float: ...
-
-
-class RecommenderLike(Protocol):
-    """The engine's shape as the service uses it (recommender.engine.Engine fits it)."""
-
-    def recommend(
-        self,
-        query: str,
-        level: str | None = None,
-        kind: str | None = None,
-        k: int = 5,
-        exclude: Collection[str] = (),
-        profile: Any = None,
-    ) -> Sequence[RecommendationLike]: ...
-
-
-@dataclass(frozen=True, slots=True)
 class Recommendation:
+    """One recommended resource; `why` says in a few words what matched."""
+
     resource: Resource
     score: float
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +58,16 @@ class MarkResult:
     entry: ReadingEntry
     previous_status: str | None
     changed: bool
+
+    @property
+    def message(self) -> str:
+        """One plain sentence for either face (a CLI line, a Discord confirmation)."""
+        entry = self.entry
+        if not self.changed:
+            return f"“{entry.title}” ({entry.resource_id}) was already {entry.status}."
+        was = f" (was {self.previous_status})" if self.previous_status else ""
+        rated = f", rated {entry.rating}/5" if entry.rating else ""
+        return f"Marked “{entry.title}” ({entry.resource_id}) as {entry.status}{was}{rated}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +255,7 @@ class Service(GuildSettingsMixin):
         results = self.recommender.recommend(
             query, level=level, kind=kind, k=k, exclude=exclude, profile=_profile(entries)
         )
-        return [Recommendation(r.resource, float(r.score)) for r in results]
+        return [Recommendation(r.resource, float(r.score), r.why) for r in results.results]
 
     async def progress(
         self, user_id: int, *, path: str | None = None, recent: int = 10
@@ -281,6 +265,7 @@ class Service(GuildSettingsMixin):
         user, stored = await self.store.user_and_entries(check_snowflake(user_id))
         tz = ZoneInfo(user.timezone if user is not None and user.timezone else "UTC")
         entries = [self._entry(e) for e in stored]
+        planned = self._planned_path(path) if path else None
         try:
             return compute_progress(
                 user_id,
@@ -289,10 +274,24 @@ class Service(GuildSettingsMixin):
                 today=self.clock().astimezone(tz).date(),
                 tz=tz,
                 path=path,
+                path_resources=planned,
                 recent=recent,
             )
         except PathError as exc:
             raise ServiceError(str(exc)) from None
+
+    def _planned_path(self, name: str) -> tuple[Resource, ...] | None:
+        """The recommender's path for a topic, when it plans paths (else the catalog's own)."""
+        if self.catalog.by_id(name) is not None or not isinstance(
+            self.recommender, PathPlannerLike
+        ):
+            return None
+        try:
+            planned = self.recommender.path(name)
+        except (LookupError, ValueError):
+            return None
+        steps = tuple(step.resource for step in planned.steps)
+        return steps or None
 
     # --- export and forgetting ----------------------------------------------------------------
 

@@ -6,6 +6,7 @@ reads the same everywhere.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -103,3 +104,19 @@ def check_bool(value: object) -> bool:
     if not isinstance(value, bool):
         raise ServiceError(f"invalid on/off value {value!r}")
     return value
+
+
+def check_weekday(value: object) -> int:
+    """0 = Monday ... 6 = Sunday (Python's `date.weekday()`)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+        raise ServiceError(f"invalid weekday {value!r}: 0 (Monday) to 6 (Sunday)")
+    return value
+
+
+def check_aware(value: object) -> dt.datetime | None:
+    """None, or a timezone-aware datetime (stored as UTC)."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise ServiceError(f"invalid instant {value!r}: need a timezone-aware datetime")
+    return value.astimezone(dt.UTC)

@@ -53,14 +53,7 @@ def _mark(resource: str, user: int, status: str, rating: int | None) -> None:
         found = resolve(service.catalog, resource)
         return await service.mark(user, found.id, status, rating=rating)
 
-    result = _with_service(work)
-    entry = result.entry
-    if not result.changed:
-        typer.echo(f"“{entry.title}” ({entry.resource_id}) was already {entry.status}.")
-        return
-    was = f" (was {result.previous_status})" if result.previous_status else ""
-    rated = f", rated {entry.rating}/5" if entry.rating else ""
-    typer.echo(f"Marked “{entry.title}” ({entry.resource_id}) as {entry.status}{was}{rated}.")
+    typer.echo(_with_service(work).message)
 
 
 RatingOpt = Annotated[int | None, typer.Option(help="Your rating, 1 to 5.")]

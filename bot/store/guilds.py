@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -11,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import statements
 from bot.store.base import StoreBase, rowcount
-from bot.store.models import Entry, GuildSettings, PostLog
+from bot.store.models import GuildSettings, PostLog
 from bot.store.records import PostRecord, StoredGuild, as_utc
 
 _GUILD = select(*GuildSettings.__table__.c)
@@ -36,11 +35,11 @@ class GuildStore(StoreBase):
             "topic": guild.topic,
             "level": guild.level,
             "frequency": guild.frequency,
+            "weekday": guild.weekday,
             "enabled": guild.enabled,
+            "effective_from": guild.effective_from,
             "last_error": guild.last_error,
             "updated_at": now,
-            "weekday": guild.weekday,
-            "effective_from": guild.effective_from,
         }
 
         async def work(session: AsyncConnection) -> StoredGuild:
@@ -62,9 +61,12 @@ class GuildStore(StoreBase):
         return await self._read(work)
 
     async def claim_post(
-        self, guild_id: int, local_date: dt.date, resource_id: str, now: dt.datetime
+        self, guild_id: int, local_date: dt.date, resource_id: str | None, now: dt.datetime
     ) -> bool:
-        """Claim (guild, local date) for a post; False when someone already claimed it."""
+        """Claim (guild, local date) for a post; False when someone already claimed it.
+
+        `resource_id` None records a slot in which nothing matched the guild's filters.
+        """
 
         async def work(session: AsyncConnection) -> bool:
             params = {
@@ -94,6 +96,15 @@ class GuildStore(StoreBase):
 
         return await self._write(work)
 
+    async def last_post_dates(self) -> dict[int, dt.date]:
+        """Guild id -> newest claimed local date: all the once-a-minute tick reads."""
+
+        async def work(session: AsyncConnection) -> dict[int, dt.date]:
+            stmt = select(PostLog.guild_id, func.max(PostLog.local_date)).group_by(PostLog.guild_id)
+            return {int(g): _as_date(d) for g, d in await session.execute(stmt)}
+
+        return await self._read(work)
+
     async def _update_post(self, guild_id: int, local_date: dt.date, **values: Any) -> bool:
         async def work(session: AsyncConnection) -> bool:
             stmt = (
@@ -105,80 +116,35 @@ class GuildStore(StoreBase):
 
         return await self._write(work)
 
-    async def post_log(self, guild_id: int, limit: int = 100) -> list[PostRecord]:
-        """The guild's posts, newest local date first."""
+    async def post_log(
+        self, guild_id: int | None = None, limit: int | None = 100
+    ) -> list[PostRecord]:
+        """Posts of one guild (or of all, with None), newest local date first.
+
+        All guilds and no limit is what a long-running scheduler loads once at start.
+        """
 
         async def work(session: AsyncConnection) -> list[PostRecord]:
-            stmt = (
-                _POST.where(PostLog.guild_id == guild_id)
-                .order_by(PostLog.local_date.desc())
-                .limit(limit)
-            )
+            stmt = _POST.order_by(PostLog.local_date.desc(), PostLog.guild_id)
+            if guild_id is not None:
+                stmt = stmt.where(PostLog.guild_id == guild_id)
+            if limit is not None:
+                stmt = stmt.limit(limit)
             return [_post(row._mapping) for row in await session.execute(stmt)]
-
-        return await self._read(work)
-
-    async def last_post_dates(self) -> dict[int, dt.date]:
-        """Guild id -> newest claimed local date: all the once-a-minute tick reads."""
-
-        async def work(session: AsyncConnection) -> dict[int, dt.date]:
-            stmt = select(PostLog.guild_id, func.max(PostLog.local_date)).group_by(PostLog.guild_id)
-            return {int(g): _as_date(d) for g, d in await session.execute(stmt)}
-
-        return await self._read(work)
-
-    async def read_counts(
-        self, resource_ids: Collection[str], user_ids: Collection[int]
-    ) -> dict[str, int]:
-        """Resource id -> how many of `user_ids` marked it read (absent: nobody).
-
-        The daily post prefers what few members of a guild have read; the caller knows who
-        the members are, the store only counts.
-        """
-        wanted = sorted(set(resource_ids))
-        users = sorted(set(user_ids))
-        if not wanted or not users:
-            return {}
-
-        async def work(session: AsyncConnection) -> dict[str, int]:
-            counts: dict[str, int] = {}
-            for chunk in _chunks(users):
-                stmt = (
-                    select(Entry.resource_id, func.count())
-                    .where(
-                        Entry.status == _READ_STATUS,
-                        Entry.user_id.in_(chunk),
-                        Entry.resource_id.in_(wanted),
-                    )
-                    .group_by(Entry.resource_id)
-                )
-                for resource_id, count in await session.execute(stmt):
-                    counts[resource_id] = counts.get(resource_id, 0) + int(count)
-            return counts
 
         return await self._read(work)
 
 
 def _as_date(value: Any) -> dt.date:
-    """MAX() over a Date column comes back as text on SQLite (the type is lost)."""
+    """MAX() over a Date column comes back as text on SQLite (the column type is lost)."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
-_READ_STATUS = "done"
-_IN_CHUNK = 500
-"""Ids per IN (...) list: far below SQLite's and PostgreSQL's bind-parameter limits."""
-
-
-def _chunks(values: list[int], size: int = _IN_CHUNK) -> list[list[int]]:
-    return [values[i : i + size] for i in range(0, len(values), size)] or [[]]
 
 
 def _guild(row: Any) -> StoredGuild:
     fields = {name: row[name] for name in StoredGuild.__dataclass_fields__}
     fields["updated_at"] = as_utc(row["updated_at"])
-    fields["weekday"] = row["weekday"] or 0
-    if row["effective_from"] is not None:
-        fields["effective_from"] = as_utc(row["effective_from"])
+    if fields["effective_from"] is not None:
+        fields["effective_from"] = as_utc(fields["effective_from"])
     return StoredGuild(**fields)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -91,7 +92,10 @@ class GuildSettings(Base):
     """A guild's daily-post configuration, and the last error met while posting."""
 
     __tablename__ = "guild_settings"
-    __table_args__ = (CheckConstraint(f"frequency IN ({_quoted(FREQUENCIES)})", name="frequency"),)
+    __table_args__ = (
+        CheckConstraint(f"frequency IN ({_quoted(FREQUENCIES)})", name="frequency"),
+        CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday"),
+    )
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     channel_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -100,13 +104,13 @@ class GuildSettings(Base):
     topic: Mapped[str | None] = mapped_column(String(64))
     level: Mapped[str | None] = mapped_column(String(20))
     frequency: Mapped[str] = mapped_column(String(16))
+    weekday: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
+    """0 = Monday ... 6 = Sunday: the day of a `weekly` post (guild-local)."""
     enabled: Mapped[bool] = mapped_column(Boolean)
+    effective_from: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the schedule was last set or re-enabled: earlier slots never fire."""
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    # 0 = Monday; the day a weekly schedule posts on (None: Monday, rows from before 0002).
-    weekday: Mapped[int | None] = mapped_column(SmallInteger)
-    # When the schedule was last set or re-enabled: slots already past then never fire.
-    effective_from: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PostLog(Base):
@@ -118,6 +122,7 @@ class PostLog(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     guild_id: Mapped[int] = mapped_column(BigInteger)
     local_date: Mapped[dt.date] = mapped_column(Date)
-    resource_id: Mapped[str] = mapped_column(String(RESOURCE_ID_LENGTH))
+    resource_id: Mapped[str | None] = mapped_column(String(RESOURCE_ID_LENGTH))
+    """None: the slot was claimed but no resource matched the guild's filters."""
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -60,9 +60,11 @@ class StoredGuild:
 
 @dataclass(frozen=True, slots=True)
 class PostRecord:
+    """One post-log row; `resource_id` None: claimed, but nothing matched the guild's filters."""
+
     guild_id: int
     local_date: dt.date
-    resource_id: str
+    resource_id: str | None
     message_id: int | None
     created_at: dt.datetime
 

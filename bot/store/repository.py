@@ -8,7 +8,7 @@ marks never lose an update or make a duplicate.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -155,6 +155,23 @@ class Store(GuildStore):
             if user_id is not None:
                 stmt = stmt.where(Entry.user_id == user_id)
             return int((await session.execute(stmt)).scalar_one())
+
+        return await self._read(work)
+
+    async def read_counts(self, user_ids: Collection[int] | None = None) -> dict[str, int]:
+        """How many users (of `user_ids`, or of everyone) have read each resource."""
+        if user_ids is not None and not user_ids:
+            return {}
+
+        async def work(session: AsyncConnection) -> dict[str, int]:
+            stmt = (
+                select(Entry.resource_id, func.count())
+                .where(Entry.status == "done")
+                .group_by(Entry.resource_id)
+            )
+            if user_ids is not None:
+                stmt = stmt.where(Entry.user_id.in_(sorted(set(user_ids))))
+            return {rid: int(n) for rid, n in await session.execute(stmt)}
 
         return await self._read(work)
 

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,25 @@ USER = 123456789012345678
 class Scored:
     resource: Resource
     score: float
+    why: str = "matched"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Shaped like recommender.results.Recommendations."""
+
+    results: tuple[Scored, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    resource: Resource
+
+
+@dataclass(frozen=True)
+class Path:
+    topic: str
+    steps: tuple[Step, ...]
 
 
 class FakeRecommender:
@@ -44,14 +63,25 @@ class FakeRecommender:
         k: int = 5,
         exclude: Collection[str] = (),
         profile: Any = None,
-    ) -> Sequence[Scored]:
+    ) -> Page:
         self.calls.append(
             {"query": query, "level": level, "exclude": set(exclude), "profile": profile}
         )
-        pool = [r for r in self.catalog if r.id not in exclude and level in (None, r.level)]
-        return [Scored(r, 1.0 / (i + 1)) for i, r in enumerate(sorted(pool, key=lambda r: r.id))][
-            :k
-        ]
+        pool = sorted(
+            (r for r in self.catalog if r.id not in exclude and level in (None, r.level)),
+            key=lambda r: r.id,
+        )
+        return Page(tuple(Scored(r, 1.0 / (i + 1)) for i, r in enumerate(pool))[:k])
+
+
+class FakePlanner(FakeRecommender):
+    """Also plans paths, like Engine.path: here, the topic's resources hardest first."""
+
+    def path(self, topic: str) -> Path:
+        if topic == "nothing-here":
+            raise LookupError(topic)
+        members = [r for r in self.catalog if topic in r.topics]
+        return Path(topic, tuple(Step(r) for r in reversed(members)))
 
 
 async def _nothing_written(service: Service) -> None:
@@ -116,6 +146,13 @@ async def test_marking_is_idempotent_and_aliases_work(service: Service, clock: C
     assert (again.changed, again.previous_status, again.entry.rating) == (False, "done", 5)
     assert again.entry.done_at == first.entry.done_at
     await service.mark(USER, "cs231n", "save")
+    assert again.message.endswith("was already done.")
+    moved = await service.mark(USER, "cs231n", "reading")
+    assert moved.message == (
+        "Marked “CS231n: Convolutional Neural Networks for Visual Recognition” (cs231n) "
+        "as reading (was saved)."
+    )
+    await service.mark(USER, "cs231n", "saved")
     clock.advance(minutes=1)
     await service.mark(USER, "attention", "reading")
     await service.mark(USER, "gan", "dismiss")
@@ -162,10 +199,11 @@ async def test_recommendations_exclude_read_and_dismissed_and_pass_the_profile(
     results = await service.recommend_for_user(USER, "deep learning", k=3)
     ids = [r.resource.id for r in results]
     assert ids == ["cs231n", "dl-book", "gan"]
+    assert results[0].why == "matched" and results[0].score == 1.0
     call = fake.calls[-1]
     assert call["exclude"] == {"attention", "backprop-calculus"}
     profile = call["profile"]
-    assert isinstance(profile, ReadingProfile)
+    assert isinstance(profile, ReadingProfile) and not profile.empty
     assert set(profile.positives) == {"attention", "cs231n", "dl-book"}
     assert profile.negatives == ("backprop-calculus",)
 
@@ -221,6 +259,24 @@ async def test_progress_totals_topics_levels_streak_and_path(
     assert [e.resource_id for e in report.recent] == ["resnet", "gan", "cs231n", "nn-basics"]
     clock.now = dt.datetime(2026, 3, 12, 14, 0, tzinfo=dt.UTC)
     assert (await service.progress(USER)).streak.current == 0
+
+
+async def test_progress_follows_the_recommenders_path_when_it_plans_them(
+    service: Service,
+) -> None:
+    service.recommender = FakePlanner(service.catalog)
+    await service.mark(USER, "resnet", "done")
+    report = await service.progress(USER, path="cnn")
+    assert report.path is not None
+    assert [s.resource_id for s in report.path.steps] == ["resnet", "cs231n"]
+    assert report.path.done == 1
+    assert report.path.next_step is not None and report.path.next_step.resource_id == "cs231n"
+    # A resource id is the resource's own prerequisite chain, whatever the planner does.
+    chain = await service.progress(USER, path="resnet")
+    assert chain.path is not None and chain.path.total == 3
+    # A planner that knows nothing of the name: the catalog's own rules decide.
+    with pytest.raises(ServiceError, match="unknown learning path"):
+        await service.progress(USER, path="nothing-here")
 
 
 async def test_progress_rejects_an_unknown_path(service: Service) -> None:
@@ -338,11 +394,52 @@ async def test_guild_settings_defaults_validation_and_updates(service: Service) 
     assert (await service.set_guild_error(guild, None)).last_error is None
 
 
+async def test_rescheduling_or_re_enabling_moves_effective_from(
+    service: Service, clock: Clock
+) -> None:
+    guild = 31
+    first = await service.update_guild_settings(guild, channel_id=5, enabled=True)
+    assert first.effective_from == clock.now
+    clock.advance(hours=1)
+    topic = await service.update_guild_settings(guild, topic="rnn")
+    assert topic.effective_from == first.effective_from  # what is posted, not when
+    clock.advance(hours=1)
+    weekly = await service.update_guild_settings(guild, frequency="weekly", weekday=4)
+    assert (weekly.weekday, weekly.effective_from) == (4, clock.now)
+    clock.advance(hours=1)
+    await service.update_guild_settings(guild, enabled=False)
+    clock.advance(hours=1)
+    back = await service.update_guild_settings(guild, enabled=True)
+    assert back.effective_from == clock.now
+    given = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    explicit = await service.update_guild_settings(guild, post_time="06:00", effective_from=given)
+    assert explicit.effective_from == given
+    for changes, message in [
+        ({"weekday": 7}, "invalid weekday 7"),
+        ({"effective_from": dt.datetime(2026, 1, 1)}, "timezone-aware"),
+    ]:
+        with pytest.raises(ServiceError, match=message):
+            await service.update_guild_settings(guild, **changes)
+
+
+async def test_read_counts_for_a_guilds_members(service: Service) -> None:
+    await service.mark(1, "resnet", "done")
+    await service.mark(2, "resnet", "done")
+    await service.mark(2, "gan", "saved")
+    assert await service.read_counts([1, 2, 3]) == {"resnet": 2}
+    with pytest.raises(ServiceError, match="invalid user id"):
+        await service.read_counts([0])
+
+
 async def test_post_claims_through_the_service(service: Service) -> None:
     day = dt.date(2026, 3, 10)
     assert await service.claim_post(5, day, "resnet") is True
     assert await service.claim_post(5, day, "gan") is False
     assert await service.record_post_message(5, day, 999) is True
     assert await service.posted_resource_ids(5) == ["resnet"]
+    assert await service.claim_post(5, day + dt.timedelta(days=1), None) is True
+    assert await service.claim_post(5, day + dt.timedelta(days=2), "gan") is True
+    assert await service.posted_resource_ids(5) == ["resnet", "gan"]  # oldest first
+    assert len(await service.post_history()) == 3
     assert await service.release_post(5, day) is True
-    assert await service.posted_resource_ids(5) == []
+    assert await service.posted_resource_ids(5) == ["gan"]

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 
 from bot.store.engine import make_engine
 from bot.store.errors import StoreError
-from bot.store.migrate import MIGRATIONS_DIR, head_revision, schema_status, upgrade_database
+from bot.store.migrate import (
+    MIGRATIONS_DIR,
+    alembic_config,
+    head_revision,
+    schema_status,
+    upgrade_database,
+)
 from bot.store.models import Base
 
 
@@ -95,3 +103,69 @@ async def test_foreign_keys_are_on_again_after_migrating_through_a_shared_engine
                 assert keys == 1
     finally:
         await engine.dispose()
+
+
+def _migrate(connection: Connection, url: str, target: str, down: bool = False) -> None:
+    config = alembic_config(url)
+    config.attributes["connection"] = connection
+    (command.downgrade if down else command.upgrade)(config, target)
+
+
+async def _run(
+    url: str, sql: str | None = None, target: str | None = None, down: bool = False
+) -> list[Any] | None:
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            if target is not None:
+                await connection.run_sync(_migrate, url, target, down)
+            if sql is not None:
+                result = await connection.execute(text(sql))
+                return result.all() if result.returns_rows else None
+    finally:
+        await engine.dispose()
+    return None
+
+
+async def test_upgrading_a_0001_database_keeps_its_data(empty_database_url: str) -> None:
+    url = empty_database_url
+    await _run(url, target="0001")
+    await _run(
+        url,
+        "INSERT INTO users (id, created_at) VALUES (42, '2026-01-01 00:00:00')",
+    )
+    await _run(
+        url,
+        "INSERT INTO reading_entries (user_id, resource_id, title, status, created_at, "
+        "updated_at) VALUES (42, 'resnet', 'ResNet', 'done', '2026-01-01 00:00:00', "
+        "'2026-01-01 00:00:00')",
+    )
+    await _run(
+        url,
+        "INSERT INTO guild_settings (guild_id, post_time, timezone, frequency, enabled, "
+        "updated_at) VALUES (7, '09:00', 'UTC', 'daily', true, '2026-01-01 00:00:00')",
+    )
+    await _run(
+        url,
+        "INSERT INTO daily_post_log (guild_id, local_date, resource_id, created_at) "
+        "VALUES (7, '2026-01-01', 'resnet', '2026-01-01 00:00:00')",
+    )
+    before = await upgrade_database(url)
+    assert (before.current, before.head) == ("0001", head_revision())
+    assert await _run(url, "SELECT user_id, resource_id, status FROM reading_entries") == [
+        (42, "resnet", "done")
+    ]
+    assert await _run(url, "SELECT guild_id, weekday, effective_from FROM guild_settings") == [
+        (7, 0, None)
+    ]
+    await _run(
+        url,
+        "INSERT INTO daily_post_log (guild_id, local_date, resource_id, created_at) "
+        "VALUES (7, '2026-01-02', NULL, '2026-01-02 00:00:00')",
+    )
+    # Down and up again: only the resource-less claim (new in 0002) is dropped.
+    await _run(url, target="0001", down=True)
+    assert await _run(url, "SELECT resource_id FROM daily_post_log") == [("resnet",)]
+    assert await _run(url, "SELECT count(*) FROM reading_entries") == [(1,)]
+    await upgrade_database(url)
+    assert await _run(url, "SELECT count(*) FROM reading_entries") == [(1,)]

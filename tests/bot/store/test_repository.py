@@ -135,3 +135,32 @@ async def test_a_user_forgotten_between_read_and_write_is_recreated(
 
 def test_entry_columns_are_in_the_order_rows_are_unpacked() -> None:
     assert tuple(c.name for c in Entry.__table__.c) == ENTRY_FIELDS
+
+
+async def test_post_log_of_all_guilds_and_claims_without_a_resource(store: Store) -> None:
+    day = dt.date(2026, 3, 1)
+    assert await store.claim_post(1, day, None, NOW) is True  # nothing matched the filters
+    assert await store.claim_post(1, day, "x", NOW) is False
+    assert await store.claim_post(2, day + dt.timedelta(days=1), "y", NOW) is True
+    everything = await store.post_log(None, None)
+    assert [(p.guild_id, p.resource_id) for p in everything] == [(2, "y"), (1, None)]
+
+
+async def test_read_counts_per_resource_optionally_among_some_users(store: Store) -> None:
+    for uid, rid, status in [
+        (1, "a", "done"),
+        (2, "a", "done"),
+        (3, "a", "saved"),
+        (2, "b", "done"),
+    ]:
+        await store.mark(uid, rid, title=rid, status=status, rating=None, now=NOW)
+    assert await store.read_counts() == {"a": 2, "b": 1}
+    assert await store.read_counts([1, 3]) == {"a": 1}
+    assert await store.read_counts([]) == {}
+
+
+async def test_weekday_and_effective_from_round_trip(store: Store) -> None:
+    saved = await store.save_guild(_guild(4, weekday=6, effective_from=LATER), NOW)
+    assert (saved.weekday, saved.effective_from) == (6, LATER)
+    again = await store.get_guild(4)
+    assert again is not None and again.effective_from == LATER and again.weekday == 6

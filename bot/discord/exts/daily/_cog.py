@@ -182,7 +182,6 @@ class DailyCog(
             level=level,
             frequency=freq.value,
             weekday=local_weekday(now, zone),
-            effective_from=now,
             enabled=True,
         )
         config = await self.service.set_guild_error(guild.id, None)

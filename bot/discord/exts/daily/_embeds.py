@@ -123,7 +123,7 @@ def status_text(
     if last_post is None:
         lines.append("**Last post:** none yet")
     else:
-        shown = formatting.escape(title or last_post.resource_id)
+        shown = formatting.escape(title or last_post.resource_id or "nothing matched that day")
         link = message_link(config.guild_id, last_post, config.channel_id)
         lines.append(f"**Last post:** {last_post.local_date.isoformat()}, {shown}{link}")
     lines.append(f"**Last error:** {config.last_error or 'none'}")

@@ -120,8 +120,8 @@ class DailyRunner:
         candidates = self.candidates(topic, level)
         if not candidates:
             return None
-        history = await self.service.post_history(guild_id)
-        reads = await self.service.read_counts(candidates, self.members(guild_id))
+        history = await self.service.posted_resource_ids(guild_id)
+        reads = await self.service.read_counts(list(self.members(guild_id)))
         chosen = choose_resource(candidates, history, reads)
         resource = self.service.catalog.by_id(chosen) if chosen else None
         if resource is None:
@@ -165,9 +165,12 @@ class DailyRunner:
         """`/daily now`: today's post, immediately (it claims today's local date)."""
         async with self._lock:
             now = self.clock()
-            return await self._post(config, local_date(now, config.timezone), now)
+            day = local_date(now, config.timezone)
+            return await self._post(config, day, now, scheduled=False)
 
-    async def _post(self, config: GuildConfig, day: dt.date, now: dt.datetime) -> PostResult:
+    async def _post(
+        self, config: GuildConfig, day: dt.date, now: dt.datetime, *, scheduled: bool = True
+    ) -> PostResult:
         guild_id, channel_id = config.guild_id, config.channel_id
         if channel_id is None:
             return PostResult(Outcome.NOTHING_TO_POST, guild_id, day, reason="no channel")
@@ -175,6 +178,8 @@ class DailyRunner:
         if pick is None:
             reason = "nothing in the catalog matches the topic and level"
             self._log_once(guild_id, reason)
+            if scheduled:  # claim the empty day, so the tick does not ask again every minute
+                await self.service.claim_post(guild_id, day, None)
             return PostResult(Outcome.NOTHING_TO_POST, guild_id, day, reason=reason)
         rid = pick.resource.id
         if not await self.service.claim_post(guild_id, day, rid):
