@@ -71,7 +71,9 @@ def text_channel(
     overwrites: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A guild channel: text (0) by default; 2 is voice, 4 a category, 5 announcements."""
+    voice = {"bitrate": 64000, "user_limit": 0, "rtc_region": None} if channel_type == 2 else {}
     return {
+        **voice,
         "id": str(channel_id),
         "type": channel_type,
         "guild_id": str(guild_id),

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot.discord.daily_support import EPHEMERAL, DailyWorld, daily_world
+from tests.fake_discord import payloads as p
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio]
 
@@ -90,3 +91,151 @@ async def test_one_post_per_day_even_across_a_restart(world: DailyWorld) -> None
     [second] = await world.tick()
     assert second.outcome.value == "posted" and second.resource_id != rid
     assert len(world.posts()) == 2
+
+
+async def test_a_bot_that_was_down_at_the_slot_posts_when_back_the_same_day(
+    world: DailyWorld,
+) -> None:
+    await configure(world)
+    await world.env.stop_bot()
+    world.clock.set(dt.datetime(2026, 3, 10, 13, 0, tzinfo=UTC))  # 14:00 in Berlin
+    since = len(world.env.fake.requests)
+    await world.start()
+    # No test tick: the loop's first pass, right after ready, catches up on its own.
+    path = f"/channels/{world.env.fake.channel_id}/messages"
+    await world.env.fake.wait_for_request(
+        lambda r: r.method == "POST" and r.path == path, since=since
+    )
+    assert await world.outcomes() == []
+    assert len(world.posts()) == 1
+
+
+@pytest.mark.parametrize(
+    ("failure", "shown"),
+    [
+        ((403, 50013, "Missing Permissions"), "Missing Permissions"),
+        ((404, 10003, "Unknown Channel"), "no longer exists"),
+    ],
+)
+async def test_a_closed_or_deleted_channel_turns_the_schedule_off(
+    world: DailyWorld, failure: tuple[int, int, str], shown: str
+) -> None:
+    await configure(world)
+    world.env.fake.message_failures[world.env.fake.channel_id] = failure
+    world.clock.set(SLOT)
+    assert await world.outcomes() == ["disabled"]
+    world.clock.set(SLOT + dt.timedelta(minutes=1))
+    assert await world.outcomes() == []  # off: no second attempt
+    assert world.post_attempts() == 1 and world.posts() == []
+    status = str((await world.daily("status"))["content"])
+    assert "Daily reading is off" in status and shown in status
+    assert "Last post:** none yet" in status
+
+
+async def test_a_server_error_is_retried_at_the_next_tick_the_same_day(world: DailyWorld) -> None:
+    await configure(world)
+    channel = world.env.fake.channel_id
+    world.env.fake.message_failures[channel] = (503, 0, "Service Unavailable")
+    world.clock.set(SLOT)
+    assert await world.outcomes() == ["retry"]
+    status = str((await world.daily("status"))["content"])
+    assert "Daily reading is on" in status and "503" in status and "due now" in status
+
+    del world.env.fake.message_failures[channel]
+    world.clock.set(SLOT + dt.timedelta(minutes=1))
+    assert await world.outcomes() == ["posted"]
+    assert world.post_attempts() == 2 and len(world.posts()) == 1
+    status = str((await world.daily("status"))["content"])
+    assert "Last error:** none" in status and "Last post:** 2026-03-10" in status
+
+
+async def test_only_members_who_can_manage_the_server_may_use_daily(world: DailyWorld) -> None:
+    command = world.env.registered_command("daily")
+    assert command is not None
+    assert int(command["default_member_permissions"]) == 1 << 5
+    assert command.get("contexts") == [0] or command.get("dm_permission") is False
+    for sub in ("status", "off", "preview", "now"):
+        reply = await world.daily(sub, user="bob")
+        assert reply["flags"] & EPHEMERAL
+        assert "Manage Server" in str(reply["content"]), sub
+    reply = await world.daily(
+        "set",
+        {"channel": str(world.env.fake.channel_id), "time": "08:30", "timezone": "UTC"},
+        user="bob",
+    )
+    assert "Manage Server" in str(reply["content"])
+    assert world.service is not None
+    assert (await world.service.guild_settings(world.env.fake.guild_id)).channel_id is None
+
+
+async def test_invalid_input_gets_a_clear_message_and_saves_nothing(world: DailyWorld) -> None:
+    fake = world.env.fake
+    voice = await fake.add_channel("Lounge", channel_type=2)
+    no_embeds = await fake.add_channel(
+        "plain-text", overwrites=[p.overwrite(fake.app_id, deny=1 << 14)]
+    )
+    cases = [
+        ({"time": "25:99"}, "not a valid time"),
+        ({"time": "7pm"}, "'7pm' is not a time"),
+        ({"timezone": "Mars/Olympus_Mons"}, "Unknown timezone 'Mars/Olympus_Mons'"),
+        ({"timezone": "berln"}, "Did you mean"),
+        ({"channel": str(voice)}, "voice channel: daily posts need a text channel"),
+        ({"channel": str(no_embeds)}, "missing **Embed Links**"),
+        ({"topic": "quantum knitting"}, "No topic matches 'quantum knitting'"),
+        ({"topic": "dialog", "level": "beginner"}, "Nothing about Dialog and QA"),
+    ]
+    for change, expected in cases:
+        options = {
+            "channel": str(fake.channel_id),
+            "time": "08:30",
+            "timezone": "Europe/Berlin",
+            **change,
+        }
+        reply = await world.daily("set", options)
+        assert reply["flags"] & EPHEMERAL
+        assert expected in str(reply["content"]), (change, reply["content"])
+    assert world.service is not None
+    saved = await world.service.guild_settings(fake.guild_id)
+    assert saved.channel_id is None and not saved.enabled
+    status = str((await world.daily("status"))["content"])
+    assert "not set up here yet" in status
+
+
+async def test_preview_then_now_counts_as_todays_post(world: DailyWorld) -> None:
+    await configure(world, topic="cnn")
+    preview = await world.daily("preview")
+    assert preview["flags"] & EPHEMERAL
+    assert preview["embeds"][0]["title"] == "Next reading (preview)"
+    assert world.posts() == []
+
+    now = await world.daily("now")
+    assert "Posted today's reading" in str(now["content"])
+    [post] = world.posts()
+    previewed = preview["embeds"][0]["description"].splitlines()[0]
+    assert post["embeds"][0]["description"].splitlines()[0] == previewed
+
+    world.clock.set(SLOT + dt.timedelta(minutes=2))
+    assert await world.outcomes() == []  # /daily now claimed today
+    again = await world.daily("now")
+    assert "already out" in str(again["content"])
+    assert len(world.posts()) == 1
+
+    off = await world.daily("off")
+    assert "off" in str(off["content"])
+    world.clock.set(SLOT + dt.timedelta(days=1))
+    assert await world.outcomes() == []
+    status = str((await world.daily("status"))["content"])
+    assert "Daily reading is off" in status and "Last post:** 2026-03-10" in status
+
+
+async def test_timezone_and_topic_autocomplete(world: DailyWorld) -> None:
+    env = world.env
+    options = {"channel": str(env.fake.channel_id), "time": "08:30", "timezone": "new york"}
+    record = await env.send_subcommand("daily", "set", options, focused="timezone")
+    choices = (await env.wait_for_callback(record))["data"]["choices"]
+    assert choices[0]["value"] == "America/New_York"
+    record = await env.send_subcommand(
+        "daily", "set", {**options, "topic": "recur"}, focused="topic"
+    )
+    choices = (await env.wait_for_callback(record))["data"]["choices"]
+    assert choices[0] == {"name": "Recurrent networks", "value": "rnn"}
