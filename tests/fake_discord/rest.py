@@ -217,6 +217,12 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
             return json_response(sorted(mine, key=lambda m: -int(m["id"]))[:limit])
         failure = fake.message_failures.get(int(channel["id"]))
         if failure is not None:
+            left = fake.message_failure_budget.get(int(channel["id"]))
+            if left is not None and left <= 1:
+                del fake.message_failures[int(channel["id"])]
+                del fake.message_failure_budget[int(channel["id"])]
+            elif left is not None:
+                fake.message_failure_budget[int(channel["id"])] = left - 1
             return error_response(*failure)
         msg = p.message(
             message_id=p.snowflake(),

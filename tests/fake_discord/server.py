@@ -103,6 +103,8 @@ class FakeDiscord:
         # Channel id -> (HTTP status, Discord error code, message) that POST .../messages
         # answers instead of creating the message, until removed.
         self.message_failures: dict[int, tuple[int, int, str]] = {}
+        # Channel id -> how many more POSTs fail before the failure clears (absent: forever).
+        self.message_failure_budget: dict[int, int] = {}
         self.gateway = Gateway(self)
         # What GET /gateway/bot advertises; None = this fake's own gateway.
         self.advertised_gateway_url: str | None = None

@@ -149,6 +149,20 @@ async def test_a_server_error_is_retried_at_the_next_tick_the_same_day(world: Da
     assert "Last error:** none" in status and "Last post:** 2026-03-10" in status
 
 
+async def test_a_single_500_is_absorbed_without_losing_or_doubling_the_post(
+    world: DailyWorld,
+) -> None:
+    # discord.py itself retries a 500 after a second; the post still goes out exactly once.
+    # (A 500 that outlasts those retries surfaces as the 503 case above: retried next tick.)
+    await configure(world)
+    channel = world.env.fake.channel_id
+    world.env.fake.message_failures[channel] = (500, 0, "Internal Server Error")
+    world.env.fake.message_failure_budget[channel] = 1
+    world.clock.set(SLOT)
+    assert await world.outcomes() == ["posted"]
+    assert world.post_attempts() == 2 and len(world.posts()) == 1
+
+
 async def test_only_members_who_can_manage_the_server_may_use_daily(world: DailyWorld) -> None:
     command = world.env.registered_command("daily")
     assert command is not None

@@ -71,6 +71,7 @@ class DailyCog(
         self.service: Any = getattr(services, "service", None)
         self.engine: Any = getattr(services, "engine", None)
         self.runner: DailyRunner | None = None
+        self._loop_error: str | None = None
         if self.service is not None and self.engine is not None:
             self.runner = DailyRunner(
                 self.service,
@@ -94,8 +95,13 @@ class DailyCog(
     async def poster(self) -> None:
         try:
             await self.tick()
-        except Exception:  # e.g. the database is down: try again next minute
-            log.exception("daily tick failed")
+        except Exception as exc:  # e.g. the database is down: try again next minute
+            text = f"{type(exc).__name__}: {exc}"
+            if text != self._loop_error:  # once per distinct failure, not every minute
+                log.exception("daily tick failed")
+            self._loop_error = text
+        else:
+            self._loop_error = None
 
     @poster.before_loop
     async def _wait_until_ready(self) -> None:

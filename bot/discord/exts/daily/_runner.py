@@ -101,6 +101,10 @@ class DailyRunner:
         self._candidates: dict[tuple[str | None, str | None], list[str]] = {}
         self._logged: dict[int, str] = {}
         self._lock = asyncio.Lock()
+        self._last: dict[int, dt.date] | None = None
+        """Guild -> newest claimed local date: read from the post log once, then kept up to
+        date from our own claims (a claim lost to another process also updates it), so a
+        tick over 10,000 guilds does not scan the whole log every minute."""
 
     # --- choosing -----------------------------------------------------------------------------
 
@@ -151,7 +155,9 @@ class DailyRunner:
                     continue
                 if schedule is not None:
                     schedules.append(schedule)
-            last = await self.service.last_post_dates()
+            if self._last is None:
+                self._last = await self.service.last_post_dates()
+            last = self._last
             results: list[PostResult] = []
             for slot in due_slots(now, schedules, last):
                 guild_id = slot.schedule.guild_id
@@ -180,9 +186,11 @@ class DailyRunner:
             self._log_once(guild_id, reason)
             if scheduled:  # claim the empty day, so the tick does not ask again every minute
                 await self.service.claim_post(guild_id, day, None)
+                self._claimed(guild_id, day)
             return PostResult(Outcome.NOTHING_TO_POST, guild_id, day, reason=reason)
         rid = pick.resource.id
         if not await self.service.claim_post(guild_id, day, rid):
+            self._claimed(guild_id, day)
             return PostResult(Outcome.ALREADY_POSTED, guild_id, day)
         try:
             message_id = await self.send(channel_id, pick)
@@ -192,6 +200,7 @@ class DailyRunner:
             # Cancelled mid-send (shutdown) or a bug: give the day back rather than lose it.
             await asyncio.shield(self.service.release_post(guild_id, day))
             raise
+        self._claimed(guild_id, day)
         await self.service.record_post_message(guild_id, day, message_id)
         if config.last_error:
             await self.service.set_guild_error(guild_id, None)
@@ -219,6 +228,10 @@ class DailyRunner:
         await self.service.set_guild_error(guild_id, failure_note(now, note))
         self._log_once(guild_id, f"will retry: {failure.reason}")
         return PostResult(Outcome.RETRY, guild_id, day, resource_id, reason=failure.reason)
+
+    def _claimed(self, guild_id: int, day: dt.date) -> None:
+        if self._last is not None and (guild_id not in self._last or self._last[guild_id] < day):
+            self._last[guild_id] = day
 
     def _log_once(self, guild_id: int, text: str, exc: BaseException | None = None) -> None:
         """Log a guild's failure the first time it is seen, not every minute it repeats."""
