@@ -21,26 +21,27 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender import index as index_module
+from recommender import text as text_module
 from recommender import vocabulary
 from recommender.index import Index
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 _PREFIX = "index-"
 
 
+def _code_fingerprint() -> str:
+    """The source of every module that shapes the index: a change to stemming, features or
+    vocabulary makes old caches miss without anyone remembering to bump INDEX_FORMAT."""
+    digest = hashlib.sha256()
+    for module in (text_module, index_module, vocabulary):
+        if module.__file__:
+            digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
 def index_key(content_hash: str) -> str:
-    """Catalog hash + everything else the index depends on: its format, field weights and the
-    vocabulary (a new acronym changes the features, so an old cache must miss)."""
-    parts = (
-        content_hash,
-        INDEX_FORMAT,
-        index_module.TITLE_WEIGHT,
-        index_module.AUTHOR_WEIGHT,
-        index_module.HOST_WEIGHT,
-        vocabulary.ACRONYMS,
-        vocabulary.SYNONYMS,
-        vocabulary.TOPICS,
-    )
+    """Catalog hash + index format + the code and vocabulary the index was built with."""
+    parts = (content_hash, INDEX_FORMAT, _code_fingerprint())
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 

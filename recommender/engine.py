@@ -1,13 +1,14 @@
 """The recommender: one Engine per catalog, answering pure calls with frozen dataclasses.
 
 Built once (or loaded from the cache), then every call is a sparse dot product over a few
-query terms, a top-k by `np.argpartition`, and a few lines of explanation for the k results:
+query terms, a top-k by `np.partition`, and a few lines of explanation for the k results:
 no per-query loop over the catalog.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -16,10 +17,18 @@ from rapidfuzz import fuzz, process
 from recommender import explain
 from recommender.cache import cache_file, load_index, save_index
 from recommender.catalog import Catalog
-from recommender.index import Index, build_index, row_terms, score, top_rows, weigh
+from recommender.index import (
+    Index,
+    build_index,
+    row_terms,
+    score,
+    sentence_features,
+    top_rows,
+    weigh,
+)
 from recommender.paths import plan_path
 from recommender.personal import Profile, preference
-from recommender.query import ParsedQuery, QueryParser, match_topics
+from recommender.query import ParsedQuery, QueryParser, coverage, match_topics
 from recommender.resource import Resource
 from recommender.results import (
     Answer,
@@ -32,7 +41,6 @@ from recommender.results import (
     UnknownResourceError,
 )
 from recommender.summarize import NO_SUMMARY, summarize
-from recommender.text import content_stems, equivalent_stems
 from recommender.vocabulary import KINDS, LEVELS, TOPICS
 
 MIN_SCORE = 0.02
@@ -49,7 +57,11 @@ PAPER_MIN_SCORE = 0.12
 PAPER_MIN_COVERAGE = 0.6
 PAPER_PREFERENCE = 0.7
 """`paper` answers with a paper when it scores at least this fraction of the best resource."""
+SUGGEST_MIN_RATIO = 80
+"""rapidfuzz WRatio a title needs to be offered as "did you mean" by spelling alone."""
 ASK_MIN_SCORE = 0.18
+ASK_MIN_COVERAGE = 0.5
+"""An answer must contain at least half of the question's own words (see query.coverage)."""
 PASSAGE_FULL_WORDS = 10
 """Passages shorter than this many words are trusted less (score × sqrt(words / 10))."""
 _TIER = 10.0
@@ -64,13 +76,17 @@ class Engine:
         self.row = {r.id: i for i, r in enumerate(self.resources)}
         self.parser = QueryParser(index.words, index.vocabulary)
         self.terms = sorted(index.vocabulary, key=index.vocabulary.__getitem__)
-        # A three-word sentence ("Introduces Tree LSTM.") wins any cosine but answers little.
-        lengths = np.fromiter((len(p.split()) for p in index.passages), dtype=np.float32)
-        self._passage_weight = np.sqrt(np.minimum(1.0, lengths / PASSAGE_FULL_WORDS))
-        self.topic_rows = {
-            t.slug: np.array([t.slug in r.topics for r in self.resources], dtype=bool)
-            for t in TOPICS
-        }
+        self.topic_rows = {t.slug: np.zeros(len(self.resources), dtype=bool) for t in TOPICS}
+        for i, resource in enumerate(self.resources):
+            for slug in resource.topics:
+                if slug in self.topic_rows:
+                    self.topic_rows[slug][i] = True
+
+    @cached_property
+    def _passage_weight(self) -> np.ndarray:
+        """A three-word sentence ("Introduces Tree LSTM.") wins any cosine but answers little."""
+        lengths = np.fromiter((len(p.split()) for p in self.index.passages), dtype=np.float32)
+        return np.sqrt(np.minimum(1.0, lengths / PASSAGE_FULL_WORDS))
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, cache_dir: Path | str | None = None) -> Engine:
@@ -171,27 +187,13 @@ class Engine:
     # --- paper ---------------------------------------------------------------------------------
 
     def coverage(self, parsed: ParsedQuery, row: int) -> float:
-        """Share of the query's own words that the resource contains, itself or in another
-        spelling (`dqn` is covered by most of "deep q-network reinforcement learning atari")."""
-        stems = list(dict.fromkeys(content_stems(parsed.terms)))
-        if not stems:
-            return 0.0
-        present = {self.terms[int(i)] for i in row_terms(self.index.matrix, row)[0]}
-
-        def covered(stem: str) -> bool:
-            if stem in present:
-                return True
-            for phrase in equivalent_stems([stem]):
-                if sum(p in present for p in phrase) >= 0.6 * len(phrase):
-                    return True
-            return False
-
-        return sum(map(covered, stems)) / len(stems)
+        """Share of the query's own words that the resource contains (see query.coverage)."""
+        return coverage(parsed, {self.terms[int(i)] for i in row_terms(self.index.matrix, row)[0]})
 
     def paper(self, query: str) -> PaperAnswer:
         """The best-matching paper with a summary, or None and "did you mean" suggestions."""
         parsed = self.parse(query)
-        if not parsed.has_terms:
+        if not parsed.has_terms or not self.resources:
             return PaperAnswer(parsed.text, None, ())
         scores = self.text_scores(parsed)
         papers = self.index.kinds == KINDS.index("paper")
@@ -225,7 +227,7 @@ class Engine:
         rows = [int(r) for r in top_rows(scores, np.flatnonzero(scores > MIN_SCORE), 3)]
         titles = [r.title for r in self.resources]
         for _, _, row in process.extract(
-            parsed.text, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=70
+            parsed.text, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=SUGGEST_MIN_RATIO
         ):
             if row not in rows:
                 rows.append(int(row))
@@ -247,10 +249,11 @@ class Engine:
         owners: set[int] = set()
         for p in top_rows(combined, np.flatnonzero(combined >= ASK_MIN_SCORE), 20 * k):
             owner = int(index.passage_owner[p])
-            if owner not in owners:
-                owners.add(owner)
-                text = index.passages[p]
-                found.append(Passage(text, self.resources[owner], round(float(combined[p]), 4)))
+            text = index.passages[p]
+            if owner in owners or coverage(parsed, set(sentence_features(text))) < ASK_MIN_COVERAGE:
+                continue
+            owners.add(owner)
+            found.append(Passage(text, self.resources[owner], round(float(combined[p]), 4)))
             if len(found) == k:
                 break
         return Answer(parsed.text, tuple(found))

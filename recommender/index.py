@@ -227,8 +227,32 @@ def _surface_maps(surfaces: Sequence[list[str]]) -> tuple[dict[str, str], tuple[
     return by_stem, tuple(w for w, _ in counts.most_common() if len(w) >= 3)
 
 
+def _empty_index() -> Index:
+    """The index of an empty catalog: every query simply finds nothing."""
+    empty = sp.csr_matrix((0, 0), dtype=np.float32)
+    none = np.zeros(0, dtype=np.int8)
+    return Index(
+        ids=(),
+        vocabulary={},
+        idf=np.zeros(0, dtype=np.float32),
+        matrix=empty,
+        by_term=empty,
+        name_by_term=empty,
+        surface={},
+        words=(),
+        passages=(),
+        passage_owner=np.zeros(0, dtype=np.int32),
+        passage_by_term=empty,
+        levels=none,
+        kinds=none,
+        prior=np.zeros(0, dtype=np.float32),
+    )
+
+
 def build_index(resources: Sequence[Resource]) -> Index:
     """Fit the vectorizer on the catalog and precompute every matrix a query touches."""
+    if not resources:
+        return _empty_index()
     analysed = [resource_features(r) for r in resources]
     vectorizer = TfidfVectorizer(
         analyzer=lambda features: features,  # already stemmed, weighted features

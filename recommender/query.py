@@ -49,8 +49,10 @@ _ADJECTIVES = frozenset({"hard", "easy"})
 """Level words that, followed by "to", describe the subject ("hard to train") instead."""
 
 MIN_TYPO_LENGTH = 4
-TYPO_CUTOFF = 80.0
-"""rapidfuzz `ratio` (0-100) a correction needs: one wrong letter in a 5-letter word is 80."""
+TYPO_CUTOFF = 85.0
+"""rapidfuzz `ratio` (0-100) a correction needs, and it must keep the first letter (typos
+rarely touch it): `reccurent` → recurrent (89), but not `bert` → robert or `cooking` →
+choosing (80)."""
 
 
 _MAX_REMEMBERED = 10_000  # typo corrections remembered per parser (a bot sees the same typos)
@@ -125,7 +127,9 @@ class QueryParser:
     def __init__(self, catalog_words: Iterable[str], known_stems: Container[str]) -> None:
         self._known = known_stems
         special = [*LEVEL_WORDS, *KIND_WORDS, *ACRONYMS]
-        self._choices = list(dict.fromkeys([*catalog_words, *special]))
+        self._by_letter: dict[str, list[str]] = {}
+        for choice in dict.fromkeys([*catalog_words, *special]):
+            self._by_letter.setdefault(choice[0], []).append(choice)
         self._corrected: dict[str, str] = {}
 
     def _correct(self, word: str) -> str:
@@ -138,7 +142,7 @@ class QueryParser:
             return word
         if word not in self._corrected:
             best = process.extractOne(
-                word, self._choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+                word, self._by_letter.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
             )
             if len(self._corrected) >= _MAX_REMEMBERED:
                 self._corrected.clear()
@@ -198,3 +202,30 @@ class QueryParser:
             topics=topics,
             features=features,
         )
+
+
+def coverage(parsed: ParsedQuery, present: Container[str]) -> float:
+    """Share of the query's own words found among `present` stems, as typed or in another
+    spelling (`dqn` is covered by most of "deep q-network reinforcement learning atari").
+
+    A match that rests only on typo corrections while words typed as-is find nothing is no
+    match (`cook pasta` must not answer with a sentence about "the past three decades").
+    """
+    fixed = {stem(new) for _, new in parsed.corrections}
+    stems = list(dict.fromkeys(content_stems(parsed.terms)))
+    if not stems:
+        return 0.0
+
+    def covered(s: str) -> bool:
+        if s in present:
+            return True
+        return any(
+            sum(p in present for p in phrase) >= 0.6 * len(phrase)
+            for phrase in equivalent_stems([s])
+        )
+
+    hits = {s for s in stems if covered(s)}
+    as_typed = [s for s in stems if s not in fixed]
+    if as_typed and not hits.intersection(as_typed):
+        return 0.0
+    return len(hits) / len(stems)

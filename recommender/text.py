@@ -44,9 +44,12 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball stem; an acronym's plural (`rnns`, `gans`) folds onto the acronym."""
+    """Snowball stem; an acronym's plural (`rnns`, `gans`) folds onto the acronym, and British
+    `-isation` onto `-ization` (regularisation, normalisation, optimisation)."""
     if len(word) > 2 and word.endswith("s") and word[:-1] in ACRONYMS:
         word = word[:-1]
+    if "isation" in word:
+        word = word.replace("isation", "ization")
     return str(_stemmer.stemWord(word))
 
 

@@ -31,11 +31,12 @@ def _register() -> None:
     from bot.cli import run as run_cli
     from bot.cli import search as search_cli
 
+    # Help lists commands in registration order: asking first, then progress, then admin.
+    search_cli.register(app)
+    progress_cli.register(app)
     app.add_typer(catalog_cli.app, name="catalog")
     app.add_typer(db_cli.app, name="db")
-    progress_cli.register(app)
     run_cli.register(app)
-    search_cli.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -201,3 +201,13 @@ def test_cache_round_trip(catalog: Catalog, engine: Engine, tmp_path: Path) -> N
     Engine.from_catalog(changed, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("index-*.npz"))) == 1
     assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_empty_catalog_answers_nothing(tmp_path: Path) -> None:
+    empty = Engine.from_catalog(Catalog([]), cache_dir=tmp_path)
+    assert empty.recommend("rnn").results == ()
+    assert empty.recommend("books").results == ()
+    assert empty.paper("dropout").match is None
+    assert empty.ask("how do lstms work").passages == ()
+    assert empty.path("rnn").steps == ()
+    assert Engine.from_catalog(Catalog([]), cache_dir=tmp_path).recommend("x").results == ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recommender.engine import Engine
-from recommender.query import MAX_QUERY_CHARS, QueryError, check_query, clean_query
+from recommender.query import MAX_QUERY_CHARS, QueryError, check_query, clean_query, coverage
 from recommender.text import stem
 
 
@@ -92,3 +92,24 @@ def test_clean_query_cuts_and_strips() -> None:
     assert clean_query("  rnn \x07 beginner\n") == "rnn beginner"
     assert len(clean_query("a" * 5000)) == MAX_QUERY_CHARS
     assert check_query("  lstm  ") == "lstm"
+
+
+def test_corrections_keep_the_first_letter_and_need_a_close_match(engine: Engine) -> None:
+    assert engine.parse("bert").corrections == ()  # not "robert"
+    assert engine.parse("cooking").corrections == ()
+    assert engine.parse("reccurent").corrections == (("reccurent", "recurrent"),)
+
+
+def test_coverage_needs_a_word_typed_as_is(engine: Engine) -> None:
+    present = {stem("recurrent"), stem("network")}
+    assert coverage(engine.parse("recurrent networks"), present) == 1.0
+    assert coverage(engine.parse("reccurent netwrks"), present) == 1.0  # all corrected: fine
+    assert coverage(engine.parse("recurrent zebras"), present) == 0.5
+    # only the corrected word matches while the word typed as-is does not: no match
+    assert coverage(engine.parse("zebras reccurent"), present) == 0.0
+    assert coverage(engine.parse("rnn"), present | {stem("neural")}) == 1.0
+
+
+def test_british_spelling_folds_onto_american() -> None:
+    assert stem("regularisation") == stem("regularization")
+    assert stem("normalisations") == stem("normalizations")
