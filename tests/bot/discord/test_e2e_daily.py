@@ -242,6 +242,20 @@ async def test_preview_then_now_counts_as_todays_post(world: DailyWorld) -> None
     assert "Daily reading is off" in status and "Last post:** 2026-03-10" in status
 
 
+async def test_weekly_posts_on_the_weekday_it_was_set(world: DailyWorld) -> None:
+    reply = str((await configure(world, frequency="weekly"))["content"])
+    assert "weekly on Tuesday" in reply and f"<t:{int(SLOT.timestamp())}:F>" in reply
+    world.clock.set(SLOT + dt.timedelta(days=1))  # Wednesday: nothing
+    assert await world.outcomes() == []
+    world.clock.set(SLOT + dt.timedelta(days=7))  # next Tuesday
+    assert await world.outcomes() == ["posted"]
+    command = world.env.registered_command("daily")
+    assert command is not None
+    [set_spec] = [o for o in command["options"] if o["name"] == "set"]
+    [channel] = [o for o in set_spec["options"] if o["name"] == "channel"]
+    assert channel["channel_types"] == [0, 5]  # Discord offers text channels only
+
+
 async def test_timezone_and_topic_autocomplete(world: DailyWorld) -> None:
     env = world.env
     options = {"channel": str(env.fake.channel_id), "time": "08:30", "timezone": "new york"}
