@@ -140,6 +140,10 @@ class GuildSettingsMixin:
         """Every guild's post log (newest first): a scheduler loads it once at start."""
         return await self.store.post_log(None, None)
 
+    async def readers_of(self, resource_ids: Collection[str], limit: int = 1000) -> list[int]:
+        """Users who read any of these resources, most recent first (at most `limit`)."""
+        return await self.store.readers(resource_ids, limit)
+
     async def read_counts(self, user_ids: Collection[int] | None = None) -> dict[str, int]:
         """Resource id -> how many of `user_ids` (e.g. a guild's members) have read it."""
         if user_ids is not None:

@@ -105,6 +105,8 @@ class FakeDiscord:
         self.message_failures: dict[int, tuple[int, int, str]] = {}
         # Channel id -> how many more POSTs fail before the failure clears (absent: forever).
         self.message_failure_budget: dict[int, int] = {}
+        # Users (ids) that member lookups by id report as not in the guild.
+        self.non_members: set[int] = set()
         self.gateway = Gateway(self)
         # What GET /gateway/bot advertises; None = this fake's own gateway.
         self.advertised_gateway_url: str | None = None

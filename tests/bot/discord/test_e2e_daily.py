@@ -242,6 +242,27 @@ async def test_preview_then_now_counts_as_todays_post(world: DailyWorld) -> None
     assert "Daily reading is off" in status and "Last post:** 2026-03-10" in status
 
 
+async def test_what_members_have_read_is_suggested_last(world: DailyWorld) -> None:
+    await configure(world, topic="cnn", level="intermediate")
+    runner = world.cog.runner
+    assert runner is not None and world.service is not None
+    first, second = runner.candidates("cnn", "intermediate")[:2]
+    catalog = world.service.catalog
+
+    async def previewed() -> str:
+        reply = await world.daily("preview")
+        return str(reply["embeds"][0]["description"]).splitlines()[0]
+
+    assert catalog.by_id(first).title in await previewed()
+    for name in ("bob", "carol"):  # members: Discord confirms them by id, no intent needed
+        await world.service.mark(int(world.env.fake.make_user(name)["id"]), first, "done")
+    assert catalog.by_id(second).title in await previewed()
+    world.env.fake.non_members.update(
+        int(world.env.fake.make_user(name)["id"]) for name in ("bob", "carol")
+    )
+    assert catalog.by_id(first).title in await previewed()  # reads elsewhere do not count
+
+
 async def test_weekly_posts_on_the_weekday_it_was_set(world: DailyWorld) -> None:
     reply = str((await configure(world, frequency="weekly"))["content"])
     assert "weekly on Tuesday" in reply and f"<t:{int(SLOT.timestamp())}:F>" in reply

@@ -8,9 +8,10 @@ checks it again when it runs, since server admins can override command visibilit
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
@@ -37,6 +38,9 @@ from bot.guilds import GuildConfig
 from recommender.vocabulary import LEVELS
 
 log = logging.getLogger(__name__)
+
+MEMBER_QUERY_BATCH = 100  # Discord's limit for a member request by user ids
+MEMBER_QUERY_TIMEOUT_S = 10.0
 
 LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
 FREQUENCY_CHOICES = [app_commands.Choice(name=f.value, value=f.value) for f in Frequency]
@@ -78,7 +82,7 @@ class DailyCog(
                 self.engine,
                 lambda channel_id, pick: send_post(bot, channel_id, pick),
                 clock=clock,
-                members=self._member_ids,
+                members=self._members_among,
                 serves=lambda guild_id: bot.get_guild(guild_id) is not None,
             )
 
@@ -111,9 +115,34 @@ class DailyCog(
         """One pass of the scheduler (what the loop runs each minute)."""
         return [] if self.runner is None else await self.runner.tick()
 
-    def _member_ids(self, guild_id: int) -> list[int]:
+    async def _members_among(self, guild_id: int, user_ids: Sequence[int]) -> set[int]:
+        """Which of these users (readers of the candidates) are in the guild.
+
+        The bot runs without the privileged Server Members intent, so its member cache is
+        nearly empty; Discord still answers "which of these ids are members" (gateway
+        request by user ids, 100 at a time). A failure only loses the read-count
+        preference for this post, never the post.
+        """
         guild = self.bot.get_guild(guild_id)
-        return [] if guild is None else [m.id for m in guild.members if not m.bot]
+        if guild is None:
+            return set()
+        wanted = set(user_ids)
+        found = {m.id for m in guild.members if m.id in wanted and not m.bot}
+        if self.bot.intents.members:  # the cache holds every member
+            return found
+        rest = [u for u in user_ids if u not in found]
+        for start in range(0, len(rest), MEMBER_QUERY_BATCH):
+            batch = rest[start : start + MEMBER_QUERY_BATCH]
+            try:
+                members = await asyncio.wait_for(
+                    guild.query_members(user_ids=batch, limit=len(batch), cache=False),
+                    MEMBER_QUERY_TIMEOUT_S,
+                )
+            except (TimeoutError, discord.ClientException) as exc:
+                log.info("member lookup for guild %s failed: %s", guild_id, exc)
+                break
+            found.update(m.id for m in members if not m.bot)
+        return found
 
     # --- shared checks --------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ import asyncio
 import datetime as dt
 import enum
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +60,13 @@ class SendFailed(Exception):
 Send = Callable[[int, Pick], Awaitable[int]]
 """(channel id, pick) -> id of the message sent; raises SendFailed."""
 
+Members = Callable[[int, Sequence[int]], Awaitable[Collection[int]]]
+"""(guild id, user ids) -> those of the users who are members of the guild."""
+
+
+async def _nobody(guild_id: int, user_ids: Sequence[int]) -> Collection[int]:
+    return ()
+
 
 class Outcome(enum.Enum):
     POSTED = "posted"
@@ -87,16 +94,17 @@ class DailyRunner:
         send: Send,
         *,
         clock: Callable[[], dt.datetime] | None = None,
-        members: Callable[[int], Collection[int]] = lambda guild_id: (),
+        members: Members | None = None,
         serves: Callable[[int], bool] = lambda guild_id: True,
     ) -> None:
-        """`members(guild)`: ids whose reading counts for the guild; `serves(guild)`: whether
-        this process posts for the guild (its shards hold it)."""
+        """`members(guild, user_ids)`: which of those users belong to the guild (None: nobody's
+        reading counts); `serves(guild)`: whether this process posts for the guild (its
+        shards hold it)."""
         self.service = service
         self.engine = engine
         self.send = send
         self.clock: Callable[[], dt.datetime] = clock or service.clock
-        self.members = members
+        self.members: Members = members or _nobody
         self.serves = serves
         self._candidates: dict[tuple[str | None, str | None], list[str]] = {}
         self._logged: dict[int, str] = {}
@@ -125,7 +133,9 @@ class DailyRunner:
         if not candidates:
             return None
         history = await self.service.posted_resource_ids(guild_id)
-        reads = await self.service.read_counts(list(self.members(guild_id)))
+        readers = await self.service.readers_of(candidates)
+        members = list(await self.members(guild_id, readers)) if readers else []
+        reads = await self.service.read_counts(members) if members else {}
         chosen = choose_resource(candidates, history, reads)
         resource = self.service.catalog.by_id(chosen) if chosen else None
         if resource is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -43,7 +43,10 @@ async def service(tmp_path: Path) -> AsyncIterator[Service]:
 
 
 def runner(service: Service, channel: Channel, members: tuple[int, ...] = ()) -> DailyRunner:
-    return DailyRunner(service, real_engine(), channel.send, members=lambda guild: members)
+    async def among(guild_id: int, user_ids: Sequence[int]) -> list[int]:
+        return [u for u in user_ids if u in members]
+
+    return DailyRunner(service, real_engine(), channel.send, members=among)
 
 
 async def schedule(
@@ -81,7 +84,8 @@ async def test_what_fewer_members_have_read_comes_first(service: Service) -> Non
     members = (11, 12)
     await schedule(service, topic="cnn", level="intermediate")
     first = runner(service, Channel(), members).candidates("cnn", "intermediate")[0]
-    for user in members:
+    for minute, user in enumerate(members):
+        at(service, 0, hour=6, minute=minute)
         await service.mark(user, first, "done")
     channel = Channel()
     at(service, 0)
@@ -89,6 +93,9 @@ async def test_what_fewer_members_have_read_comes_first(service: Service) -> Non
     assert result.resource_id != first
     pick = await runner(service, Channel(), members).pick(GUILD, "cnn", "intermediate")
     assert pick is not None and pick.resource.id not in (first, result.resource_id)
+    assert await service.readers_of([first]) == [12, 11]  # most recent reader first
+    assert await service.readers_of([first], limit=1) == [12]
+    assert await service.readers_of(["not-read-by-anyone"]) == []
     # Reads by people outside the guild do not count.
     outsider = await runner(service, Channel(), ()).pick(OTHER, "cnn", "intermediate")
     assert outsider is not None and outsider.resource.id == first and outsider.readers == 0
