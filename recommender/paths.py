@@ -117,7 +117,16 @@ def plan_path(engine: Engine, topic: str) -> LearningPath:
     if slug is not None:
         members = np.flatnonzero(engine.topic_rows[slug])
     else:
-        members = np.flatnonzero(scores > MIN_SCORE)
+        # Without a known topic the search results stand in, but only those that contain at
+        # least half of the query's own words: a path built on a stray word is worse than none.
+        members = np.array(
+            [
+                r
+                for r in np.flatnonzero(scores > MIN_SCORE)
+                if engine.coverage(parsed, int(r)) >= 0.5
+            ],
+            dtype=np.int64,
+        )
     ranked = [int(r) for r in top_rows(key, members, len(members))]
     basics: list[tuple[int, str]] = []
     used = set(ranked[:PER_LEVEL])

@@ -19,8 +19,12 @@ import typer
 from bot.cli._common import UserError
 from bot.discord import redaction, runner
 from bot.discord.services import Services
+from bot.discord.wiring import build_services
+from bot.service import Service
 from bot.settings import Settings, load_settings
+from bot.store.errors import StoreError
 from recommender.catalog import load_catalog
+from recommender.engine import Engine
 
 SCOPES = ("bot", "applications.commands")
 # The least the bot needs. Slash commands and their replies need no channel permission at all
@@ -44,9 +48,23 @@ def require_token(settings: Settings) -> str:
     return token
 
 
-def default_services(settings: Settings) -> Services:
-    """Production wiring. The engine and the service are added here when they land."""
-    return Services(catalog=load_catalog(settings.catalog_path))
+async def default_services(settings: Settings) -> Services:
+    """Production wiring: the catalog, its engine (index cached under CACHE_DIR), and the
+    service over DATABASE_URL with migrations applied; persistent buttons mark through it."""
+    catalog = load_catalog(settings.catalog_path)
+    # An empty catalog has nothing to index: the bot still runs (/help, history), and the
+    # commands that need the engine say they are unavailable.
+    engine = Engine.from_catalog(catalog, cache_dir=settings.cache_dir) if len(catalog) else None
+    service = await Service.open(settings.database_url, catalog, engine, migrate=True)
+    return build_services(catalog, engine, service)
+
+
+async def _run_bot(settings: Settings, token: str) -> None:
+    services = await default_services(settings)
+    try:
+        await runner.run(settings, services, token)
+    finally:
+        await services.aclose()  # already closed by the bot unless start-up failed
 
 
 def configure_logging(settings: Settings, token: str) -> None:
@@ -69,11 +87,12 @@ def run() -> None:
     settings = load_settings()
     token = require_token(settings)
     configure_logging(settings, token)
-    services = default_services(settings)
     try:
-        asyncio.run(runner.run(settings, services, token))
+        asyncio.run(_run_bot(settings, token))
     except (discord.LoginFailure, aiohttp.ClientConnectionError) as exc:
         raise _discord_failure(exc, settings) from None
+    except StoreError as exc:
+        raise UserError(f"cannot open the database: {exc}", exit_code=1) from None
 
 
 def sync(

@@ -7,6 +7,7 @@ already acknowledged, so a command can `defer` first when its work may take more
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import discord
@@ -52,3 +53,11 @@ async def send(
         view.message = message
         view.client = interaction.client
     return message
+
+
+async def withdraw(interaction: discord.Interaction) -> None:
+    """Delete a public "thinking…" placeholder, so what follows (an error, a hint) can be
+    sent ephemerally: a command may defer publicly before it knows whether it has an answer."""
+    if interaction.response.is_done():
+        with contextlib.suppress(discord.HTTPException):
+            await interaction.delete_original_response()

@@ -12,8 +12,6 @@ DROPOUT = "dropout-a-simple-way-to-prevent-neural-networks-from-overfitting"
 
 @pytest.fixture(scope="module")
 def real() -> Engine:
-    if not default_catalog_path().exists():
-        pytest.skip("data/catalog.yaml is not built")
     return Engine.from_catalog(load_catalog(default_catalog_path()))
 
 
@@ -55,3 +53,15 @@ def test_unknown_paper_offers_did_you_mean(real: Engine) -> None:
     answer = real.paper("batch lattice gauge chromodynamics")
     assert answer.match is None
     assert 1 <= len(answer.suggestions) <= 3
+
+
+@pytest.mark.parametrize("topic", ["nonsense-topic", "quantum poetry", "topic"])
+def test_path_on_words_the_catalog_lacks_is_empty(real: Engine, topic: str) -> None:
+    # A stray filler word ("topic") must not turn into a path of unrelated resources.
+    assert real.path(topic).steps == ()
+
+
+def test_path_on_a_known_topic_climbs_levels(real: Engine) -> None:
+    path = real.path("word2vec")
+    assert path.topic_slug == "embeddings"
+    assert len(path.steps) >= 3

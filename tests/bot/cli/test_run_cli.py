@@ -89,6 +89,7 @@ def subprocess_env(fake: FakeDiscord, tmp_path: Path) -> dict[str, str]:
         DISCORD_GATEWAY_URL=fake.gateway_url,
         CATALOG_PATH=str(catalog),
         CACHE_DIR=str(tmp_path / "cache"),
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         LOG_LEVEL="DEBUG",
         PYTHONPATH=str(Path.cwd()),
     )
@@ -135,9 +136,9 @@ async def test_sync_pushes_commands_to_one_guild(tmp_path: Path) -> None:
         )  # fmt: skip
         out, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, err.decode()[-2000:]
-    names = [c["name"] for c in fake.guild_commands[fake.guild_id]]
+    names = {c["name"] for c in fake.guild_commands[fake.guild_id]}
     assert out.decode().strip() == f"synced {len(names)} commands to guild {fake.guild_id}"
-    assert {"help", "daily"} <= set(names)
+    assert {"help", "recommend", "paper", "read", "forgetme", "daily"} <= names
     assert fake.global_commands == []
     assert not fake.gateway.sessions  # HTTP only: sync never opens the gateway
     assert fake.token not in err.decode()

@@ -1,0 +1,30 @@
+"""The /ask command."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import access, replies
+from bot.discord.errors import UserFacingError
+from bot.discord.exts.ask._embeds import answer_embed
+
+EXAMPLE = "`/ask question: why do transformers use attention?`"
+
+
+class AskCog(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="ask", description="Ask a question; I quote the catalog's answer.")
+    @app_commands.describe(question="A question about deep learning")
+    async def ask(self, interaction: discord.Interaction, question: str) -> None:
+        engine = access.engine(interaction)
+        answer = engine.ask(access.query_text(question, example=EXAMPLE), k=3)
+        if not answer.passages:
+            raise UserFacingError(
+                "I don't know — nothing in my catalog answers that well.",
+                suggestion="Try /recommend with the topic to find something to read about it.",
+            )
+        await replies.send(interaction, embed=answer_embed(question, answer.passages))

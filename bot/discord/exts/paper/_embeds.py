@@ -1,0 +1,48 @@
+"""The /paper card as plain data: pure, so its limits are tested without Discord."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from bot.discord import formatting, limits
+from bot.discord.resources import inert, linked_title, meta_line, safe_url
+from recommender.resource import Resource
+
+COLOUR = discord.Colour.dark_teal()
+MAX_AUTHORS = 6
+
+
+def authors_text(authors: Sequence[str]) -> str:
+    if not authors:
+        return "—"
+    shown = ", ".join(" ".join(a.split()) for a in authors[:MAX_AUTHORS])
+    more = f" and {len(authors) - MAX_AUTHORS} more" if len(authors) > MAX_AUTHORS else ""
+    return inert(formatting.truncate(shown + more, limits.EMBED_FIELD_VALUE))
+
+
+def related_text(related: Sequence[Resource]) -> str:
+    if not related:
+        return "—"
+    return "\n".join(f"• {linked_title(r, 120)}" for r in related[:3])
+
+
+def paper_embed(resource: Resource, summary: str, related: Sequence[Resource]) -> discord.Embed:
+    embed = discord.Embed(
+        title=inert(" ".join(resource.title.split())),
+        url=safe_url(resource.url),
+        description=inert(formatting.truncate(summary, 3000)),
+        colour=COLOUR,
+    )
+    embed.add_field(name="Authors", value=authors_text(resource.authors), inline=False)
+    embed.add_field(name="Year", value=str(resource.year) if resource.year else "—")
+    embed.add_field(name="Level", value=resource.level)
+    embed.add_field(name="Kind · level · topics", value=meta_line(resource), inline=False)
+    embed.add_field(name="Related", value=related_text(related), inline=False)
+    return formatting.fit_embed(embed)
+
+
+def suggestions_text(query: str) -> str:
+    shown = inert(formatting.truncate(" ".join(query.split()), 100))
+    return f"I couldn't find a paper matching “{shown}”. Did you mean one of these?"

@@ -1,0 +1,81 @@
+"""How a catalog resource reads in a message: linked title, "kind · level · topics", a why.
+
+Pure text from `Resource` fields, shared by every feature that lists resources, so the same
+resource looks the same in /recommend, /similar, /path and /paper. Catalog text is never
+trusted as markdown: titles are escaped (no mention, heading or link injection) and URLs are
+made safe to sit inside `[title](url)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from bot.discord import formatting
+from recommender.resource import Resource
+from recommender.vocabulary import topic_label
+
+TITLE_IN_LIST = 200
+"""Longest title shown in a list line; the rest of the line needs room too."""
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` if it is http(s), with the characters that would end a markdown link encoded."""
+    if not url:
+        return None
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    return quote(url, safe=":/?#@!$&'*+,;=%~-._[]")
+
+
+def inert(text: str) -> str:
+    """Catalog or user text made plain: escaped markdown and mentions, and brackets too, so
+    it can neither open a masked link (`[x](url)`) nor close the link it sits in."""
+    return formatting.escape(text).replace("[", "\\[").replace("]", "\\]")
+
+
+def title_text(title: str, limit: int = TITLE_IN_LIST) -> str:
+    """An inert, clipped title (fit to be a link's text)."""
+    return inert(formatting.truncate(" ".join(title.split()), limit))
+
+
+def linked_title(resource: Resource, limit: int = TITLE_IN_LIST) -> str:
+    text = title_text(resource.title, limit)
+    url = safe_url(resource.url)
+    return f"[{text}]({url})" if url else text
+
+
+def topics_text(topics: Iterable[str], limit: int = 3) -> str:
+    labels = [topic_label(t) for t in topics]
+    shown = ", ".join(labels[:limit])
+    return shown + (f" +{len(labels) - limit}" if len(labels) > limit else "")
+
+
+def meta_line(resource: Resource) -> str:
+    """`paper · beginner · RNNs, Deep learning`."""
+    parts = [resource.kind, resource.level]
+    if resource.topics:
+        parts.append(topics_text(resource.topics))
+    return inert(" · ".join(parts))
+
+
+def why_line(why: str, limit: int = 160) -> str:
+    return inert(formatting.truncate(" ".join(why.split()), limit)) if why else ""
+
+
+def resource_block(position: int | None, resource: Resource, why: str = "") -> str:
+    """Two or three lines for one resource of a list."""
+    head = f"**{position}.** " if position is not None else ""
+    lines = [f"{head}{linked_title(resource)}", f"-# {meta_line(resource)}"]
+    if why:
+        lines.append(f"↳ {why_line(why)}")
+    return "\n".join(lines)
+
+
+def option_label(resource: Resource) -> str:
+    return " ".join(resource.title.split()) or resource.id
+
+
+def option_description(resource: Resource) -> str:
+    return f"{resource.kind} · {resource.level}"

@@ -1,0 +1,437 @@
+"""/recommend, /paper, /ask, /similar, /path end to end: real client, real Engine over the
+real catalog, real Service over a temporary SQLite file (one bot for the module)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.discord import limits
+from tests.bot.discord.commands_support import (
+    HOSTILE,
+    answer,
+    assert_no_mentions_anywhere,
+    component,
+    components,
+    stored,
+    text_of,
+)
+from tests.bot.discord.real_services import real_catalog, real_services
+from tests.fake_discord.harness import DiscordEnv
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+
+discord_services = real_services
+RNN_BLOG = "the-unreasonable-effectiveness-of-recurrent-neural-networks"
+DROPOUT = "dropout-a-simple-way-to-prevent-neural-networks-from-overfitting"
+
+
+def listed_ids(data: dict) -> list[str]:
+    """Resource ids of a /recommend page, from its "Mark as read" select."""
+    return [o["value"] for o in component(data, "Mark as read")["options"]]
+
+
+async def user_entries(env: DiscordEnv, who: str) -> dict[str, str]:
+    assert env.bot is not None
+    uid = int(env.fake.make_user(who)["id"])
+    return {e.resource_id: e.status for e in await env.bot.services.service.entries(uid)}
+
+
+# --- /recommend ------------------------------------------------------------------------------
+
+
+async def test_recommend_lists_five_with_links_meta_and_why(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("recommend", {"topic": "rnn beginner"})
+    data, private = await answer(discord_env, record)
+    assert not private
+    (embed,) = data["embeds"]
+    assert "rnn beginner" in embed["title"]
+    blocks = embed["description"].split("\n\n")
+    assert len(blocks) == 5
+    for block, rid in zip(blocks, listed_ids(data), strict=True):
+        resource = real_catalog().by_id(rid)
+        assert resource is not None
+        if resource.url:  # linked title
+            assert re.search(r"\[.+\]\(https?://\S+\)", block)
+        assert re.search(r"-# \w+ · (beginner|intermediate|advanced)", block)  # kind · level
+        assert "↳ " in block  # the why
+    assert "beginner" in blocks[0]  # the level word typed in the topic works like the option
+    assert len(listed_ids(data)) == 5
+    placeholders = [c.get("placeholder") or c.get("label") for c in components(data)]
+    assert placeholders == ["Mark as read…", "Save for later…", "Not for me…", "More"]
+
+
+async def test_a_level_word_in_the_topic_works_like_the_option(discord_env: DiscordEnv) -> None:
+    typed, _ = await answer(
+        discord_env,
+        await discord_env.send_command("recommend", {"topic": "rnn beginner"}, user="w1"),
+    )
+    chosen, _ = await answer(
+        discord_env,
+        await discord_env.send_command(
+            "recommend", {"topic": "rnn", "level": "beginner"}, user="w2"
+        ),
+    )
+    assert listed_ids(typed) == listed_ids(chosen)
+
+
+async def test_recommend_level_and_kind_options_filter(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command(
+        "recommend", {"topic": "neural networks", "level": "advanced", "kind": "paper"}
+    )
+    data, _ = await answer(discord_env, record)
+    assert data["embeds"][0]["description"].count("-# paper · advanced") >= 3
+    assert all("-# paper" in b for b in data["embeds"][0]["description"].split("\n\n"))
+
+
+async def test_recommend_topic_autocomplete(discord_env: DiscordEnv) -> None:
+    record = await discord_env.autocomplete("recommend", {"topic": "reinf"}, focused="topic")
+    body = await discord_env.wait_for_callback(record)
+    assert body["type"] == 8
+    choices = body["data"]["choices"]
+    assert choices[0]["value"] == "reinf"  # what is typed can be sent as it is
+    assert any("einforcement" in c["name"] for c in choices)
+    assert len(choices) <= limits.AUTOCOMPLETE_CHOICES
+    empty = await discord_env.autocomplete("recommend", {"topic": ""}, focused="topic")
+    assert len((await discord_env.wait_for_callback(empty))["data"]["choices"]) == 25
+
+
+async def test_mark_as_read_select_excludes_it_next_time(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("recommend", {"topic": "rnn beginner"}, user="mia")
+    data, _ = await answer(discord_env, record)
+    first = listed_ids(data)[0]
+    select = component(data, "Mark as read")
+    click = await discord_env.click(
+        select["custom_id"], message=stored(discord_env, record), user="mia", values=[first]
+    )
+    reply, private = await answer(discord_env, click)
+    assert private and "as done" in reply["content"]
+    assert (await user_entries(discord_env, "mia"))[first] == "done"
+    again, _ = await answer(
+        discord_env,
+        await discord_env.send_command("recommend", {"topic": "rnn beginner"}, user="mia"),
+    )
+    assert first not in listed_ids(again)
+
+
+async def test_save_and_not_for_me_selects(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("recommend", {"topic": "lstm"}, user="noor")
+    data, _ = await answer(discord_env, record)
+    ids = listed_ids(data)
+    message = stored(discord_env, record)
+    save = component(data, "Save for later")
+    reply, _ = await answer(
+        discord_env,
+        await discord_env.click(save["custom_id"], message=message, user="noor", values=ids[:2]),
+    )
+    assert reply["content"].count("as saved") == 2
+    dismiss = component(data, "Not for me")
+    reply, private = await answer(
+        discord_env,
+        await discord_env.click(
+            dismiss["custom_id"], message=message, user="noor", values=[ids[4]]
+        ),
+    )
+    assert private and "won't recommend it" in reply["content"]
+    entries = await user_entries(discord_env, "noor")
+    assert entries == {ids[0]: "saved", ids[1]: "saved", ids[4]: "dismissed"}
+    again, _ = await answer(
+        discord_env, await discord_env.send_command("recommend", {"topic": "lstm"}, user="noor")
+    )
+    assert ids[4] not in listed_ids(again)
+
+
+async def test_more_pages_further_in_place(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("recommend", {"topic": "rnn"}, user="omar")
+    data, _ = await answer(discord_env, record)
+    first_page = listed_ids(data)
+    more = component(data, "More")
+    click = await discord_env.click(
+        more["custom_id"], message=stored(discord_env, record), user="omar"
+    )
+    assert (await discord_env.wait_for_callback(click))["type"] == 6  # deferred update
+    edited = await discord_env.wait_for_followup(click)
+    second_page = listed_ids(edited)
+    assert len(second_page) == 5 and not set(second_page) & set(first_page)
+    assert edited["embeds"][0]["description"].startswith("**6.**")
+
+
+async def test_more_runs_out_gracefully(discord_env: DiscordEnv) -> None:
+    # 12 books match "deep learning": pages of 5, 5, 2, then nothing more.
+    record = await discord_env.send_command(
+        "recommend", {"topic": "deep learning", "kind": "book"}, user="pia"
+    )
+    data, _ = await answer(discord_env, record)
+    seen = listed_ids(data)
+    message = stored(discord_env, record)
+    for _ in range(2):
+        click = await discord_env.click(
+            component(message, "More")["custom_id"], message=message, user="pia"
+        )
+        edited = await discord_env.wait_for_followup(click)
+        seen += listed_ids(edited)
+        message = stored(discord_env, click)
+    assert len(seen) == len(set(seen)) == 12
+    assert component(message, "More").get("disabled") is True  # a short page: no More
+
+
+async def test_more_after_the_last_page_says_so(discord_env: DiscordEnv) -> None:
+    # 10 courses match "rnn": the second page is full, so More stays on and then runs out.
+    record = await discord_env.send_command(
+        "recommend", {"topic": "rnn", "kind": "course"}, user="pia"
+    )
+    await answer(discord_env, record)
+    message = stored(discord_env, record)
+    click = await discord_env.click(
+        component(message, "More")["custom_id"], message=message, user="pia"
+    )
+    await discord_env.wait_for_followup(click)
+    message = stored(discord_env, click)
+    click = await discord_env.click(
+        component(message, "More")["custom_id"], message=message, user="pia"
+    )
+    edited = await discord_env.wait_for_followup(click, count=1)
+    assert component(edited, "More").get("disabled") is True
+    notice = await discord_env.wait_for_followup(click, count=2)
+    assert "That's all" in notice["content"] and notice["flags"] & 64
+
+
+async def test_another_member_cannot_use_your_list(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("recommend", {"topic": "rnn"}, user="quinn")
+    data, _ = await answer(discord_env, record)
+    message = stored(discord_env, record)
+    for target, values in (
+        (component(data, "More"), None),
+        (component(data, "Mark as read"), listed_ids(data)[:1]),
+    ):
+        click = await discord_env.click(
+            target["custom_id"], message=message, user="rex", values=values
+        )
+        reply, private = await answer(discord_env, click)
+        assert private and "belong to" in reply["content"]
+    assert await user_entries(discord_env, "rex") == {}
+    assert await user_entries(discord_env, "quinn") == {}
+
+
+@pytest.mark.parametrize("topic", HOSTILE)
+async def test_recommend_hostile_topics_get_a_friendly_answer(
+    discord_env: DiscordEnv, topic: str
+) -> None:
+    record = await discord_env.send_command("recommend", {"topic": topic}, user="mallory")
+    data, private = await answer(discord_env, record)
+    text = text_of(data)
+    assert "went wrong" not in text
+    if not topic.strip() or len(topic) > 300:
+        assert private and "For example" in data["content"]
+    assert "@everyone" not in text.replace("@\u200beveryone", "")
+    assert "<@123456789012345678>" not in text or data.get("allowed_mentions") == {"parse": []}
+
+
+async def test_recommend_nothing_found_is_ephemeral_with_a_tip(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("recommend", {"topic": "qwzx plmokn"})
+    data, private = await answer(discord_env, record)
+    assert private and "found nothing" in data["content"] and "Try" in data["content"]
+
+
+async def test_recommend_when_the_user_has_read_everything(discord_env: DiscordEnv) -> None:
+    options = {"topic": "rnn", "kind": "video"}  # three videos in the catalog
+    record = await discord_env.send_command("recommend", options, user="val")
+    data, _ = await answer(discord_env, record)
+    ids = listed_ids(data)
+    select = component(data, "Mark as read")
+    click = await discord_env.click(
+        select["custom_id"], message=stored(discord_env, record), user="val", values=ids
+    )
+    await answer(discord_env, click)
+    record = await discord_env.send_command("recommend", options, user="val")
+    data, private = await answer(discord_env, record)
+    assert private and "finished or dismissed everything" in data["content"]
+    assert record.original_message_id not in discord_env.fake.messages  # placeholder withdrawn
+
+
+# --- /paper -----------------------------------------------------------------------------------
+
+
+async def test_paper_card_with_summary_related_and_persistent_buttons(
+    discord_env: DiscordEnv,
+) -> None:
+    record = await discord_env.send_command("paper", {"query": "dropout"}, user="sam")
+    data, private = await answer(discord_env, record)
+    assert not private
+    (embed,) = data["embeds"]
+    assert embed["title"].startswith("Dropout") and embed["url"].startswith("http")
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "Srivastava" in fields["Authors"] and fields["Year"] == "2014"
+    assert fields["Level"] in ("beginner", "intermediate", "advanced")
+    assert fields["Related"].count("• [") == 3
+    assert embed["description"]
+    ids = [c["custom_id"] for c in components(data)]
+    assert ids == [f"deepread:mark:{DROPOUT}", f"deepread:save:{DROPOUT}"]
+    click = await discord_env.click(ids[0], message=stored(discord_env, record), user="sam")
+    reply, private = await answer(discord_env, click)
+    assert private and "as done" in reply["content"]
+    assert (await user_entries(discord_env, "sam"))[DROPOUT] == "done"
+    # Anyone may press a paper's buttons: they act for whoever presses them.
+    other = await discord_env.click(ids[1], message=stored(discord_env, record), user="sid")
+    reply, private = await answer(discord_env, other)
+    assert private and "as saved" in reply["content"]
+    assert await user_entries(discord_env, "sid") == {DROPOUT: "saved"}
+    assert (await user_entries(discord_env, "sam"))[DROPOUT] == "done"
+
+
+async def test_paper_buttons_survive_a_restart(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("paper", {"query": DROPOUT}, user="tess")
+    await answer(discord_env, record)
+    message = stored(discord_env, record)
+    await discord_env.restart_bot()
+    click = await discord_env.click(f"deepread:save:{DROPOUT}", message=message, user="tess")
+    reply, _ = await answer(discord_env, click)
+    assert "as saved" in reply["content"]
+    assert (await user_entries(discord_env, "tess"))[DROPOUT] == "saved"
+
+
+async def test_paper_autocomplete_offers_paper_titles(discord_env: DiscordEnv) -> None:
+    record = await discord_env.autocomplete("paper", {"query": "dropout"}, focused="query")
+    choices = (await discord_env.wait_for_callback(record))["data"]["choices"]
+    assert choices[0]["value"] == DROPOUT and choices[0]["name"].startswith("Dropout")
+    assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
+
+
+async def test_paper_did_you_mean_buttons_show_the_paper(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("paper", {"query": "attention transformer qqq"})
+    data, private = await answer(discord_env, record)
+    assert private and "Did you mean" in data["content"]
+    buttons = list(components(data))
+    assert 1 <= len(buttons) <= 5
+    click = await discord_env.click(buttons[1]["custom_id"], message=stored(discord_env, record))
+    body = await discord_env.wait_for_callback(click)
+    assert body["type"] == 7
+    (embed,) = body["data"]["embeds"]
+    assert embed["title"].replace("\\", "").startswith(buttons[1]["label"].rstrip("…")[:40])
+    assert [c["custom_id"].split(":")[1] for c in components(body["data"])] == ["mark", "save"]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+async def test_paper_hostile_queries(discord_env: DiscordEnv, query: str) -> None:
+    data, _ = await answer(discord_env, await discord_env.send_command("paper", {"query": query}))
+    assert "went wrong" not in text_of(data)
+
+
+# --- /ask -------------------------------------------------------------------------------------
+
+
+async def test_ask_cites_passages_with_their_resources(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("ask", {"question": "what is dropout"})
+    data, _ = await answer(discord_env, record)
+    description = data["embeds"][0]["description"]
+    quotes = [line for line in description.splitlines() if line.startswith("> ")]
+    cites = [line for line in description.splitlines() if line.startswith("— [")]
+    assert len(quotes) == len(cites) >= 2
+    assert "Dropout" in quotes[0] and "jmlr.org" in cites[0]
+
+
+async def test_ask_without_an_answer_is_friendly(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("ask", {"question": "qwzx plmokn vbtr"})
+    data, private = await answer(discord_env, record)
+    assert private and "I don't know" in data["content"] and "/recommend" in data["content"]
+
+
+@pytest.mark.parametrize("question", HOSTILE)
+async def test_ask_hostile_questions(discord_env: DiscordEnv, question: str) -> None:
+    record = await discord_env.send_command("ask", {"question": question})
+    data, _ = await answer(discord_env, record)
+    assert "went wrong" not in text_of(data)
+
+
+# --- /similar and /path -----------------------------------------------------------------------
+
+
+async def test_similar_from_an_autocompleted_id_and_from_a_typed_title(
+    discord_env: DiscordEnv,
+) -> None:
+    auto = await discord_env.autocomplete(
+        "similar", {"resource": "unreasonable"}, focused="resource"
+    )
+    choices = (await discord_env.wait_for_callback(auto))["data"]["choices"]
+    assert choices[0]["value"] == RNN_BLOG
+    for value in (RNN_BLOG, "unreasonable effectiveness of recurent neural networks"):
+        data, _ = await answer(
+            discord_env, await discord_env.send_command("similar", {"resource": value})
+        )
+        (embed,) = data["embeds"]
+        assert "Unreasonable Effectiveness" in embed["description"].split("\n")[0]
+        assert embed["description"].count("**") >= 10  # five numbered results
+
+
+async def test_similar_unknown_and_ambiguous_resources(discord_env: DiscordEnv) -> None:
+    data, private = await answer(
+        discord_env, await discord_env.send_command("similar", {"resource": "qwzx plmokn"})
+    )
+    assert private and "couldn't find" in data["content"]
+    data, private = await answer(
+        discord_env, await discord_env.send_command("similar", {"resource": "neural"})
+    )
+    assert private and "Did you mean" in data["content"]
+
+
+async def test_path_marks_what_the_user_finished(discord_env: DiscordEnv) -> None:
+    await answer(
+        discord_env, await discord_env.send_command("read", {"resource": RNN_BLOG}, user="uma")
+    )
+    auto = await discord_env.autocomplete("path", {"topic": "recur"}, focused="path")
+    assert (await discord_env.wait_for_callback(auto))["type"] == 8
+    data, _ = await answer(
+        discord_env, await discord_env.send_command("path", {"topic": "rnn"}, user="uma")
+    )
+    (embed,) = data["embeds"]
+    lines = embed["description"].splitlines()
+    done = [line for line in lines if line.startswith("✅")]
+    assert len(done) == 1 and "Unreasonable" in done[0]
+    assert any(line.startswith("▫️") for line in lines)
+    assert "**Basics**" in embed["description"] and "**Advanced**" in embed["description"]
+    assert embed["footer"]["text"].startswith("1/")
+
+
+async def test_path_for_an_unknown_topic(discord_env: DiscordEnv) -> None:
+    data, private = await answer(
+        discord_env, await discord_env.send_command("path", {"topic": "qwzx plmokn"})
+    )
+    assert private and "don't have a reading path" in data["content"]
+
+
+@pytest.mark.parametrize("command", ["similar", "path"])
+@pytest.mark.parametrize("text", HOSTILE)
+async def test_similar_and_path_hostile_input(
+    discord_env: DiscordEnv, command: str, text: str
+) -> None:
+    option = "resource" if command == "similar" else "topic"
+    data, _ = await answer(discord_env, await discord_env.send_command(command, {option: text}))
+    assert "went wrong" not in text_of(data)
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [("recommend", "topic"), ("paper", "query"), ("similar", "resource"), ("path", "topic")],
+)
+@pytest.mark.parametrize("text", HOSTILE)
+async def test_autocomplete_hostile_input(
+    discord_env: DiscordEnv, command: str, option: str, text: str
+) -> None:
+    record = await discord_env.autocomplete(command, {option: text}, focused=option)
+    body = await discord_env.wait_for_callback(record)
+    assert body["type"] == 8
+    choices = body["data"]["choices"]
+    assert len(choices) <= limits.AUTOCOMPLETE_CHOICES
+    assert all(1 <= len(c["name"]) <= 100 and 1 <= len(c["value"]) <= 100 for c in choices)
+
+
+async def test_commands_work_in_direct_messages(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("recommend", {"topic": "gan"}, in_guild=False)
+    data, _ = await answer(discord_env, record)
+    assert len(listed_ids(data)) == 5
+
+
+async def test_every_message_disallowed_mentions(discord_env: DiscordEnv) -> None:
+    assert_no_mentions_anywhere(discord_env)
+    assert discord_env.fake.unhandled == []
