@@ -13,9 +13,14 @@ import argparse
 import gc
 import random
 import statistics
+import sys
 import time as clock
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+# bench/bot.py sits next to this script and would shadow the `bot` package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.daily import (
     DailySchedule,

@@ -127,9 +127,22 @@ class GuildSettingsMixin:
         records = await self.store.post_log(check_snowflake(guild_id, "guild id"), limit)
         return [p.resource_id for p in reversed(records) if p.resource_id is not None]
 
+    async def last_post_dates(self) -> dict[int, dt.date]:
+        """Guild id -> newest claimed local date, for every guild that ever posted."""
+        return await self.store.last_post_dates()
+
+    async def last_post(self, guild_id: int) -> PostRecord | None:
+        """The guild's newest post-log row (for `/daily status`), or None."""
+        posts = await self.store.post_log(check_snowflake(guild_id, "guild id"), 1)
+        return posts[0] if posts else None
+
     async def post_history(self) -> list[PostRecord]:
         """Every guild's post log (newest first): a scheduler loads it once at start."""
         return await self.store.post_log(None, None)
+
+    async def readers_of(self, resource_ids: Collection[str], limit: int = 1000) -> list[int]:
+        """Users who read any of these resources, most recent first (at most `limit`)."""
+        return await self.store.readers(resource_ids, limit)
 
     async def read_counts(self, user_ids: Collection[int] | None = None) -> dict[str, int]:
         """Resource id -> how many of `user_ids` (e.g. a guild's members) have read it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import statements
@@ -96,6 +96,15 @@ class GuildStore(StoreBase):
 
         return await self._write(work)
 
+    async def last_post_dates(self) -> dict[int, dt.date]:
+        """Guild id -> newest claimed local date: all the once-a-minute tick reads."""
+
+        async def work(session: AsyncConnection) -> dict[int, dt.date]:
+            stmt = select(PostLog.guild_id, func.max(PostLog.local_date)).group_by(PostLog.guild_id)
+            return {int(g): _as_date(d) for g, d in await session.execute(stmt)}
+
+        return await self._read(work)
+
     async def _update_post(self, guild_id: int, local_date: dt.date, **values: Any) -> bool:
         async def work(session: AsyncConnection) -> bool:
             stmt = (
@@ -124,6 +133,11 @@ class GuildStore(StoreBase):
             return [_post(row._mapping) for row in await session.execute(stmt)]
 
         return await self._read(work)
+
+
+def _as_date(value: Any) -> dt.date:
+    """MAX() over a Date column comes back as text on SQLite (the column type is lost)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _guild(row: Any) -> StoredGuild:

@@ -175,6 +175,28 @@ class Store(GuildStore):
 
         return await self._read(work)
 
+    async def readers(self, resource_ids: Collection[str], limit: int = 1000) -> list[int]:
+        """Users who marked any of these resources read, most recent first (at most `limit`).
+
+        The daily post asks Discord which of them are in a guild: that needs no privileged
+        intent, unlike listing a guild's members.
+        """
+        wanted = sorted(set(resource_ids))
+        if not wanted:
+            return []
+
+        async def work(session: AsyncConnection) -> list[int]:
+            stmt = (
+                select(Entry.user_id, func.max(Entry.updated_at).label("last"))
+                .where(Entry.status == "done", Entry.resource_id.in_(wanted))
+                .group_by(Entry.user_id)
+                .order_by(func.max(Entry.updated_at).desc(), Entry.user_id)
+                .limit(limit)
+            )
+            return [int(user_id) for user_id, _ in await session.execute(stmt)]
+
+        return await self._read(work)
+
     async def forget_user(self, user_id: int) -> ForgetOutcome:
         """Delete the user and every entry of theirs, in one transaction."""
 

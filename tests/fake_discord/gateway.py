@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fake_discord import payloads as p
+
 if TYPE_CHECKING:
     from tests.fake_discord.server import FakeDiscord
 
@@ -127,12 +129,25 @@ class Gateway:
     async def _members_chunk(self, session: GatewaySession | None, data: dict[str, Any]) -> None:
         if session is None:
             return
+        members = [self.fake.bot_member()]
+        not_found: list[str] = []
+        if data.get("user_ids"):
+            # A lookup by ids (no intent needed): every user the fake made is a member
+            # unless listed in `fake.non_members`.
+            by_id = {u["id"]: u for u in self.fake.users.values()}
+            members = []
+            for user_id in map(str, data["user_ids"]):
+                user = by_id.get(user_id)
+                if user is None or int(user_id) in self.fake.non_members:
+                    not_found.append(user_id)
+                else:
+                    members.append(p.member(user))
         chunk = {
             "guild_id": data.get("guild_id"),
-            "members": [self.fake.bot_member()],
+            "members": members,
             "chunk_index": 0,
             "chunk_count": 1,
-            "not_found": [],
+            "not_found": not_found,
             "nonce": data.get("nonce"),
         }
         await session.send_dispatch("GUILD_MEMBERS_CHUNK", chunk)

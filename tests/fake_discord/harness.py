@@ -16,6 +16,7 @@ from typing import Any
 from bot.discord.client import DeepreadBot, SetupHook, create_bot
 from bot.discord.services import ResourceAction, Services
 from bot.settings import Settings
+from tests.fake_discord import payloads as p
 from tests.fake_discord.server import FakeDiscord, InteractionRecord, RecordedRequest
 
 OPTION_TYPES = {bool: 5, int: 4, float: 10, str: 3}
@@ -107,9 +108,30 @@ class DiscordEnv:
         data: dict[str, Any] = {"id": command.get("id", "1"), "name": name, "type": 1}
         if options:
             data["options"] = options
+            resolved = self._resolved_channels(options)
+            if resolved:
+                data["resolved"] = {"channels": resolved}
         if "guild_id" in command:
             data["guild_id"] = command["guild_id"]
         return data
+
+    def _resolved_channels(self, options: list[dict[str, Any]]) -> dict[str, Any]:
+        """Channel options (type 7) come with the channel's partial data, as Discord sends."""
+        out: dict[str, Any] = {}
+        for option in options:
+            nested = option.get("options")
+            if nested:
+                out.update(self._resolved_channels(nested))
+            if option.get("type") != 7:
+                continue
+            channel = self.fake.channels.get(int(option["value"]))
+            if channel is not None:
+                keys = ("id", "name", "type", "parent_id", "guild_id", "flags")
+                out[str(channel["id"])] = {
+                    **{k: channel[k] for k in keys if k in channel},
+                    "permissions": p.BOT_PERMISSIONS,
+                }
+        return out
 
     async def send_command(
         self,
@@ -123,6 +145,38 @@ class DiscordEnv:
         return await self.fake.dispatch_interaction(
             APPLICATION_COMMAND, data, user=self.user(user), in_guild=in_guild
         )
+
+    def subcommand(
+        self, name: str, sub: str, options: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Options for `/name sub ...` (a group's subcommand), typed as it was registered."""
+        group = self.registered_command(name) or {}
+        spec = next((o for o in group.get("options", []) if o["name"] == sub), {})
+        declared = {o["name"]: o["type"] for o in spec.get("options", [])}
+        nested = [
+            {"name": k, "type": declared.get(k, OPTION_TYPES.get(type(v), 3)), "value": v}
+            for k, v in (options or {}).items()
+        ]
+        return [{"name": sub, "type": 1, "options": nested}]
+
+    async def send_subcommand(
+        self,
+        name: str,
+        sub: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        user: str | dict[str, Any] = "alice",
+        focused: str | None = None,
+    ) -> InteractionRecord:
+        """Run `/name sub`, or with `focused` ask for autocomplete of that option."""
+        opts = self.subcommand(name, sub, options)
+        if focused is None:
+            return await self.send_command(name, opts, user=user)
+        for option in opts[0]["options"]:
+            if option["name"] == focused:
+                option["focused"] = True
+        data = self._command_data(name, opts)
+        return await self.fake.dispatch_interaction(AUTOCOMPLETE, data, user=self.user(user))
 
     async def autocomplete(
         self,

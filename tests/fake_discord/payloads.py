@@ -61,14 +61,25 @@ def member(user_payload: dict[str, Any], *, permissions: str | None = None) -> d
     return data
 
 
-def text_channel(channel_id: int, guild_id: int, name: str, position: int = 0) -> dict[str, Any]:
+def text_channel(
+    channel_id: int,
+    guild_id: int,
+    name: str,
+    position: int = 0,
+    *,
+    channel_type: int = 0,
+    overwrites: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A guild channel: text (0) by default; 2 is voice, 4 a category, 5 announcements."""
+    voice = {"bitrate": 64000, "user_limit": 0, "rtc_region": None} if channel_type == 2 else {}
     return {
+        **voice,
         "id": str(channel_id),
-        "type": 0,
+        "type": channel_type,
         "guild_id": str(guild_id),
         "name": name,
         "position": position,
-        "permission_overwrites": [],
+        "permission_overwrites": overwrites or [],
         "nsfw": False,
         "parent_id": None,
         "topic": None,
@@ -76,6 +87,14 @@ def text_channel(channel_id: int, guild_id: int, name: str, position: int = 0) -
         "rate_limit_per_user": 0,
         "flags": 0,
     }
+
+
+def overwrite(
+    target_id: int, *, allow: int = 0, deny: int = 0, for_member: bool = True
+) -> dict[str, Any]:
+    """A channel permission overwrite for one member (type 1) or role (type 0)."""
+    kind = 1 if for_member else 0
+    return {"id": str(target_id), "type": kind, "allow": str(allow), "deny": str(deny)}
 
 
 def everyone_role(guild_id: int) -> dict[str, Any]:
@@ -229,8 +248,13 @@ def interaction(
     invoker: dict[str, Any],
     message: dict[str, Any] | None = None,
     locale: str = "en-US",
+    member_permissions: str = EVERYONE_PERMISSIONS,
 ) -> dict[str, Any]:
-    """An INTERACTION_CREATE payload (guild or DM), with everything discord.py requires."""
+    """An INTERACTION_CREATE payload (guild or DM), with everything discord.py requires.
+
+    `member_permissions` is the invoker's computed permissions in the channel (a string,
+    as Discord sends it); the default is what @everyone may do.
+    """
     payload: dict[str, Any] = {
         "id": str(interaction_id),
         "application_id": str(app_id),
@@ -252,7 +276,7 @@ def interaction(
         payload["guild_id"] = str(guild_id)
         payload["guild"] = {"id": str(guild_id), "locale": "en-US", "features": []}
         payload["guild_locale"] = "en-US"
-        payload["member"] = member(invoker, permissions=EVERYONE_PERMISSIONS)
+        payload["member"] = member(invoker, permissions=member_permissions)
     else:
         payload["user"] = invoker
     if message is not None:

@@ -218,6 +218,15 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
             mine = [m for m in fake.messages.values() if m["channel_id"] == channel["id"]]
             limit = int(request.query.get("limit", 50))
             return json_response(sorted(mine, key=lambda m: -int(m["id"]))[:limit])
+        failure = fake.message_failures.get(int(channel["id"]))
+        if failure is not None:
+            left = fake.message_failure_budget.get(int(channel["id"]))
+            if left is not None and left <= 1:
+                del fake.message_failures[int(channel["id"])]
+                del fake.message_failure_budget[int(channel["id"])]
+            elif left is not None:
+                fake.message_failure_budget[int(channel["id"])] = left - 1
+            return error_response(*failure)
         msg = p.message(
             message_id=p.snowflake(),
             channel_id=int(channel["id"]),

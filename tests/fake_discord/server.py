@@ -101,6 +101,16 @@ class FakeDiscord:
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.interactions: dict[int, InteractionRecord] = {}
         self.messages: dict[int, dict[str, Any]] = {}
+        # Per-user computed permissions in interactions (user id -> permission bits); users
+        # not listed get what @everyone may do.
+        self.member_permissions: dict[int, int] = {}
+        # Channel id -> (HTTP status, Discord error code, message) that POST .../messages
+        # answers instead of creating the message, until removed.
+        self.message_failures: dict[int, tuple[int, int, str]] = {}
+        # Channel id -> how many more POSTs fail before the failure clears (absent: forever).
+        self.message_failure_budget: dict[int, int] = {}
+        # Users (ids) that member lookups by id report as not in the guild.
+        self.non_members: set[int] = set()
         self.gateway = Gateway(self)
         # What GET /gateway/bot advertises; None = this fake's own gateway.
         self.advertised_gateway_url: str | None = None
@@ -163,6 +173,29 @@ class FakeDiscord:
             [self.bot_member(), p.member(self.owner)],
             self.member_count,
         )
+
+    async def add_channel(
+        self,
+        name: str,
+        *,
+        channel_type: int = 0,
+        overwrites: list[dict[str, Any]] | None = None,
+    ) -> int:
+        """A new guild channel (voice, text with overwrites, ...); a connected bot hears of it
+        through CHANNEL_CREATE, as it would on Discord."""
+        channel_id = p.snowflake()
+        channel = p.text_channel(
+            channel_id,
+            self.guild_id,
+            name,
+            position=len(self.channels),
+            channel_type=channel_type,
+            overwrites=overwrites,
+        )
+        self.channels[channel_id] = channel
+        if self.gateway.live_sessions:
+            await self.gateway.dispatch("CHANNEL_CREATE", channel)
+        return channel_id
 
     def store_message(self, data: dict[str, Any]) -> dict[str, Any]:
         self.messages[int(data["id"])] = data
@@ -232,6 +265,9 @@ class FakeDiscord:
             channel=channel,
             invoker=user,
             message=message,
+            member_permissions=str(
+                self.member_permissions.get(int(user["id"]), int(p.EVERYONE_PERMISSIONS))
+            ),
         )
         record = InteractionRecord(
             id=int(payload["id"]),

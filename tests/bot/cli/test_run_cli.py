@@ -138,7 +138,7 @@ async def test_sync_pushes_commands_to_one_guild(tmp_path: Path) -> None:
     assert proc.returncode == 0, err.decode()[-2000:]
     names = {c["name"] for c in fake.guild_commands[fake.guild_id]}
     assert out.decode().strip() == f"synced {len(names)} commands to guild {fake.guild_id}"
-    assert {"help", "recommend", "paper", "read", "forgetme"} <= names
+    assert {"help", "recommend", "paper", "read", "forgetme", "daily"} <= names
     assert fake.global_commands == []
     assert not fake.gateway.sessions  # HTTP only: sync never opens the gateway
     assert fake.token not in err.decode()

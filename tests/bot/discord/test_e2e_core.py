@@ -58,7 +58,7 @@ async def test_help_lists_commands_in_an_ephemeral_embed(discord_env: DiscordEnv
             assert f"`{entry.usage}`" in available and f"`/{entry.name}`" not in coming
         else:
             assert f"`/{entry.name}`" in coming
-    assert {"recommend", "paper", "ask", "similar", "path", "forgetme"} <= registered
+    assert {"recommend", "paper", "ask", "similar", "path", "forgetme", "daily"} <= registered
     assert record.latency is not None and record.latency < limits.INTERACTION_DEADLINE_S
 
 

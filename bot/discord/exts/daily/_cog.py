@@ -1,0 +1,304 @@
+"""/daily set|off|status|preview|now, and the once-a-minute loop that posts.
+
+The loop only asks `DailyRunner.tick()`, which asks the pure `bot.daily` core who is due;
+tests call `cog.tick()` directly and move the service's clock instead of sleeping.
+Only members with Manage Server see the group (default_permissions) and every subcommand
+checks it again when it runs, since server admins can override command visibility.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.daily import (
+    Frequency,
+    ScheduleError,
+    local_weekday,
+    next_post_time,
+    parse_time,
+    parse_timezone,
+    timezone_choices,
+)
+from bot.discord import formatting, replies
+from bot.discord.errors import UserFacingError
+from bot.discord.exts.daily import _embeds
+from bot.discord.exts.daily._planner import nothing_matches, resolve_topic, schedule_of
+from bot.discord.exts.daily._planner import topic_choices as topic_pairs
+from bot.discord.exts.daily._runner import DailyRunner, Outcome, PostResult
+from bot.discord.exts.daily._sending import missing_permissions, send_post
+from bot.guilds import GuildConfig
+from recommender.vocabulary import LEVELS
+
+log = logging.getLogger(__name__)
+
+MEMBER_QUERY_BATCH = 100  # Discord's limit for a member request by user ids
+MEMBER_QUERY_TIMEOUT_S = 10.0
+
+LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
+FREQUENCY_CHOICES = [app_commands.Choice(name=f.value, value=f.value) for f in Frequency]
+
+
+class ChannelOption(app_commands.Transformer):
+    """A channel picker offering text channels; the id is checked again in `/daily set`
+    (an old client or a crafted request can send any channel)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news]
+
+    async def transform(self, interaction: discord.Interaction, value: Any, /) -> int:
+        return int(value.id)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class DailyCog(
+    commands.GroupCog, group_name="daily", group_description="A reading suggestion every day."
+):
+    def __init__(
+        self, bot: commands.Bot, *, clock: Callable[[], dt.datetime] | None = None
+    ) -> None:
+        self.bot = bot
+        services = getattr(bot, "services", None)
+        self.service: Any = getattr(services, "service", None)
+        self.engine: Any = getattr(services, "engine", None)
+        self.runner: DailyRunner | None = None
+        self._loop_error: str | None = None
+        if self.service is not None and self.engine is not None:
+            self.runner = DailyRunner(
+                self.service,
+                self.engine,
+                lambda channel_id, pick: send_post(bot, channel_id, pick),
+                clock=clock,
+                members=self._members_among,
+                serves=lambda guild_id: bot.get_guild(guild_id) is not None,
+            )
+
+    # --- the loop -----------------------------------------------------------------------------
+
+    async def cog_load(self) -> None:
+        if self.runner is not None:
+            self.poster.start()
+
+    async def cog_unload(self) -> None:
+        self.poster.cancel()
+
+    @tasks.loop(minutes=1)
+    async def poster(self) -> None:
+        try:
+            await self.tick()
+        except Exception as exc:  # e.g. the database is down: try again next minute
+            text = f"{type(exc).__name__}: {exc}"
+            if text != self._loop_error:  # once per distinct failure, not every minute
+                log.exception("daily tick failed")
+            self._loop_error = text
+        else:
+            self._loop_error = None
+
+    @poster.before_loop
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def tick(self) -> list[PostResult]:
+        """One pass of the scheduler (what the loop runs each minute)."""
+        return [] if self.runner is None else await self.runner.tick()
+
+    async def _members_among(self, guild_id: int, user_ids: Sequence[int]) -> set[int]:
+        """Which of these users (readers of the candidates) are in the guild.
+
+        The bot runs without the privileged Server Members intent, so its member cache is
+        nearly empty; Discord still answers "which of these ids are members" (gateway
+        request by user ids, 100 at a time). A failure only loses the read-count
+        preference for this post, never the post.
+        """
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            return set()
+        wanted = set(user_ids)
+        found = {m.id for m in guild.members if m.id in wanted and not m.bot}
+        if self.bot.intents.members:  # the cache holds every member
+            return found
+        rest = [u for u in user_ids if u not in found]
+        for start in range(0, len(rest), MEMBER_QUERY_BATCH):
+            batch = rest[start : start + MEMBER_QUERY_BATCH]
+            try:
+                members = await asyncio.wait_for(
+                    guild.query_members(user_ids=batch, limit=len(batch), cache=False),
+                    MEMBER_QUERY_TIMEOUT_S,
+                )
+            except (TimeoutError, discord.ClientException) as exc:
+                log.info("member lookup for guild %s failed: %s", guild_id, exc)
+                break
+            found.update(m.id for m in members if not m.bot)
+        return found
+
+    # --- shared checks --------------------------------------------------------------------------
+
+    def _ready(self, interaction: discord.Interaction) -> tuple[DailyRunner, discord.Guild]:
+        if interaction.guild is None:
+            raise UserFacingError("Daily reading is set per server: use this in a server.")
+        if not interaction.permissions.manage_guild:
+            raise UserFacingError(
+                "Only members with the **Manage Server** permission can manage daily reading."
+            )
+        if self.runner is None:
+            raise UserFacingError("Daily reading isn't available right now.")
+        return self.runner, interaction.guild
+
+    def _now(self) -> dt.datetime:
+        assert self.runner is not None
+        return self.runner.clock()
+
+    # --- commands -----------------------------------------------------------------------------
+
+    @app_commands.command(name="set", description="Post a reading suggestion on a schedule.")
+    @app_commands.describe(
+        channel="Text channel for the posts",
+        time="Time of day, 24-hour HH:MM (e.g. 08:30)",
+        timezone="Your timezone, e.g. Europe/Berlin",
+        topic="Only suggest this topic (default: any)",
+        level="Only suggest this level (default: any)",
+        frequency="daily (default), weekdays (Mon-Fri) or weekly (on today's weekday)",
+    )
+    @app_commands.choices(level=LEVEL_CHOICES, frequency=FREQUENCY_CHOICES)
+    async def set_(
+        self,
+        interaction: discord.Interaction,
+        channel: app_commands.Transform[int, ChannelOption],
+        time: str,
+        timezone: str,
+        topic: str | None = None,
+        level: str | None = None,
+        frequency: str = Frequency.DAILY.value,
+    ) -> None:
+        runner, guild = self._ready(interaction)
+        try:
+            post_time = parse_time(time)
+            zone = parse_timezone(timezone).key
+            slug = resolve_topic(topic) if topic is not None else None
+            freq = Frequency(frequency) if frequency in set(Frequency) else None
+        except ScheduleError as exc:
+            raise UserFacingError(str(exc)) from None
+        if freq is None or (level is not None and level not in LEVELS):
+            raise UserFacingError("Choose the level and frequency from the lists offered.")
+        target = guild.get_channel(channel)
+        if not isinstance(target, discord.TextChannel):
+            kind = "unknown" if target is None else str(target.type).replace("_", " ")
+            raise UserFacingError(
+                f"<#{channel}> is a {kind} channel: daily posts need a text channel."
+            )
+        missing = missing_permissions(target.permissions_for(guild.me))
+        if missing:
+            raise UserFacingError(
+                f"I can't post in {target.mention}: I'm missing **{', '.join(missing)}** there.",
+                suggestion="Give me those permissions in the channel settings, then try again.",
+            )
+        if not runner.candidates(slug, level):
+            raise UserFacingError(nothing_matches(self.engine.resources, slug, level))
+        now = self._now()
+        config = await self.service.update_guild_settings(
+            guild.id,
+            channel_id=target.id,
+            post_time=post_time.strftime("%H:%M"),
+            timezone=zone,
+            topic=slug,
+            level=level,
+            frequency=freq.value,
+            weekday=local_weekday(now, zone),
+            enabled=True,
+        )
+        config = await self.service.set_guild_error(guild.id, None)
+        last = await self.service.last_post(guild.id)
+        schedule = schedule_of(config)
+        assert schedule is not None
+        next_at = next_post_time(schedule, now, last.local_date if last else None)
+        await replies.send(interaction, _embeds.set_reply(config, next_at, now), ephemeral=True)
+
+    @set_.autocomplete("timezone")
+    async def _timezones(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return formatting.choices((name, name) for name in timezone_choices(current))
+
+    @set_.autocomplete("topic")
+    async def _topics(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return formatting.choices(topic_pairs(current))
+
+    @app_commands.command(name="off", description="Stop the daily posts (settings are kept).")
+    async def off(self, interaction: discord.Interaction) -> None:
+        _, guild = self._ready(interaction)
+        config = await self.service.guild_settings(guild.id)
+        if not config.enabled:
+            await replies.send(interaction, "Daily reading is already off.", ephemeral=True)
+            return
+        await self.service.update_guild_settings(guild.id, enabled=False)
+        await replies.send(
+            interaction,
+            "Daily reading is off. `/daily set` turns it back on.",
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="status", description="Schedule, next and last post, last error.")
+    async def status(self, interaction: discord.Interaction) -> None:
+        _, guild = self._ready(interaction)
+        config = await self.service.guild_settings(guild.id)
+        last = await self.service.last_post(guild.id)
+        schedule = schedule_of(config)
+        now = self._now()
+        next_at = (
+            next_post_time(schedule, now, last.local_date if last else None) if schedule else None
+        )
+        resource = self.service.catalog.by_id(last.resource_id) if last else None
+        title = resource.title if resource else None
+        text = _embeds.status_text(config, next_at, last, title, now)
+        await replies.send(interaction, text, ephemeral=True)
+
+    @app_commands.command(name="preview", description="What the next post would be (just for you).")
+    async def preview(self, interaction: discord.Interaction) -> None:
+        runner, guild = self._ready(interaction)
+        config = await self.service.guild_settings(guild.id)
+        pick = await runner.pick(guild.id, config.topic, config.level)
+        if pick is None:
+            reason = nothing_matches(self.engine.resources, config.topic, config.level)
+            raise UserFacingError(reason)
+        embed = _embeds.post_embed(
+            pick.resource, pick.summary, pick.why, pick.readers, title=_embeds.PREVIEW_TITLE
+        )
+        await replies.send(interaction, embed=embed, ephemeral=True)
+
+    @app_commands.command(name="now", description="Post today's suggestion right away.")
+    async def now(self, interaction: discord.Interaction) -> None:
+        runner, guild = self._ready(interaction)
+        config = await self.service.guild_settings(guild.id)
+        if config.channel_id is None:
+            raise UserFacingError("Choose a channel first with `/daily set`.")
+        await replies.defer(interaction, ephemeral=True)
+        result = await runner.post_now(config)
+        await replies.send(interaction, _now_reply(result, config), ephemeral=True)
+
+
+def _now_reply(result: PostResult, config: GuildConfig) -> str:
+    channel = f"<#{config.channel_id}>"
+    if result.outcome is Outcome.POSTED:
+        return f"Posted today's reading in {channel}; it counts as today's post."
+    if result.outcome is Outcome.ALREADY_POSTED:
+        return f"Today's reading ({result.local_date.isoformat()}) is already out in {channel}."
+    if result.outcome is Outcome.NOTHING_TO_POST:
+        return "Nothing in the catalog matches this server's topic and level."
+    if result.outcome is Outcome.DISABLED:
+        return f"I couldn't post: {result.reason} Daily posts are now off."
+    return f"I couldn't post right now ({result.reason}); I'll retry within a minute."
