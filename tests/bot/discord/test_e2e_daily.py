@@ -80,8 +80,8 @@ async def test_one_post_per_day_even_across_a_restart(world: DailyWorld) -> None
     # The buttons of the old post still work, for any member, after the restart.
     click = await world.env.click(f"deepread:mark:{rid}", message=post, user="bob")
     body = await world.env.wait_for_callback(click)
-    assert body["data"]["flags"] & EPHEMERAL
-    assert body["data"]["content"].startswith("Marked **")
+    assert body["data"]["flags"] & EPHEMERAL  # deferred privately, then the confirmation
+    assert (await world.env.reply(click))["content"].startswith("Marked **")
     bob = int(world.env.fake.make_user("bob")["id"])
     assert world.service is not None
     assert [e.resource_id for e in await world.service.reading_list(bob)] == [rid]

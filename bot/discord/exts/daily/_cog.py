@@ -9,6 +9,7 @@ checks it again when it runs, since server admins can override command visibilit
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
@@ -36,6 +37,9 @@ from bot.discord.exts.daily._runner import DailyRunner, Outcome, PostResult
 from bot.discord.exts.daily._sending import missing_permissions, send_post
 from bot.guilds import GuildConfig
 from recommender.vocabulary import LEVELS
+
+UNLOAD_TIMEOUT_S = 10.0
+"""How long shutdown waits for a tick in flight to finish unwinding."""
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +97,14 @@ class DailyCog(
             self.poster.start()
 
     async def cog_unload(self) -> None:
+        # Wait for a tick in flight to unwind (it gives its claimed day back) before the
+        # bot closes the store under it; a tick cancelled but still running at shutdown
+        # would otherwise hold a database connection that can never close.
+        task = self.poster.get_task()
         self.poster.cancel()
+        if task is not None and not task.done():
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), UNLOAD_TIMEOUT_S)
 
     @tasks.loop(minutes=1)
     async def poster(self) -> None:
