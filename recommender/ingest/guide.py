@@ -135,7 +135,10 @@ def _kind_hint(title: str, description: str | None, hint: str | None) -> str | N
     return None
 
 
-def _item(text: str, stars: int | None, section: str, position: int, document: str) -> Mention:
+def _item(
+    text: str, stars: int | None, section: str, position: int, document: str
+) -> Mention | None:
+    """The mention an item line names, or None when nothing title-like is left of it."""
     chapter = None
     match = _CHAPTER.match(text)
     if match:
@@ -148,6 +151,8 @@ def _item(text: str, stars: int | None, section: str, position: int, document: s
         hint, description = None, (sentence_case_start(rest) if rest else None)
     else:
         title, authors, hint, description = cut_title(text)
+    if not title.strip():
+        return None
     return Mention(
         document=document,
         section=section,
@@ -182,8 +187,8 @@ def parse_guide(text: str, document: str) -> list[Mention]:
             body, stars = split_stars(line)
             if stars is None and sec in rated_sections:
                 continue  # a remark on the paragraph, not a resource
-            if body:
-                mentions.append(_item(body, stars, sec, len(mentions), document))
+            if body and (item := _item(body, stars, sec, len(mentions), document)):
+                mentions.append(item)
             continue
         if sec != "Frameworks":
             continue
@@ -204,5 +209,6 @@ def parse_guide(text: str, document: str) -> list[Mention]:
         )
         if see_also:
             body, stars = split_stars(see_also)
-            mentions.append(_item(body, stars, sec, len(mentions), document))
+            if item := _item(body, stars, sec, len(mentions), document):
+                mentions.append(item)
     return mentions

@@ -75,3 +75,8 @@ def test_remarks_are_not_resources_but_unrated_research_items_are() -> None:
     assert guide["Arxiv Sanity Preserver"].section == "Following research"
     assert guide["/r/MachineLearning"].stars is None
     assert len(guide) == 49
+
+
+def test_an_item_with_nothing_title_like_is_skipped() -> None:
+    # Found by hypothesis: a line of only punctuation once became a mention with no title.
+    assert parse_guide(" .", "guide") == []
