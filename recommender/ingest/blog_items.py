@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from recommender.ingest.mention import Mention
 from recommender.ingest.text import find_year, leading_names, sentence_case_start, squash
 
 _TERMINAL = ".:;!?…)]"
@@ -93,3 +94,26 @@ def item_description(title: str | None, rest: str | None, body: list[str], head:
     abstract = re.sub(r"^\[…\]\s*", "", abstract)
     text = squash(" ".join([head, abstract])) if title is None else abstract or squash(rest or "")
     return sentence_case_start(text) if len(text.split()) >= 3 else None
+
+
+def append_tool_mentions(
+    mentions: list[Mention],
+    document: str,
+    tools: list[tuple[str, str, str]],
+    *,
+    lossy: bool = False,
+) -> None:
+    """Tools named at the end of prose lines ("... I use Mendeley: ...") become website
+    mentions; both copies of the post name them the same way, so one rule serves both."""
+    for section, name, blurb in tools:
+        mentions.append(
+            Mention(
+                document=document,
+                section=section,
+                position=len(mentions),
+                title=name,
+                description=sentence_case_start(blurb),
+                kind="website",
+                lossy=lossy,
+            )
+        )

@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass, field
 
 from recommender.ingest.blog_items import (
+    append_tool_mentions,
     is_heading,
     item_description,
     named_tool,
     parse_item_text,
 )
 from recommender.ingest.mention import Mention
-from recommender.ingest.text import sentence_case_start
 
 _NUMBERED = re.compile(r"^\s{0,3}(?P<num>\d+)\.\s+(?P<text>\S.*)$")
 
@@ -86,17 +86,7 @@ def parse_blog_numbered(text: str, document: str) -> list[Mention]:
                 kind=kind,
             )
         )
-    for section_name, name, blurb in tools:
-        mentions.append(
-            Mention(
-                document=document,
-                section=section_name,
-                position=len(mentions),
-                title=name,
-                description=sentence_case_start(blurb),
-                kind="website",
-            )
-        )
+    append_tool_mentions(mentions, document, tools)
     return mentions
 
 

@@ -16,13 +16,14 @@ import re
 from dataclasses import dataclass, field
 
 from recommender.ingest.blog_items import (
+    append_tool_mentions,
     is_heading,
     item_description,
     named_tool,
     parse_item_text,
 )
 from recommender.ingest.mention import Mention
-from recommender.ingest.text import sentence_case_start, squash
+from recommender.ingest.text import squash
 from recommender.ingest.urls import clean_url
 
 _URL_HEAD = re.compile(r"^(?P<url>https?://\S+)\s*(?P<rest>.*)$")
@@ -123,16 +124,5 @@ def parse_blog_with_urls(text: str, document: str) -> list[Mention]:
                     parent_position=position,
                 )
             )
-    for section, name, blurb in tools:
-        mentions.append(
-            Mention(
-                document=document,
-                section=section,
-                position=len(mentions),
-                title=name,
-                description=sentence_case_start(blurb),
-                kind="website",
-                lossy=True,
-            )
-        )
+    append_tool_mentions(mentions, document, tools, lossy=True)
     return mentions
