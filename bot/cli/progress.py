@@ -17,13 +17,13 @@ import typer
 from rich.table import Table
 
 from bot.cli._common import UserError, console, print_json
-from bot.export import entry_dict
-from bot.progress import Progress
-from bot.reading import ReadingEntry
 from bot.service import MarkResult, Preferences, Service
+from bot.service.entries import ReadingEntry
+from bot.service.export import entry_dict
+from bot.service.progress import Progress
+from bot.service.validation import ServiceError
 from bot.settings import load_settings
 from bot.store.errors import StoreError
-from bot.validation import ServiceError
 from recommender.catalog import Catalog, load_catalog
 from recommender.lookup import ResolveError, resolve
 

@@ -18,7 +18,7 @@ from bot.discord.errors import UserFacingError
 from bot.discord.resources import inert
 from bot.discord.services import Services
 from bot.service import Service
-from bot.validation import ServiceError
+from bot.service.validation import ServiceError
 from recommender.catalog import Catalog
 from recommender.engine import Engine
 from recommender.query import QueryError, check_query

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from bot.discord.resources import inert
 from bot.discord.services import ResourceAction, Services
 from bot.service import Service
-from bot.validation import ServiceError
+from bot.service.validation import ServiceError
 from recommender.catalog import Catalog
 from recommender.engine import Engine
 

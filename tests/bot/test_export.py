@@ -10,8 +10,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.export import bib_escape, normalize_format, to_bibtex, to_csv, to_json, to_markdown
-from bot.reading import ReadingEntry
+from bot.service.entries import ReadingEntry
+from bot.service.export import bib_escape, normalize_format, to_bibtex, to_csv, to_json, to_markdown
 
 WHEN = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
 

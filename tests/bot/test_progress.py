@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.progress import PathError, learning_path, streak
+from bot.service.progress import PathError, learning_path, streak
 from recommender.catalog import Catalog
 from recommender.resource import Resource
 

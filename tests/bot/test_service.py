@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from bot.service import ReadingProfile, Service
-from bot.validation import ServiceError, UnknownResource
+from bot.service.validation import ServiceError, UnknownResource
 from recommender.catalog import Catalog
 from recommender.resource import Resource
 

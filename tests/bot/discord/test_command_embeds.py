@@ -22,9 +22,9 @@ from bot.discord.exts.similar._embeds import similar_embed
 from bot.discord.formatting import discord_len, embed_length
 from bot.discord.lookups import resource_choices, topic_choices
 from bot.discord.resources import linked_title, safe_url
-from bot.progress import LevelProgress, Progress, StatusCounts, Streak, TopicProgress
-from bot.reading import ReadingEntry
 from bot.service import Recommendation
+from bot.service.entries import ReadingEntry
+from bot.service.progress import LevelProgress, Progress, StatusCounts, Streak, TopicProgress
 from recommender.resource import Resource
 from recommender.results import LearningPath, Passage, PathStep
 from recommender.results import Recommendation as EngineRecommendation

@@ -35,7 +35,7 @@ from bot.discord.exts.daily._planner import nothing_matches, resolve_topic, sche
 from bot.discord.exts.daily._planner import topic_choices as topic_pairs
 from bot.discord.exts.daily._runner import DailyRunner, Outcome, PostResult
 from bot.discord.exts.daily._sending import missing_permissions, send_post
-from bot.guilds import GuildConfig
+from bot.service.guilds import GuildConfig
 from recommender.vocabulary import LEVELS
 
 UNLOAD_TIMEOUT_S = 10.0

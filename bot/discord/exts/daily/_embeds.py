@@ -13,7 +13,7 @@ import discord
 from bot.daily import WEEKDAY_NAMES, discord_timestamp
 from bot.discord import formatting, limits
 from bot.discord.exts.daily._planner import topic_label
-from bot.guilds import GuildConfig
+from bot.service.guilds import GuildConfig
 from bot.store.records import PostRecord
 from recommender.resource import Resource
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from bot.daily import DailySchedule, ScheduleError, parse_time
-from bot.guilds import GuildConfig
+from bot.service.guilds import GuildConfig
 from recommender.resource import Resource
 from recommender.vocabulary import TOPICS, TOPICS_BY_SLUG, Topic
 

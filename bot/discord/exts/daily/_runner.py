@@ -32,7 +32,7 @@ from bot.discord.exts.daily._planner import (
     schedule_of,
     topic_query,
 )
-from bot.guilds import GuildConfig
+from bot.service.guilds import GuildConfig
 from recommender.resource import Resource
 
 log = logging.getLogger(__name__)

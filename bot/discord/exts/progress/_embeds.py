@@ -6,7 +6,7 @@ import discord
 
 from bot.discord import formatting, limits
 from bot.discord.resources import inert, title_text
-from bot.progress import Progress
+from bot.service.progress import Progress
 
 COLOUR = discord.Colour.orange()
 BAR_WIDTH = 10

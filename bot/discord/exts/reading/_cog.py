@@ -19,7 +19,7 @@ from bot.discord.exts.reading._embeds import (
 from bot.discord.lookups import resolve_resource, resource_choices
 from bot.discord.resources import inert
 from bot.discord.views import InvokerView
-from bot.reading import ReadingEntry
+from bot.service.entries import ReadingEntry
 
 FORMAT_CHOICES = [app_commands.Choice(name=name, value=name) for name in EXPORT_FORMATS]
 EMPTY_LIST = (

@@ -8,8 +8,8 @@ import discord
 
 from bot.discord import formatting, limits
 from bot.discord.resources import safe_url, title_text
-from bot.export import normalize_format
-from bot.reading import ReadingEntry
+from bot.service.entries import ReadingEntry
+from bot.service.export import normalize_format
 
 PAGE_SIZE = 10
 COLOUR = discord.Colour.blue()

@@ -16,7 +16,7 @@ from bot.discord.exts.daily._embeds import (
     why_text,
 )
 from bot.discord.formatting import embed_length
-from bot.guilds import GuildConfig, default_guild
+from bot.service.guilds import GuildConfig, default_guild
 from bot.store.records import PostRecord
 from recommender.resource import Resource
 

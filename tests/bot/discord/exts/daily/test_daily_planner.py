@@ -21,7 +21,7 @@ from bot.discord.exts.daily._planner import (
     topic_query,
 )
 from bot.discord.exts.daily._sending import missing_permissions
-from bot.guilds import default_guild
+from bot.service.guilds import default_guild
 from recommender.resource import Resource
 from recommender.vocabulary import TOPICS
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.reading import ReadingEntry
+from bot.service.entries import ReadingEntry
 from recommender.vocabulary import topic_label
 
 FORMATS: tuple[str, ...] = ("md", "bib", "csv", "json")

@@ -11,9 +11,7 @@ from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any
 
-from bot.store import Store
-from bot.store.records import PostRecord, StoredGuild
-from bot.validation import (
+from bot.service.validation import (
     ServiceError,
     check_aware,
     check_bool,
@@ -25,6 +23,8 @@ from bot.validation import (
     check_topic,
     check_weekday,
 )
+from bot.store import Store
+from bot.store.records import PostRecord, StoredGuild
 
 DEFAULT_POST_TIME = "09:00"
 SCHEDULE_FIELDS = ("post_time", "timezone", "frequency", "weekday")

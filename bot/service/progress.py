@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from bot.reading import ReadingEntry
+from bot.service.entries import ReadingEntry
 from recommender.catalog import Catalog
 from recommender.resource import Resource
 from recommender.vocabulary import LEVELS, TOPIC_SLUGS, topic_label

@@ -15,18 +15,12 @@ from types import TracebackType
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from bot import export as exports
-from bot.guilds import GuildConfig, GuildSettingsMixin, default_guild
-from bot.ports import PathPlannerLike, ReadingProfile, RecommenderLike
-from bot.progress import PathError, Progress, compute_progress
-from bot.reading import ReadingEntry
-from bot.settings import Settings
-from bot.store import Store
-from bot.store.engine import DEFAULT_BUSY_TIMEOUT_MS
-from bot.store.migrate import upgrade_database
-from bot.store.models import STATUSES, TITLE_LENGTH
-from bot.store.records import StoredEntry
-from bot.validation import (
+from bot.service import export as exports
+from bot.service.entries import ReadingEntry
+from bot.service.guilds import GuildSettingsMixin
+from bot.service.ports import PathPlannerLike, ReadingProfile, RecommenderLike
+from bot.service.progress import PathError, Progress, compute_progress
+from bot.service.validation import (
     ServiceError,
     UnknownResource,
     check_level,
@@ -35,6 +29,12 @@ from bot.validation import (
     check_status,
     check_timezone,
 )
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.engine import DEFAULT_BUSY_TIMEOUT_MS
+from bot.store.migrate import upgrade_database
+from bot.store.models import STATUSES, TITLE_LENGTH
+from bot.store.records import StoredEntry
 from recommender.catalog import Catalog
 from recommender.resource import Resource
 from recommender.vocabulary import KINDS
@@ -326,18 +326,3 @@ def _profile(entries: Sequence[StoredEntry]) -> ReadingProfile:
     liked = tuple(e.resource_id for e in entries if e.status in ("done", "saved", "reading"))
     dismissed = tuple(e.resource_id for e in entries if e.status == "dismissed")
     return ReadingProfile(liked, dismissed)
-
-
-__all__ = [
-    "ForgetResult",
-    "GuildConfig",
-    "MarkResult",
-    "Preferences",
-    "ReadingProfile",
-    "Recommendation",
-    "RecommenderLike",
-    "Service",
-    "ServiceError",
-    "UnknownResource",
-    "default_guild",
-]
