@@ -12,9 +12,8 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
-from recommender import explain
+from recommender import explain, fuzzy
 from recommender.cache import cache_file, load_index, save_index
 from recommender.catalog import Catalog
 from recommender.index import (
@@ -26,7 +25,7 @@ from recommender.index import (
     top_rows,
     weigh,
 )
-from recommender.paths import plan_path
+from recommender.paths import PER_LEVEL, learning_path, prerequisite_path, resolve_topic
 from recommender.personal import Profile, preference
 from recommender.query import ParsedQuery, QueryParser, coverage, match_topics
 from recommender.resource import Resource
@@ -41,7 +40,8 @@ from recommender.results import (
     UnknownResourceError,
 )
 from recommender.summarize import NO_SUMMARY, summarize
-from recommender.vocabulary import KINDS, LEVELS, TOPICS
+from recommender.text import words
+from recommender.vocabulary import KINDS, LEVELS, TOPIC_PREREQUISITES, TOPICS, topic_label
 
 MIN_SCORE = 0.02
 """Below this cosine a resource shares only noise with the query and is not a result."""
@@ -57,8 +57,6 @@ PAPER_MIN_SCORE = 0.12
 PAPER_MIN_COVERAGE = 0.6
 PAPER_PREFERENCE = 0.7
 """`paper` answers with a paper when it scores at least this fraction of the best resource."""
-SUGGEST_MIN_RATIO = 80
-"""rapidfuzz WRatio a title needs to be offered as "did you mean" by spelling alone."""
 ASK_MIN_SCORE = 0.18
 ASK_MIN_COVERAGE = 0.5
 """An answer must contain at least half of the question's own words (see query.coverage)."""
@@ -226,9 +224,7 @@ class Engine:
         """Up to three titles close to the query: weak matches first, then similar spelling."""
         rows = [int(r) for r in top_rows(scores, np.flatnonzero(scores > MIN_SCORE), 3)]
         titles = [r.title for r in self.resources]
-        for _, _, row in process.extract(
-            parsed.text, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=SUGGEST_MIN_RATIO
-        ):
+        for row, _ in fuzzy.ranked(parsed.text, titles, cutoff=fuzzy.SPELLING, limit=3):
             if row not in rows:
                 rows.append(int(row))
         return tuple(self.resources[r] for r in rows[:3])
@@ -264,8 +260,8 @@ class Engine:
         """Resources closest to one resource (cosine of their TF-IDF rows)."""
         row = self.row.get(resource_id)
         if row is None:
-            close = process.extract(resource_id, list(self.row), scorer=fuzz.WRatio, limit=3)
-            raise UnknownResourceError(resource_id, tuple(str(c[0]) for c in close if c[1] >= 75))
+            close = fuzzy.close_names(resource_id, self.row)
+            raise UnknownResourceError(resource_id, tuple(close))
         ids, weights = row_terms(self.index.matrix, row)
         sims = score(self.index.by_term, ids.astype(np.int64), weights)
         sims[row] = 0.0
@@ -279,8 +275,44 @@ class Engine:
         )
 
     def path(self, topic: str) -> LearningPath:
-        """Basics (the topic's prerequisite topics), then beginner → intermediate → advanced."""
-        return plan_path(self, topic)
+        """The one learning path for `topic`: for a resource id, its prerequisites and then
+        itself; otherwise one beginner resource for each of the topic's prerequisite topics,
+        then the topic's members beginner → advanced, ranked by relevance. Without a known
+        topic, the search results stand in (those holding at least half the query's words)."""
+        row = self.row.get(topic.strip())
+        if row is not None:
+            resource = self.resources[row]
+            return LearningPath(resource.id, None, prerequisite_path(self.resources, self.row, row))
+        parsed = self.parse(topic)
+        if not parsed.has_terms:
+            return LearningPath(parsed.text, None, ())
+        scores = self.text_scores(parsed)
+        slug = resolve_topic(parsed, scores, self.topic_rows)
+        key = scores + 0.05 * self.index.prior
+        if slug is not None:
+            members = np.flatnonzero(self.topic_rows[slug])
+        else:
+            # A path built on a stray word is worse than none.
+            members = np.array(
+                [
+                    r
+                    for r in np.flatnonzero(scores > MIN_SCORE)
+                    if self.coverage(parsed, int(r)) >= 0.5
+                ],
+                dtype=np.int64,
+            )
+        ranked = [int(r) for r in top_rows(key, members, len(members))]
+        basics: list[tuple[int, str]] = []
+        used = set(ranked[:PER_LEVEL])
+        for pre in TOPIC_PREREQUISITES.get(slug or "", ()):
+            beginners = np.flatnonzero(self.topic_rows[pre] & (self.index.levels == 0))
+            pick = [int(r) for r in top_rows(self.index.prior, beginners, 3) if int(r) not in used]
+            if pick:
+                used.add(pick[0])
+                basics.append((pick[0], topic_label(pre)))
+        label = topic_label(slug) if slug else " ".join(words(parsed.text))
+        steps = learning_path(self.resources, ranked, basics, self.row, label)
+        return LearningPath(parsed.text, slug, steps)
 
 
 __all__ = ["Engine", "Profile", "match_topics", "top_rows"]

@@ -214,6 +214,8 @@ def _rows_matrix(
     ids = np.array(indices, dtype=np.int32)
     data = (1.0 + np.log(np.array(counts, dtype=np.float32))) * idf[ids]
     matrix = sp.csr_matrix((data, ids, indptr), shape=(len(rows), len(vocabulary)))
+    if not rows:  # a catalog without descriptions has no passages (sklearn refuses 0 rows)
+        return sp.csr_matrix(matrix, dtype=np.float32)
     matrix = sp.csr_matrix(normalize(matrix, norm="l2", copy=False), dtype=np.float32)
     matrix.sort_indices()
     return matrix

@@ -1,34 +1,22 @@
 """Turning what a person typed (an id or a title, maybe misspelt) into one catalog resource.
 
-Pure: catalog and text in, a `Resolution` out. An exact id or title wins outright; otherwise
-titles are compared with rapidfuzz and a match is taken only when it is both good and clearly
-ahead of the next one. Anything else is ambiguous or unknown, with "did you mean" candidates,
-because silently picking the wrong paper to mark as read is worse than asking.
+Pure: catalog and text in, a `Resolution` out. An exact id or title wins outright, and so
+does the only title that contains the typed words; otherwise titles are compared fuzzily
+(`recommender.fuzzy`) and a match is taken only when it is good, clearly ahead of the next
+one, and its words are the title's. Anything else is ambiguous or unknown, with "did you
+mean" candidates, because silently picking the wrong paper to mark as read is worse than
+asking.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
+from recommender import fuzzy
 from recommender.catalog import Catalog
 from recommender.resource import Resource
 
-MIN_SCORE = 60.0
-"""Below this, a title is not offered even as a suggestion."""
-
-ACCEPT_SCORE = 88.0
-"""A fuzzy match this good, and `MARGIN` ahead of the next, is taken as the answer."""
-
-MARGIN = 6.0
-
-LONE_SCORE = 80.0
-"""A slightly weaker match is still taken when nothing else comes within `LONE_MARGIN`."""
-
-LONE_MARGIN = 20.0
+MIN_SCORE = fuzzy.SUGGEST
 MAX_SUGGESTIONS = 5
 
 
@@ -70,11 +58,7 @@ class ResolveError(ValueError):
         self.resolution = resolution
 
 
-def normalize(text: str) -> str:
-    """Lowercase, accents off, punctuation as spaces, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+normalize = fuzzy.normalize
 
 
 def lookup(catalog: Catalog, text: str, *, limit: int = MAX_SUGGESTIONS) -> Resolution:
@@ -97,11 +81,9 @@ def lookup(catalog: Catalog, text: str, *, limit: int = MAX_SUGGESTIONS) -> Reso
     containing = [r for r in catalog if len(wanted) >= 4 and wanted in titles[r.id]]
     if len(containing) == 1:
         return Resolution(text, containing[0])
-    scored = process.extract(
-        wanted, titles, scorer=fuzz.WRatio, score_cutoff=MIN_SCORE, limit=max(limit, 2)
-    )
+    scored = fuzzy.ranked(wanted, titles, cutoff=fuzzy.SUGGEST, limit=max(limit, 2))
     by_id = {r.id: r for r in catalog}
-    candidates = tuple(Candidate(by_id[rid], float(score)) for _title, score, rid in scored)
+    candidates = tuple(Candidate(by_id[rid], score) for rid, score in scored)
     if containing:
         # Several titles contain the words: those are the sensible suggestions, best first.
         ids = {r.id for r in containing}
@@ -110,13 +92,11 @@ def lookup(catalog: Catalog, text: str, *, limit: int = MAX_SUGGESTIONS) -> Reso
             Candidate(r, 100.0) for r in containing if r.id not in {c.resource.id for c in ranked}
         ]
         return Resolution(text, None, tuple(ranked[:limit]))
-    if candidates:
+    if candidates and fuzzy.clearly_best([c.score for c in candidates]):
         best = candidates[0]
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        lead = best.score - runner_up
-        if (best.score >= ACCEPT_SCORE and lead >= MARGIN) or (
-            best.score >= LONE_SCORE and lead >= LONE_MARGIN
-        ):
+        # WRatio also rewards a few typed words found among others: act only when the
+        # typed words are the title's.
+        if fuzzy.covers(wanted, titles[best.resource.id]):
             return Resolution(text, best.resource)
     return Resolution(text, None, candidates[:limit])
 

@@ -10,26 +10,19 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
+from recommender import fuzzy
 from recommender.index import top_rows
 from recommender.query import ParsedQuery
 from recommender.resource import Resource
-from recommender.results import LearningPath, PathStep
-from recommender.text import words
-from recommender.vocabulary import LEVELS, TOPIC_PREREQUISITES, TOPICS, topic_label
-
-if TYPE_CHECKING:
-    from recommender.engine import Engine
+from recommender.results import PathStep
+from recommender.vocabulary import LEVELS, TOPICS
 
 PER_LEVEL = 3
 MAX_PREREQUISITES = 4
 MIN_SCORE = 0.02
-TOPIC_LABEL_MATCH = 86
-"""rapidfuzz WRatio a query needs against a topic label when it names no topic term."""
 
 
 def _shorten(title: str, limit: int = 48) -> str:
@@ -93,49 +86,47 @@ def learning_path(
     return tuple(steps)
 
 
-def resolve_topic(engine: Engine, parsed: ParsedQuery, scores: np.ndarray) -> str | None:
+def resolve_topic(
+    parsed: ParsedQuery, scores: np.ndarray, topic_rows: Mapping[str, np.ndarray]
+) -> str | None:
     """The topic a path is about: among topics the words name, the one best results share."""
     candidates = list(parsed.topics)
     if not candidates:
-        labels = {t.label: t.slug for t in TOPICS}
-        hit = process.extractOne(parsed.text, list(labels), scorer=fuzz.WRatio)
-        return labels[hit[0]] if hit and hit[1] >= TOPIC_LABEL_MATCH else None
+        labels = [t.label for t in TOPICS]
+        hit = fuzzy.best(parsed.text, labels, cutoff=fuzzy.TOPIC_LABEL)
+        return TOPICS[hit[0]].slug if hit else None
     top = top_rows(scores, np.flatnonzero(scores > MIN_SCORE), 10)
-    counts = {slug: int(engine.topic_rows[slug][top].sum()) for slug in candidates}
+    counts = {slug: int(topic_rows[slug][top].sum()) for slug in candidates}
     return max(candidates, key=lambda slug: (counts[slug], -candidates.index(slug)))
 
 
-def plan_path(engine: Engine, topic: str) -> LearningPath:
-    """The topic's members ranked by relevance, after one beginner resource for each of the
-    topic's prerequisite topics; without a known topic, the search results stand in."""
-    parsed = engine.parse(topic)
-    if not parsed.has_terms:
-        return LearningPath(parsed.text, None, ())
-    scores = engine.text_scores(parsed)
-    slug = resolve_topic(engine, parsed, scores)
-    key = scores + 0.05 * engine.index.prior
-    if slug is not None:
-        members = np.flatnonzero(engine.topic_rows[slug])
-    else:
-        # Without a known topic the search results stand in, but only those that contain at
-        # least half of the query's own words: a path built on a stray word is worse than none.
-        members = np.array(
-            [
-                r
-                for r in np.flatnonzero(scores > MIN_SCORE)
-                if engine.coverage(parsed, int(r)) >= 0.5
-            ],
-            dtype=np.int64,
+def prerequisite_path(
+    resources: Sequence[Resource], by_id: Mapping[str, int], row: int
+) -> tuple[PathStep, ...]:
+    """A resource's path: its prerequisites (transitively), each before what needs it, then
+    the resource itself."""
+    ordered: list[int] = []
+    placed: set[int] = set()
+    visiting: set[int] = set()
+
+    def place(r: int) -> None:
+        if r in placed or r in visiting:
+            return  # a cycle cannot come from a valid catalog; stop rather than loop
+        visiting.add(r)
+        for pid in resources[r].prerequisites:
+            if pid in by_id:
+                place(by_id[pid])
+        visiting.discard(r)
+        placed.add(r)
+        ordered.append(r)
+
+    place(row)
+    target = _shorten(resources[row].title)
+    return tuple(
+        PathStep(
+            resources[r],
+            resources[r].level,
+            "the resource itself" if r == row else f"leads to “{target}”",
         )
-    ranked = [int(r) for r in top_rows(key, members, len(members))]
-    basics: list[tuple[int, str]] = []
-    used = set(ranked[:PER_LEVEL])
-    for pre in TOPIC_PREREQUISITES.get(slug or "", ()):
-        beginners = np.flatnonzero(engine.topic_rows[pre] & (engine.index.levels == 0))
-        pick = [int(r) for r in top_rows(engine.index.prior, beginners, 3) if int(r) not in used]
-        if pick:
-            used.add(pick[0])
-            basics.append((pick[0], topic_label(pre)))
-    label = topic_label(slug) if slug else " ".join(words(parsed.text))
-    steps = learning_path(engine.resources, ranked, basics, engine.row, label)
-    return LearningPath(parsed.text, slug, steps)
+        for r in ordered
+    )

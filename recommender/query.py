@@ -12,8 +12,7 @@ import unicodedata
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
+from recommender import fuzzy
 from recommender.text import (
     STOP_WORDS,
     content_stems,
@@ -49,10 +48,6 @@ _ADJECTIVES = frozenset({"hard", "easy"})
 """Level words that, followed by "to", describe the subject ("hard to train") instead."""
 
 MIN_TYPO_LENGTH = 4
-TYPO_CUTOFF = 85.0
-"""rapidfuzz `ratio` (0-100) a correction needs, and it must keep the first letter (typos
-rarely touch it): `reccurent` → recurrent (89), but not `bert` → robert or `cooking` →
-choosing (80)."""
 
 
 _MAX_REMEMBERED = 10_000  # typo corrections remembered per parser (a bot sees the same typos)
@@ -141,12 +136,11 @@ class QueryParser:
         ):
             return word
         if word not in self._corrected:
-            best = process.extractOne(
-                word, self._by_letter.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
-            )
+            candidates = self._by_letter.get(word[0], ())
+            best = fuzzy.best(word, candidates, cutoff=fuzzy.TYPO, scorer="ratio")
             if len(self._corrected) >= _MAX_REMEMBERED:
                 self._corrected.clear()
-            self._corrected[word] = str(best[0]) if best else word
+            self._corrected[word] = str(candidates[best[0]]) if best else word
         return self._corrected[word]
 
     def parse(self, text: str, level: str | None = None, kind: str | None = None) -> ParsedQuery:

@@ -6,54 +6,29 @@ prints a rich table or JSON. The database is migrated on open, like the bot does
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from bot.cli._common import UserError, console, print_json
-from bot.service import MarkResult, Preferences, Service
-from bot.service.entries import ReadingEntry
+from bot.cli._common import UserError, console, plain, print_json, run_service
+from bot.service import Preferences, ReadingEntry, Service
 from bot.service.export import entry_dict
 from bot.service.progress import Progress
-from bot.service.validation import ServiceError
-from bot.settings import load_settings
-from bot.store.errors import StoreError
-from recommender.catalog import Catalog, load_catalog
-from recommender.lookup import ResolveError, resolve
 
-T = TypeVar("T")
 UserOpt = Annotated[int, typer.Option("--user", "-u", help="Discord user id.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 ResourceArg = Annotated[str, typer.Argument(help="Resource id or title (fuzzy).")]
 
 
-def _with_service(work: Callable[[Service], Awaitable[T]], *, catalog: bool = True) -> T:
-    """Open the service (migrating the database), run `work`, close; map errors to one line."""
-    settings = load_settings()
-
-    async def main() -> T:
-        loaded = load_catalog(settings.catalog_path) if catalog else Catalog([])
-        async with await Service.from_settings(settings, loaded) as service:
-            return await work(service)
-
-    try:
-        return asyncio.run(main())
-    except (ServiceError, StoreError, ResolveError) as exc:
-        raise UserError(str(exc), exit_code=1 if isinstance(exc, StoreError) else 2) from None
-
-
 def _mark(resource: str, user: int, status: str, rating: int | None) -> None:
-    async def work(service: Service) -> MarkResult:
-        found = resolve(service.catalog, resource)
-        return await service.mark(user, found.id, status, rating=rating)
-
-    typer.echo(_with_service(work).message)
+    result = run_service(
+        lambda s: s.mark_text(user, resource, status, rating=rating), user=user, recommender=False
+    )
+    console().print(plain(result.message))
 
 
 RatingOpt = Annotated[int | None, typer.Option(help="Your rating, 1 to 5.")]
@@ -81,7 +56,7 @@ def dismiss(resource: ResourceArg, user: UserOpt) -> None:
 
 def list_(user: UserOpt, as_json: JsonOpt = False) -> None:
     """Your reading list: reading, saved, done."""
-    entries = _with_service(lambda s: s.reading_list(user))
+    entries = run_service(lambda s: s.reading_list(user), user=user, recommender=False)
     if as_json:
         print_json([entry_dict(e) for e in entries])
         return
@@ -100,7 +75,12 @@ def _entries_table(entries: list[ReadingEntry]) -> Table:
         level = e.resource.level if e.resource else "(not in catalog)"
         rating = f"{e.rating}/5" if e.rating else ""
         table.add_row(
-            e.status, e.resource_id, e.title, level, rating, e.updated_at.date().isoformat()
+            e.status,
+            plain(e.resource_id),
+            plain(e.title),
+            level,
+            rating,
+            e.updated_at.date().isoformat(),
         )
     return table
 
@@ -113,7 +93,9 @@ def progress(
     ] = None,
 ) -> None:
     """Totals, by topic and level, your streak and recent activity."""
-    report = _with_service(lambda s: s.progress(user, path=path))
+    report = run_service(
+        lambda s: s.progress(user, path=path), user=user, recommender=path is not None
+    )
     if as_json:
         print_json(progress_dict(report))
         return
@@ -181,12 +163,12 @@ def _print_progress(report: Progress) -> None:
         for name in ("Topic", "Read", "In progress", "In catalog"):
             topics.add_column(name)
         for t in report.by_topic:
-            topics.add_row(t.label, str(t.done), str(t.in_progress), str(t.total))
+            topics.add_row(plain(t.label), str(t.done), str(t.in_progress), str(t.total))
         out.print(topics)
     if report.path is not None:
         p = report.path
         nxt = f"; next: {p.next_step.title} ({p.next_step.resource_id})" if p.next_step else ""
-        out.print(f"Path {p.name}: {p.done}/{p.total} ({p.percent}%){nxt}")
+        out.print(plain(f"Path {p.name}: {p.done}/{p.total} ({p.percent}%){nxt}"))
     if report.recent:
         out.print("Recent activity:")
         out.print(_entries_table(list(report.recent)))
@@ -202,10 +184,10 @@ def export(
 ) -> None:
     """Export your reading list (or, with --all, everything stored about you)."""
     if everything:
-        data = _with_service(lambda s: s.export_all(user))
+        data = run_service(lambda s: s.export_all(user), user=user, recommender=False)
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
-        text = _with_service(lambda s: s.export(user, fmt))
+        text = run_service(lambda s: s.export(user, fmt), user=user, recommender=False)
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -224,7 +206,7 @@ def forget(
     # Ask only a person at a terminal; scripts and tests pass --yes or pipe no input.
     if not yes and sys.stdin.isatty() and not typer.confirm(f"Delete everything about {user}?"):
         raise UserError("nothing deleted", exit_code=1)
-    result = _with_service(lambda s: s.forget(user), catalog=False)
+    result = run_service(lambda s: s.forget(user), user=user, recommender=False)
     if not result.existed and not result.entries_deleted:
         typer.echo(f"Nothing was stored about user {user}.")
     else:
@@ -249,7 +231,7 @@ def prefs(
             user, default_level=level, timezone=timezone, clear_level=clear_level
         )
 
-    current = _with_service(work, catalog=False)
+    current = run_service(work, user=user, recommender=False)
     if as_json:
         print_json(
             {

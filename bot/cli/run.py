@@ -23,8 +23,6 @@ from bot.discord.wiring import build_services
 from bot.service import Service
 from bot.settings import Settings, load_settings
 from bot.store.errors import StoreError
-from recommender.catalog import load_catalog
-from recommender.engine import Engine
 
 SCOPES = ("bot", "applications.commands")
 # The least the bot needs. Slash commands and their replies need no channel permission at all
@@ -51,12 +49,7 @@ def require_token(settings: Settings) -> str:
 async def default_services(settings: Settings) -> Services:
     """Production wiring: the catalog, its engine (index cached under CACHE_DIR), and the
     service over DATABASE_URL with migrations applied; persistent buttons mark through it."""
-    catalog = load_catalog(settings.catalog_path)
-    # An empty catalog has nothing to index: the bot still runs (/help, history), and the
-    # commands that need the engine say they are unavailable.
-    engine = Engine.from_catalog(catalog, cache_dir=settings.cache_dir) if len(catalog) else None
-    service = await Service.open(settings.database_url, catalog, engine, migrate=True)
-    return build_services(catalog, engine, service)
+    return build_services(await Service.from_settings(settings))
 
 
 async def _run_bot(settings: Settings, token: str) -> None:

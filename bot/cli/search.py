@@ -1,7 +1,10 @@
-"""`deepread recommend|paper|ask|similar|path`: the recommender in a terminal.
+"""`deepread recommend|paper|ask|similar|path`: the service's discovery half in a terminal.
 
-`--json` output is a contract other tools read (see `recommendation_json` and friends): keep
-its keys stable. Bad input becomes one clear line and exit code 2, never a traceback.
+`--json` output is a contract other tools read (see `resource_json` and friends): keep its
+keys stable. With `--user ID` each command answers exactly what the Discord command answers
+that member (finished and dismissed left out, history-ranked, ✅ on the path), because both
+ask the same service. Bad input becomes one clear line and exit code 2, never a traceback;
+catalog and user text is printed as plain text, never as rich markup.
 """
 
 from __future__ import annotations
@@ -11,30 +14,23 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from bot.cli._common import UserError, console, print_json
-from bot.settings import load_settings
-from recommender.catalog import load_catalog
-from recommender.engine import Engine
-from recommender.query import QueryError, check_query
-from recommender.resource import Resource
-from recommender.results import Recommendation, UnknownResourceError
-from recommender.vocabulary import KINDS, LEVELS
+from bot.cli._common import UserError, console, plain, print_json, run_service
+from bot.service import (
+    KINDS,
+    LEVELS,
+    LearningPath,
+    Recommendation,
+    Recommendations,
+    Resource,
+)
 
 MAX_K = 50
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+UserOption = Annotated[
+    int | None,
+    typer.Option("--user", "-u", help="Answer for this Discord user id (their history)."),
+]
 Words = Annotated[list[str], typer.Argument(help="What you are looking for, in a few words.")]
-
-
-def _engine() -> Engine:
-    settings = load_settings()
-    return Engine.from_catalog(load_catalog(settings.catalog_path), cache_dir=settings.cache_dir)
-
-
-def _query(parts: list[str]) -> str:
-    try:
-        return check_query(" ".join(parts))
-    except QueryError as exc:
-        raise UserError(str(exc)) from None
 
 
 def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
@@ -44,6 +40,12 @@ def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | Non
     if value not in allowed:
         raise UserError(f"unknown {name} {value!r} (one of: {', '.join(allowed)})")
     return value
+
+
+def _k(k: int) -> int:
+    if not 1 <= k <= MAX_K:
+        raise UserError(f"-k must be between 1 and {MAX_K}")
+    return k
 
 
 def resource_json(resource: Resource, score: float | None = None, why: str = "") -> dict[str, Any]:
@@ -67,12 +69,12 @@ def recommendation_json(rec: Recommendation) -> dict[str, Any]:
 
 
 def _results_table(title: str, recs: tuple[Recommendation, ...], offset: int = 0) -> Table:
-    table = Table(title=title, show_lines=False)
-    for column in ("#", "title", "kind", "level", "why"):
+    table = Table(title=plain(title), show_lines=False)
+    for column in ("#", "title", "id", "kind", "level", "why"):
         table.add_column(column, overflow="fold")
     for n, rec in enumerate(recs, start=offset + 1):
         r = rec.resource
-        table.add_row(str(n), r.title, r.kind, r.level, rec.why)
+        table.add_row(str(n), plain(r.title), plain(r.id), r.kind, r.level, plain(rec.why))
     return table
 
 
@@ -82,47 +84,56 @@ def recommend(
     kind: Annotated[str | None, typer.Option(help=f"One of: {', '.join(KINDS)}.")] = None,
     k: Annotated[int, typer.Option("-k", help=f"How many results (1-{MAX_K}).")] = 5,
     offset: Annotated[int, typer.Option(help="Skip this many results (paging).")] = 0,
+    user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Recommend reading: `deepread recommend rnn beginner`, `... best book on gans`."""
-    query = _query(words)
-    if not 1 <= k <= MAX_K:
-        raise UserError(f"-k must be between 1 and {MAX_K}")
+    k = _k(k)
     if offset < 0:
         raise UserError("--offset must be 0 or more")
     level, kind = _choice(level, LEVELS, "level"), _choice(kind, KINDS, "kind")
-    found = _engine().recommend(query, level=level, kind=kind, k=k, offset=offset)
+    query = " ".join(words)
+    found: Recommendations = run_service(
+        lambda s: s.recommend(query, user_id=user, level=level, kind=kind, k=k, offset=offset),
+        user=user,
+    )
     if as_json:
         print_json(
             {
-                "query": found.query.text,
-                "level": found.query.level,
-                "kind": found.query.kind,
+                "query": found.query,
+                "level": found.level,
+                "kind": found.kind,
                 "results": [recommendation_json(rec) for rec in found.results],
             }
         )
         return
     out = console()
     if not found.results:
-        out.print(f"Nothing in the catalog matches “{found.query.text}”.")
+        if offset:
+            out.print(
+                plain(f"No more results for “{found.query}”: --offset {offset} is past the end.")
+            )
+        else:
+            out.print(plain(f"Nothing in the catalog matches “{found.query}”."))
         return
-    out.print(_results_table(f"Recommended for “{found.query.text}”", found.results, offset))
+    out.print(_results_table(f"Recommended for “{found.query}”", found.results, offset))
     for rec in found.results:
-        out.print(f"  {rec.resource.id}: {rec.resource.url or '(no link)'}")
-    if found.total > offset + len(found.results):
-        out.print(f"{found.total - offset - len(found.results)} more: --offset {offset + k}")
+        out.print(plain(f"  {rec.resource.id}: {rec.resource.url or '(no link)'}"))
+    if found.remaining:
+        out.print(plain(f"{found.remaining} more: --offset {found.next_offset}"))
 
 
-def paper(words: Words, as_json: JsonOption = False) -> None:
+def paper(words: Words, user: UserOption = None, as_json: JsonOption = False) -> None:
     """The best-matching paper with a short summary: `deepread paper dropout`."""
-    answer = _engine().paper(_query(words))
-    match = answer.match
+    query = " ".join(words)
+    answer = run_service(lambda s: s.paper(query, user_id=user), user=user)
+    card = answer.card
     if as_json:
         body: dict[str, Any] | None = None
-        if match is not None:
-            body = resource_json(match.resource, match.score, match.why)
-            body["summary"] = match.summary
-            body["related"] = [resource_json(r) for r in match.related]
+        if card is not None:
+            body = resource_json(card.resource, card.score, card.why)
+            body["summary"] = card.summary
+            body["related"] = [resource_json(r) for r in card.related]
         print_json(
             {
                 "query": answer.query,
@@ -132,26 +143,28 @@ def paper(words: Words, as_json: JsonOption = False) -> None:
         )
         return
     out = console()
-    if match is None:
-        out.print(f"No paper matches “{answer.query}” well enough.")
+    if card is None:
+        out.print(plain(f"No paper matches “{answer.query}” well enough."))
         if answer.suggestions:
             out.print("Did you mean:")
             for r in answer.suggestions:
-                out.print(f"  • {r.title}  [{r.id}]")
+                out.print(plain(f"  • {r.title}  [{r.id}]"))
         return
-    r = match.resource
+    r = card.resource
     byline = ", ".join(r.authors) or "unknown authors"
-    out.print(f"[bold]{r.title}[/bold]")
-    out.print(f"{byline}{f' ({r.year})' if r.year else ''} · {r.kind} · {r.level}")
-    out.print(r.url or "(no link)")
-    out.print(f"\n{match.summary}\n")
-    if match.related:
-        out.print("Related: " + "; ".join(f"{x.title} [{x.id}]" for x in match.related))
+    status = f" · you: {card.status}" if card.status else ""
+    out.print(plain(r.title, style="bold"))
+    out.print(plain(f"{byline}{f' ({r.year})' if r.year else ''} · {r.kind} · {r.level}{status}"))
+    out.print(plain(f"{r.url or '(no link)'}  [{r.id}]"))
+    out.print(plain(f"\n{card.summary}\n"))
+    if card.related:
+        out.print(plain("Related: " + "; ".join(f"{x.title} [{x.id}]" for x in card.related)))
 
 
 def ask(words: Words, as_json: JsonOption = False) -> None:
     """Answer a question with cited passages: `deepread ask how do lstms work`."""
-    answer = _engine().ask(_query(words))
+    question = " ".join(words)
+    answer = run_service(lambda s: s.ask(question))
     if as_json:
         print_json(
             {
@@ -176,44 +189,57 @@ def ask(words: Words, as_json: JsonOption = False) -> None:
         out.print("I don't know: nothing in the catalog answers that.")
         return
     for n, p in enumerate(answer.passages, start=1):
-        out.print(f"{n}. “{p.text}”\n   — {p.resource.title} ({p.resource.url or p.resource.id})")
+        where = p.resource.url or p.resource.id
+        out.print(plain(f"{n}. “{p.text}”\n   — {p.resource.title} ({where}) [{p.resource.id}]"))
 
 
 def similar(
-    resource_id: Annotated[
-        str, typer.Argument(help="A resource id, e.g. dropout-srivastava-2014.")
+    resource: Annotated[
+        list[str],
+        typer.Argument(help="A resource id or title, e.g. dropout-srivastava-2014 or dropout."),
     ],
     k: Annotated[int, typer.Option("-k", help=f"How many results (1-{MAX_K}).")] = 5,
+    user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Resources like one you liked."""
-    if not resource_id.strip():
-        raise UserError("give a resource id, e.g. `deepread similar cs231n`")
-    if not 1 <= k <= MAX_K:
-        raise UserError(f"-k must be between 1 and {MAX_K}")
-    try:
-        recs = _engine().similar(resource_id.strip(), k=k)
-    except UnknownResourceError as exc:
-        raise UserError(str(exc)) from None
+    """Resources like one you liked: `deepread similar dropout-srivastava-2014`."""
+    text = " ".join(resource).strip()
+    if not text:
+        raise UserError("give a resource id or title, e.g. `deepread similar cs231n`")
+    k = _k(k)
+    found = run_service(lambda s: s.similar(text, user_id=user, k=k), user=user)
     if as_json:
-        print_json({"id": resource_id.strip(), "results": [recommendation_json(r) for r in recs]})
+        print_json(
+            {"id": found.source.id, "results": [recommendation_json(r) for r in found.results]}
+        )
         return
-    console().print(_results_table(f"Like {resource_id.strip()}", recs))
+    out = console()
+    if not found.results:
+        out.print(plain(f"Nothing in the catalog is close to “{found.source.title}” yet."))
+        return
+    out.print(_results_table(f"Like {found.source.title} [{found.source.id}]", found.results))
 
 
 def path(
     words: Annotated[list[str], typer.Argument(help="A topic, e.g. `rnn` or `generative models`.")],
+    user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """A learning path for a topic, basics first, beginner → advanced."""
-    found = _engine().path(_query(words))
+    topic = " ".join(words)
+    found: LearningPath = run_service(lambda s: s.path(topic, user_id=user), user=user)
     if as_json:
         print_json(
             {
                 "topic": found.topic,
                 "topic_slug": found.topic_slug,
                 "steps": [
-                    {**resource_json(s.resource), "stage": s.stage, "reason": s.reason}
+                    {
+                        **resource_json(s.resource),
+                        "stage": s.stage,
+                        "reason": s.reason,
+                        "status": s.status,
+                    }
                     for s in found.steps
                 ],
             }
@@ -221,14 +247,24 @@ def path(
         return
     out = console()
     if not found.steps:
-        out.print(f"No learning path for “{found.topic}”: the catalog has nothing on it.")
+        out.print(plain(f"No learning path for “{found.topic}”: the catalog has nothing on it."))
         return
-    table = Table(title=f"Learning path: {found.topic}")
-    for column in ("#", "stage", "title", "kind", "why"):
+    table = Table(title=plain(f"Learning path: {found.label}"))
+    for column in ("#", "", "stage", "title", "id", "kind", "why"):
         table.add_column(column, overflow="fold")
     for n, step in enumerate(found.steps, start=1):
-        table.add_row(str(n), step.stage, step.resource.title, step.resource.kind, step.reason)
+        table.add_row(
+            str(n),
+            "✅" if step.done else "",
+            step.stage,
+            plain(step.resource.title),
+            plain(step.resource.id),
+            step.resource.kind,
+            plain(step.reason),
+        )
     out.print(table)
+    if user is not None:
+        out.print(f"{found.finished}/{len(found.steps)} finished")
 
 
 def register(app: typer.Typer) -> None:

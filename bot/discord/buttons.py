@@ -14,7 +14,7 @@ from typing import Any, Self
 import discord
 
 from bot.discord import errors, formatting, replies
-from recommender.catalog import ID_PATTERN
+from bot.service import ID_PATTERN
 
 ACTIONS: dict[str, tuple[str, discord.ButtonStyle]] = {
     "mark": ("Mark read", discord.ButtonStyle.success),

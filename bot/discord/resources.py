@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from bot.discord import formatting
-from recommender.resource import Resource
-from recommender.vocabulary import topic_label
+from bot.service import Resource, topic_label
 
 TITLE_IN_LIST = 200
 """Longest title shown in a list line; the rest of the line needs room too."""

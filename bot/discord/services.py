@@ -1,6 +1,6 @@
 """The dependency-injection seam between the Discord layer and everything below it.
 
-Cogs never build their own catalog, engine or store: they read `bot.services`. Production
+Cogs never build their own catalog, engine or store: they ask `bot.services.service`. Production
 wiring (`deepread run`) and tests build a `Services` and hand it to `create_bot`, so a test
 can pass fakes or the real thing without patching imports.
 """
@@ -11,9 +11,8 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from recommender.catalog import Catalog
+from bot.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -23,16 +22,11 @@ ResourceAction = Callable[[int, str], Awaitable[str]]
 
 @dataclass(frozen=True)
 class Services:
-    """What the bot needs from the layers below; every field may be absent in a test.
+    """What the bot needs from the layers below: the one service door (absent in tests of
+    the shared infrastructure, which then answer "not available") and the handlers of the
+    persistent resource buttons, which outlive any one message's view."""
 
-    `engine` and `service` are typed `Any` on purpose: the Discord layer only passes them to
-    cogs, which know their concrete types; this module must not import them (arrows point down
-    only, and they are built by other packages).
-    """
-
-    catalog: Catalog | None = None
-    engine: Any = None
-    service: Any = None
+    service: Service | None = None
     # Handlers for persistent resource buttons, by action name ("mark", "save").
     resource_actions: Mapping[str, ResourceAction] = field(default_factory=dict)
 
@@ -41,13 +35,13 @@ class Services:
 
         Shutdown must finish even if one component fails to close.
         """
-        for component in (self.service, self.engine):
-            closer = getattr(component, "aclose", None) or getattr(component, "close", None)
-            if not callable(closer):
-                continue
-            try:
-                result = closer()
-                if inspect.isawaitable(result):
-                    await result
-            except Exception:
-                log.exception("error while closing %s", type(component).__name__)
+        component = self.service
+        closer = getattr(component, "aclose", None)
+        if not callable(closer):
+            return
+        try:
+            result = closer()
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            log.exception("error while closing %s", type(component).__name__)

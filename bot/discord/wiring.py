@@ -1,4 +1,4 @@
-"""Building the bot's `Services` from a catalog, an engine and a service: one recipe for
+"""Building the bot's `Services` from the service: one recipe for
 production (`deepread run`) and the end-to-end tests, so the tests run what users run.
 
 The persistent resource buttons ("Mark read", "Save for later") are wired here to
@@ -12,10 +12,7 @@ from collections.abc import Mapping
 
 from bot.discord.resources import inert
 from bot.discord.services import ResourceAction, Services
-from bot.service import Service
-from bot.service.validation import ServiceError
-from recommender.catalog import Catalog
-from recommender.engine import Engine
+from bot.service import Service, ServiceError
 
 BUTTON_STATUSES: Mapping[str, str] = {"mark": "done", "save": "saved"}
 
@@ -35,7 +32,5 @@ def resource_actions(service: Service) -> dict[str, ResourceAction]:
     return {action: mark_action(service, status) for action, status in BUTTON_STATUSES.items()}
 
 
-def build_services(catalog: Catalog, engine: Engine | None, service: Service) -> Services:
-    return Services(
-        catalog=catalog, engine=engine, service=service, resource_actions=resource_actions(service)
-    )
+def build_services(service: Service) -> Services:
+    return Services(service=service, resource_actions=resource_actions(service))

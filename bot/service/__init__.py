@@ -2,32 +2,58 @@
 
 Plain ids and text in, frozen dataclasses out. The faces import this package (its result
 types and the presentation vocabulary it re-exports) and nothing below it: not the engine,
-the index, the store or the ingest code. `tests/test_import_contracts.py` holds them to it.
+the index, the store or the ingest code. A catalog `Resource` is plain frozen data and
+travels as it is; level and kind names, topic labels and the id pattern are the presentation
+vocabulary the faces need. `tests/test_import_contracts.py` holds them to it.
 """
 
-from bot.service.core import (
-    ForgetResult,
-    MarkResult,
-    Preferences,
+from bot.service.answers import (
+    Answer,
+    Choice,
+    LearningPath,
+    PaperAnswer,
+    PaperCard,
+    Passage,
+    PathStep,
     Recommendation,
-    Service,
+    Recommendations,
+    Similar,
 )
+from bot.service.core import ForgetResult, MarkResult, Preferences, Service
 from bot.service.entries import ReadingEntry
 from bot.service.guilds import GuildConfig, default_guild
-from bot.service.ports import ReadingProfile, RecommenderLike
 from bot.service.validation import ServiceError, UnknownResource
+from bot.store.errors import StoreError
+from bot.store.records import PostRecord
+from recommender.catalog import ID_PATTERN
+from recommender.resource import Resource
+from recommender.vocabulary import KINDS, LEVELS, topic_label
 
 __all__ = [
+    "ID_PATTERN",
+    "KINDS",
+    "LEVELS",
+    "Answer",
+    "Choice",
     "ForgetResult",
     "GuildConfig",
+    "LearningPath",
     "MarkResult",
+    "PaperAnswer",
+    "PaperCard",
+    "Passage",
+    "PathStep",
+    "PostRecord",
     "Preferences",
     "ReadingEntry",
-    "ReadingProfile",
     "Recommendation",
-    "RecommenderLike",
+    "Recommendations",
+    "Resource",
     "Service",
     "ServiceError",
+    "Similar",
+    "StoreError",
     "UnknownResource",
     "default_guild",
+    "topic_label",
 ]

@@ -2,24 +2,26 @@
 
 Validation lives here so that both faces give the same friendly message for the same
 mistake, and nothing is written when the input is bad. A user with no rows is not an error:
-they get empty lists and default preferences. The recommender is anything with the
-`RecommenderLike` shape, so this module does not depend on how ranking is done.
+they get empty lists and default preferences. Finding reading
+(recommend, paper, ask, similar, path, resolve) is the `DiscoveryMixin` half; guild settings
+and the daily post log the `GuildSettingsMixin` half.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from bot.service import export as exports
+from bot.service.answers import Recommendation
+from bot.service.discovery import DiscoveryMixin, profile_of
 from bot.service.entries import ReadingEntry
 from bot.service.guilds import GuildSettingsMixin
-from bot.service.ports import PathPlannerLike, ReadingProfile, RecommenderLike
-from bot.service.progress import PathError, Progress, compute_progress
+from bot.service.progress import Progress, compute_progress
 from bot.service.validation import (
     ServiceError,
     UnknownResource,
@@ -35,20 +37,12 @@ from bot.store.engine import DEFAULT_BUSY_TIMEOUT_MS
 from bot.store.migrate import upgrade_database
 from bot.store.models import STATUSES, TITLE_LENGTH
 from bot.store.records import StoredEntry
-from recommender.catalog import Catalog
+from recommender.catalog import Catalog, load_catalog
+from recommender.engine import Engine
+from recommender.personal import Profile
 from recommender.resource import Resource
-from recommender.vocabulary import KINDS
 
 LIST_STATUSES = ("reading", "saved", "done")
-
-
-@dataclass(frozen=True, slots=True)
-class Recommendation:
-    """One recommended resource; `why` says in a few words what matched."""
-
-    resource: Resource
-    score: float
-    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +82,14 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Service(GuildSettingsMixin):
+class Service(DiscoveryMixin, GuildSettingsMixin):
     """Reading state, progress, exports and guild settings over a Store and a Catalog."""
 
     def __init__(
         self,
         store: Store,
         catalog: Catalog,
-        recommender: RecommenderLike | None = None,
+        recommender: Engine | None = None,
         *,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
@@ -109,7 +103,7 @@ class Service(GuildSettingsMixin):
         cls,
         url: str,
         catalog: Catalog,
-        recommender: RecommenderLike | None = None,
+        recommender: Engine | None = None,
         *,
         migrate: bool = True,
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
@@ -127,10 +121,17 @@ class Service(GuildSettingsMixin):
 
     @classmethod
     async def from_settings(
-        cls, settings: Settings, catalog: Catalog, recommender: RecommenderLike | None = None
+        cls, settings: Settings, *, recommender: bool = True, migrate: bool = True
     ) -> Service:
-        """What the bot and the CLI call on start: DATABASE_URL, migrated, ready."""
-        return await cls.open(settings.database_url, catalog, recommender)
+        """The composition root both faces call: the catalog at CATALOG_PATH, its engine
+        (index cached under CACHE_DIR) unless `recommender` is False, and the database at
+        DATABASE_URL, migrated. An empty catalog has nothing to index: the service still
+        opens (history, settings) and discovery says it is unavailable."""
+        catalog = load_catalog(settings.catalog_path)
+        engine = None
+        if recommender and len(catalog):
+            engine = Engine.from_catalog(catalog, cache_dir=settings.cache_dir)
+        return await cls.open(settings.database_url, catalog, engine, migrate=migrate)
 
     async def aclose(self) -> None:
         await self.store.close()
@@ -157,6 +158,10 @@ class Service(GuildSettingsMixin):
             resource=self.catalog.by_id(stored.resource_id),
         )
 
+    def resource(self, resource_id: str) -> Resource | None:
+        """The catalog's resource with this id, or None (it may have left the catalog)."""
+        return self.catalog.by_id(resource_id)
+
     async def entries(self, user_id: int) -> list[ReadingEntry]:
         """Every entry of the user, dismissed included, most recently changed first."""
         check_snowflake(user_id)
@@ -176,7 +181,7 @@ class Service(GuildSettingsMixin):
         if resource is None:
             known = {e.resource_id: e for e in await self.store.entries(user_id)}
             if resource_id not in known:
-                raise UnknownResource(f"unknown resource {resource_id!r}")
+                raise UnknownResource(f"unknown resource {resource_id!r}", query=resource_id)
             title = known[resource_id].title
         else:
             title = resource.title[:TITLE_LENGTH]
@@ -184,6 +189,22 @@ class Service(GuildSettingsMixin):
             user_id, resource_id, title=title, status=status, rating=rating, now=self.clock()
         )
         return MarkResult(self._entry(outcome.entry), outcome.previous_status, outcome.changed)
+
+    async def mark_text(
+        self, user_id: int, text: str, status: str, *, rating: int | None = None
+    ) -> MarkResult:
+        """Mark the resource `text` names (an id, or a title typed by hand: see `resolve`).
+
+        An id the user already has stays markable after its resource left the catalog.
+        """
+        check_snowflake(user_id)
+        wanted = text.strip()
+        if wanted and self.catalog.by_id(wanted) is None:
+            known = {e.resource_id for e in await self.store.entries(user_id)}
+            if wanted in known:
+                return await self.mark(user_id, wanted, status, rating=rating)
+        resource = self.resolve(text)
+        return await self.mark(user_id, resource.id, status, rating=rating)
 
     async def reading_list(
         self, user_id: int, statuses: Collection[str] = LIST_STATUSES
@@ -224,9 +245,9 @@ class Service(GuildSettingsMixin):
 
     # --- recommendations and progress ---------------------------------------------------------
 
-    async def profile(self, user_id: int) -> ReadingProfile:
+    async def profile(self, user_id: int) -> Profile:
         """What the recommender may learn from the user's history."""
-        return _profile(await self.store.entries(check_snowflake(user_id)))
+        return profile_of(await self.store.entries(check_snowflake(user_id)))
 
     async def recommend_for_user(
         self,
@@ -237,25 +258,9 @@ class Service(GuildSettingsMixin):
         kind: str | None = None,
         k: int = 5,
     ) -> list[Recommendation]:
-        """Recommendations without what the user read or dismissed, ranked with their history.
-
-        Without an explicit level, the user's default level (if set) applies.
-        """
-        if self.recommender is None:
-            raise ServiceError("recommendations are not available here (no recommender)")
-        if not 1 <= k <= 50:
-            raise ServiceError(f"invalid count {k}: ask for 1 to 50 recommendations")
-        if kind is not None and kind not in KINDS:
-            raise ServiceError(f"invalid kind {kind!r} (one of: {', '.join(KINDS)})")
-        level = check_level(level)
-        user, entries = await self.store.user_and_entries(check_snowflake(user_id))
-        if level is None and user is not None:
-            level = user.default_level
-        exclude = tuple(e.resource_id for e in entries if e.status in ("done", "dismissed"))
-        results = self.recommender.recommend(
-            query, level=level, kind=kind, k=k, exclude=exclude, profile=_profile(entries)
-        )
-        return [Recommendation(r.resource, float(r.score), r.why) for r in results.results]
+        """The first page of `recommend` for a user, as a list."""
+        found = await self.recommend(query, user_id=user_id, level=level, kind=kind, k=k)
+        return list(found.results)
 
     async def progress(
         self, user_id: int, *, path: str | None = None, recent: int = 10
@@ -265,33 +270,24 @@ class Service(GuildSettingsMixin):
         user, stored = await self.store.user_and_entries(check_snowflake(user_id))
         tz = ZoneInfo(user.timezone if user is not None and user.timezone else "UTC")
         entries = [self._entry(e) for e in stored]
-        planned = self._planned_path(path) if path else None
-        try:
-            return compute_progress(
-                user_id,
-                entries,
-                self.catalog,
-                today=self.clock().astimezone(tz).date(),
-                tz=tz,
-                path=path,
-                path_resources=planned,
-                recent=recent,
-            )
-        except PathError as exc:
-            raise ServiceError(str(exc)) from None
-
-    def _planned_path(self, name: str) -> tuple[Resource, ...] | None:
-        """The recommender's path for a topic, when it plans paths (else the catalog's own)."""
-        if self.catalog.by_id(name) is not None or not isinstance(
-            self.recommender, PathPlannerLike
-        ):
-            return None
-        try:
-            planned = self.recommender.path(name)
-        except (LookupError, ValueError):
-            return None
-        steps = tuple(step.resource for step in planned.steps)
-        return steps or None
+        planned = None
+        if path is not None:
+            known = self.recommender is not None or self.catalog.by_id(path.strip())
+            label, _slug, steps = self.path_resources(path) if known else (path, None, ())
+            if not steps:
+                raise ServiceError(
+                    f"unknown learning path {path!r}: give a topic (e.g. rnn) or a resource id"
+                )
+            planned = (label, tuple(step.resource for step in steps))
+        return compute_progress(
+            user_id,
+            entries,
+            self.catalog,
+            today=self.clock().astimezone(tz).date(),
+            tz=tz,
+            path=planned,
+            recent=recent,
+        )
 
     # --- export and forgetting ----------------------------------------------------------------
 
@@ -320,9 +316,3 @@ class Service(GuildSettingsMixin):
         """Delete everything stored about the user."""
         outcome = await self.store.forget_user(check_snowflake(user_id))
         return ForgetResult(user_id, outcome.user_existed, outcome.entries_deleted)
-
-
-def _profile(entries: Sequence[StoredEntry]) -> ReadingProfile:
-    liked = tuple(e.resource_id for e in entries if e.status in ("done", "saved", "reading"))
-    dismissed = tuple(e.resource_id for e in entries if e.status == "dismissed")
-    return ReadingProfile(liked, dismissed)

@@ -1,7 +1,8 @@
 """A user's progress, computed from their entries and the catalog: pure functions, no I/O.
 
-Kept apart from the service so the arithmetic (streaks across time zones, learning paths
-ordered by prerequisites) is tested directly with hand-made entries.
+Kept apart from the service so the arithmetic (streaks across time zones, a learning path's
+completion) is tested directly with hand-made entries. The path itself is the recommender's
+one learning path (`Engine.path`), chosen by the service.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from itertools import pairwise
 from bot.service.entries import ReadingEntry
 from recommender.catalog import Catalog
 from recommender.resource import Resource
-from recommender.vocabulary import LEVELS, TOPIC_SLUGS, topic_label
+from recommender.vocabulary import LEVELS, topic_label
 
 STATUS_ORDER = ("reading", "saved", "done", "dismissed")
 
@@ -102,10 +103,6 @@ class Progress:
     path: PathProgress | None = None
 
 
-class PathError(ValueError):
-    """A learning path name that is neither a topic nor a resource id."""
-
-
 def count_statuses(entries: Iterable[ReadingEntry]) -> StatusCounts:
     counts = Counter(e.status for e in entries)
     return StatusCounts(counts["saved"], counts["reading"], counts["done"], counts["dismissed"])
@@ -135,78 +132,13 @@ def done_days(entries: Iterable[ReadingEntry], tz: dt.tzinfo) -> list[dt.date]:
     return [e.done_at.astimezone(tz).date() for e in entries if e.status == "done" and e.done_at]
 
 
-def learning_path(catalog: Catalog, name: str) -> list[Resource]:
-    """Resources of a path, in reading order.
-
-    A topic slug gives the topic's resources easiest first; a resource id gives its
-    prerequisites (transitively) and then itself. Prerequisites always come first.
-    """
-    target = catalog.by_id(name)
-    if target is not None:
-        chosen: dict[str, Resource] = {}
-        stack = [target]
-        while stack:
-            resource = stack.pop()
-            if resource.id in chosen:
-                continue
-            chosen[resource.id] = resource
-            stack.extend(r for p in resource.prerequisites if (r := catalog.by_id(p)) is not None)
-        members = list(chosen.values())
-    elif name in TOPIC_SLUGS:
-        members = [r for r in catalog if name in r.topics]
-    else:
-        raise PathError(
-            f"unknown learning path {name!r}: give a topic (e.g. {TOPIC_SLUGS[0]}) or a resource id"
-        )
-    position = {r.id: i for i, r in enumerate(catalog)}
-    members.sort(key=lambda r: (LEVELS.index(r.level), position[r.id]))
-    return _prerequisites_first(members)
-
-
-def _prerequisites_first(members: Sequence[Resource]) -> list[Resource]:
-    """Stable order in which every member comes after its prerequisites among the members."""
-    ids = {r.id for r in members}
-    placed: set[str] = set()
-    ordered: list[Resource] = []
-    visiting: set[str] = set()
-    by_id = {r.id: r for r in members}
-
-    def place(resource: Resource) -> None:
-        if resource.id in placed or resource.id in visiting:
-            return  # a cycle cannot come from a valid catalog; stop rather than loop
-        visiting.add(resource.id)
-        for prereq in resource.prerequisites:
-            if prereq in ids:
-                place(by_id[prereq])
-        visiting.discard(resource.id)
-        placed.add(resource.id)
-        ordered.append(resource)
-
-    for member in members:
-        place(member)
-    return ordered
-
-
 def path_progress(
-    catalog: Catalog,
-    name: str,
-    entries: Iterable[ReadingEntry],
-    resources: Sequence[Resource] | None = None,
+    name: str, resources: Sequence[Resource], entries: Iterable[ReadingEntry]
 ) -> PathProgress:
-    """Completion of a path: `resources` when given (a planner's path), else `learning_path`."""
+    """Completion of a learning path (the service's one path for a topic or a resource)."""
     status = {e.resource_id: e.status for e in entries}
-    members = resources if resources is not None else learning_path(catalog, name)
-    steps = tuple(PathStep(r.id, r.title, r.level, status.get(r.id)) for r in members)
+    steps = tuple(PathStep(r.id, r.title, r.level, status.get(r.id)) for r in resources)
     return PathProgress(name, steps)
-
-
-def _path(
-    catalog: Catalog,
-    name: str | None,
-    resources: Sequence[Resource] | None,
-    entries: Iterable[ReadingEntry],
-) -> PathProgress | None:
-    return path_progress(catalog, name, entries, resources) if name else None
 
 
 @lru_cache(maxsize=4)
@@ -222,8 +154,7 @@ def compute_progress(
     *,
     today: dt.date,
     tz: dt.tzinfo,
-    path: str | None = None,
-    path_resources: Sequence[Resource] | None = None,
+    path: tuple[str, Sequence[Resource]] | None = None,
     recent: int = 10,
 ) -> Progress:
     """Everything `progress` shows, from a user's entries (any order) and the catalog."""
@@ -257,5 +188,5 @@ def compute_progress(
         recent=tuple(latest[:recent]),
         catalog_size=len(catalog),
         mean_rating=round(sum(ratings) / len(ratings), 2) if ratings else None,
-        path=_path(catalog, path, path_resources, entries),
+        path=path_progress(path[0], path[1], entries) if path else None,
     )

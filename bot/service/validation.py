@@ -11,7 +11,10 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.store.models import FREQUENCIES, STATUSES
-from recommender.vocabulary import LEVELS, TOPIC_SLUGS
+from recommender.query import QueryError
+from recommender.query import check_query as clean_checked_query
+from recommender.resource import Resource
+from recommender.vocabulary import KINDS, LEVELS, TOPIC_SLUGS
 
 MAX_SNOWFLAKE = 2**63 - 1
 STATUS_ALIASES = {
@@ -31,7 +34,32 @@ class ServiceError(ValueError):
 
 
 class UnknownResource(ServiceError):
-    pass
+    """Text or an id that names no resource (or several): `candidates` are the "did you mean"
+    suggestions, best first (maybe none)."""
+
+    def __init__(
+        self, message: str, candidates: tuple[Resource, ...] = (), *, query: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+        self.query = query
+
+
+def check_query(text: str) -> str:
+    """The cleaned query, or why it is not one (empty, only symbols, too long)."""
+    try:
+        return clean_checked_query(text)
+    except QueryError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def check_kind(value: str | None) -> str | None:
+    if value is None:
+        return None
+    key = value.strip().lower()
+    if key not in KINDS:
+        raise ServiceError(f"invalid kind {value!r} (one of: {', '.join(KINDS)})")
+    return key
 
 
 def check_snowflake(value: object, what: str = "user id") -> int:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rapidfuzz import fuzz
-
+from recommender import fuzzy
 from recommender.ingest.mention import Mention
 from recommender.ingest.text import title_key
 
@@ -39,7 +38,7 @@ def _groups(mentions: list[Mention]) -> list[tuple[str, list[Mention]]]:
 def _compatible(a: Mention, b: Mention) -> bool:
     if a.title is None or b.title is None:
         return True
-    return fuzz.ratio(title_key(a.title), title_key(b.title)) >= 85
+    return fuzzy.same_text(title_key(a.title), title_key(b.title))
 
 
 def align_copies(

@@ -20,15 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
+from recommender import fuzzy
 from recommender.ingest.mention import Mention
 from recommender.ingest.text import squash, title_key
 from recommender.ingest.urls import url_key
 from recommender.resource import SourceRef
-
-URL_TITLE_SIMILARITY = 60
-"""Below this fuzz.ratio of two lowercase titles, a shared URL is taken for a wrong link."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +85,7 @@ def titles_compatible(a: str | None, b: str | None) -> bool:
     """Whether two titles could name one resource (used to distrust a shared URL)."""
     if a is None or b is None or title_key(a) == title_key(b):
         return True
-    return fuzz.ratio(squash(a).lower(), squash(b).lower()) >= URL_TITLE_SIMILARITY
+    return fuzzy.same_text(squash(a).lower(), squash(b).lower(), threshold=fuzzy.SHARED_URL_TITLE)
 
 
 def _join_by_url(uf: _UnionFind, members: list[int], mentions: Sequence[Mention]) -> None:

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot.service import ReadingProfile, Service
+from bot.service import Service
 from bot.service.validation import ServiceError, UnknownResource
 from recommender.catalog import Catalog
+from recommender.personal import Profile as ReadingProfile
 from recommender.resource import Resource
 
 if TYPE_CHECKING:
@@ -31,21 +32,33 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class Query:
+    text: str
+    level: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
 class Page:
     """Shaped like recommender.results.Recommendations."""
 
     results: tuple[Scored, ...]
+    total: int
+    query: Query
 
 
 @dataclass(frozen=True)
 class Step:
     resource: Resource
+    stage: str = "beginner"
+    reason: str = "on the topic"
 
 
 @dataclass(frozen=True)
 class Path:
     topic: str
     steps: tuple[Step, ...]
+    topic_slug: str | None = None
 
 
 class FakeRecommender:
@@ -63,6 +76,7 @@ class FakeRecommender:
         k: int = 5,
         exclude: Collection[str] = (),
         profile: Any = None,
+        offset: int = 0,
     ) -> Page:
         self.calls.append(
             {"query": query, "level": level, "exclude": set(exclude), "profile": profile}
@@ -71,7 +85,8 @@ class FakeRecommender:
             (r for r in self.catalog if r.id not in exclude and level in (None, r.level)),
             key=lambda r: r.id,
         )
-        return Page(tuple(Scored(r, 1.0 / (i + 1)) for i, r in enumerate(pool))[:k])
+        page = tuple(Scored(r, 1.0 / (i + 1)) for i, r in enumerate(pool))[offset : offset + k]
+        return Page(page, len(pool), Query(query, level, kind))
 
 
 class FakePlanner(FakeRecommender):

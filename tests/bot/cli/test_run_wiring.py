@@ -28,8 +28,9 @@ async def test_default_services_are_real_and_migrated(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, default_catalog_path())
     services = await default_services(settings)
     try:
-        assert services.catalog is not None and len(services.catalog) > 100
-        assert isinstance(services.engine, Engine) and isinstance(services.service, Service)
+        assert services.service is not None and len(services.service.catalog) > 100
+        assert isinstance(services.service.recommender, Engine)
+        assert isinstance(services.service, Service)
         status = await schema_status(settings.database_url)
         assert status.current == head_revision()
         assert any((tmp_path / "cache").iterdir())  # the index is cached for the next start
@@ -50,6 +51,6 @@ async def test_an_empty_catalog_still_starts(tmp_path: Path) -> None:
     catalog.write_text("version: 1\nresources: []\n", encoding="utf-8")
     services = await default_services(settings_for(tmp_path, catalog))
     try:
-        assert services.engine is None and services.service is not None
+        assert services.service is not None and services.service.recommender is None
     finally:
         await services.aclose()

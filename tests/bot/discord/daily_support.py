@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from bot.discord.exts.daily._cog import DailyCog
-from bot.discord.exts.daily._runner import PostResult
 from bot.discord.services import Services
 from bot.service import Service
+from bot.service.daily_runner import PostResult
 from recommender.catalog import Catalog, default_catalog_path, load_catalog
 from recommender.engine import Engine
 from tests.fake_discord import payloads as p
@@ -58,7 +58,7 @@ class DailyWorld:
 
     async def open_services(self) -> Services:
         """A fresh Service on the same database: what a restarted process would build."""
-        service = await Service.open(self.url, real_catalog(), clock=self.clock)
+        service = await Service.open(self.url, real_catalog(), real_engine(), clock=self.clock)
         self.service = service
 
         async def mark(user_id: int, resource_id: str) -> str:
@@ -70,8 +70,6 @@ class DailyWorld:
             return f"Saved **{result.entry.title}** for later."
 
         return Services(
-            catalog=real_catalog(),
-            engine=real_engine(),
             service=service,
             resource_actions={"mark": mark, "save": save},
         )

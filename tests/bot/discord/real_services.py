@@ -26,4 +26,4 @@ def real_engine() -> Engine:
 async def real_services(tmp: Path) -> Services:
     catalog, engine = real_catalog(), real_engine()
     service = await Service.open(f"sqlite+aiosqlite:///{tmp / 'deepread.db'}", catalog, engine)
-    return build_services(catalog, engine, service)
+    return build_services(service)

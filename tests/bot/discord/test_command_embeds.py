@@ -20,14 +20,11 @@ from bot.discord.exts.reading._embeds import export_filename, list_embed, page_c
 from bot.discord.exts.recommend._embeds import Request, page_embed, select_options
 from bot.discord.exts.similar._embeds import similar_embed
 from bot.discord.formatting import discord_len, embed_length
-from bot.discord.lookups import resource_choices, topic_choices
 from bot.discord.resources import linked_title, safe_url
-from bot.service import Recommendation
+from bot.service import LearningPath, Passage, PathStep, Recommendation, Service
 from bot.service.entries import ReadingEntry
 from bot.service.progress import LevelProgress, Progress, StatusCounts, Streak, TopicProgress
 from recommender.resource import Resource
-from recommender.results import LearningPath, Passage, PathStep
-from recommender.results import Recommendation as EngineRecommendation
 from recommender.vocabulary import KINDS, LEVELS, TOPICS
 from tests.bot.discord.real_services import real_catalog
 
@@ -136,10 +133,13 @@ def test_answer_fits(question: str, passages: list[tuple[str, Resource]]) -> Non
 @FAST
 @given(resources(), st.lists(resources(), max_size=5))
 def test_similar_and_path_fit(source: Resource, items: list[Resource]) -> None:
-    assert_fits(similar_embed(source, [EngineRecommendation(r, 0.3, "w" * 500) for r in items]))
-    steps = tuple(PathStep(r, LEVELS[i % 3], "r" * 200) for i, r in enumerate(items * 3))
+    assert_fits(similar_embed(source, [Recommendation(r, 0.3, "w" * 500) for r in items]))
     done = {r.id for r in items[:1]}
-    embed = path_embed(LearningPath("x" * 500, None, steps), done)
+    steps = tuple(
+        PathStep(r, LEVELS[i % 3], "r" * 200, "done" if r.id in done else None)
+        for i, r in enumerate(items * 3)
+    )
+    embed = path_embed(LearningPath("x" * 500, None, "x" * 500, steps))
     assert_fits(embed)
     shown = embed.description or ""
     assert shown.count("✅") <= sum(1 for s in steps if s.resource.id in done)
@@ -210,7 +210,9 @@ def test_linked_title_escapes_markdown(resource: Resource) -> None:
 @FAST
 @given(st.text(max_size=6000))
 def test_autocomplete_choices_fit(current: str) -> None:
-    for pairs in (resource_choices(real_catalog(), current), topic_choices(current)):
+    service = Service(None, real_catalog())  # type: ignore[arg-type]  # choices need no store
+    for found in (service.resource_choices(current), service.topic_choices(current)):
+        pairs = [(c.name, c.value) for c in found]
         assert len(pairs) <= limits.AUTOCOMPLETE_CHOICES
         assert all(value for _, value in pairs)
 

@@ -460,7 +460,7 @@ async def test_path_failure_after_its_defer_is_private(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(discord_env.bot.services.service, "entries", broken)
+    monkeypatch.setattr(discord_env.bot.services.service, "user_view", broken)
     record = await discord_env.send_command("path", {"topic": "rnn"}, user="pat")
     assert (await discord_env.wait_for_callback(record))["type"] == 5  # deferred publicly
     data, private = await answer(discord_env, record)
@@ -471,7 +471,8 @@ async def test_path_failure_after_its_defer_is_private(
 async def test_path_defers_before_ranking(
     discord_env: DiscordEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = discord_env.bot.services.engine if discord_env.bot else None
+    service = discord_env.bot.services.service if discord_env.bot else None
+    engine = service.recommender if service else None
     assert engine is not None
     original = engine.path
 

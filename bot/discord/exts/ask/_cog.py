@@ -20,8 +20,9 @@ class AskCog(commands.Cog):
     @app_commands.command(name="ask", description="Ask a question; I quote the catalog's answer.")
     @app_commands.describe(question="A question about deep learning")
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
-        engine = access.engine(interaction)
-        answer = engine.ask(access.query_text(question, example=EXAMPLE), k=3)
+        service = access.service(interaction)
+        with access.user_errors(suggestion=f"For example {EXAMPLE}."):
+            answer = await service.ask(question, k=3)
         if not answer.passages:
             raise UserFacingError(
                 "I don't know — nothing in my catalog answers that well.",

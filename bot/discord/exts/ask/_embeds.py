@@ -8,7 +8,7 @@ import discord
 
 from bot.discord import formatting, limits
 from bot.discord.resources import inert, linked_title, meta_line
-from recommender.results import Passage
+from bot.service import Passage
 
 COLOUR = discord.Colour.gold()
 PASSAGE_CHARS = 600

@@ -19,24 +19,24 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.daily import (
+from bot.discord import formatting, replies
+from bot.discord.errors import UserFacingError
+from bot.discord.exts.daily import _embeds
+from bot.discord.exts.daily._sending import missing_permissions, send_post
+from bot.service import LEVELS, GuildConfig, Service
+from bot.service.daily_planning import (
     Frequency,
     ScheduleError,
     local_weekday,
     next_post_time,
     parse_time,
     parse_timezone,
+    resolve_topic,
+    schedule_of,
     timezone_choices,
 )
-from bot.discord import formatting, replies
-from bot.discord.errors import UserFacingError
-from bot.discord.exts.daily import _embeds
-from bot.discord.exts.daily._planner import nothing_matches, resolve_topic, schedule_of
-from bot.discord.exts.daily._planner import topic_choices as topic_pairs
-from bot.discord.exts.daily._runner import DailyRunner, Outcome, PostResult
-from bot.discord.exts.daily._sending import missing_permissions, send_post
-from bot.service.guilds import GuildConfig
-from recommender.vocabulary import LEVELS
+from bot.service.daily_planning import topic_choices as topic_pairs
+from bot.service.daily_runner import DailyRunner, Outcome, PostResult
 
 UNLOAD_TIMEOUT_S = 10.0
 """How long shutdown waits for a tick in flight to finish unwinding."""
@@ -76,14 +76,13 @@ class DailyCog(
     ) -> None:
         self.bot = bot
         services = getattr(bot, "services", None)
-        self.service: Any = getattr(services, "service", None)
-        self.engine: Any = getattr(services, "engine", None)
+        found = getattr(services, "service", None)
+        self.service: Service | None = found if isinstance(found, Service) else None
         self.runner: DailyRunner | None = None
         self._loop_error: str | None = None
-        if self.service is not None and self.engine is not None:
+        if self.service is not None and self.service.recommender is not None:
             self.runner = DailyRunner(
                 self.service,
-                self.engine,
                 lambda channel_id, pick: send_post(bot, channel_id, pick),
                 clock=clock,
                 members=self._members_among,
@@ -217,9 +216,9 @@ class DailyCog(
                 suggestion="Give me those permissions in the channel settings, then try again.",
             )
         if not runner.candidates(slug, level):
-            raise UserFacingError(nothing_matches(self.engine.resources, slug, level))
+            raise UserFacingError(runner.gap(slug, level))
         now = self._now()
-        config = await self.service.update_guild_settings(
+        config = await runner.service.update_guild_settings(
             guild.id,
             channel_id=target.id,
             post_time=post_time.strftime("%H:%M"),
@@ -230,8 +229,8 @@ class DailyCog(
             weekday=local_weekday(now, zone),
             enabled=True,
         )
-        config = await self.service.set_guild_error(guild.id, None)
-        last = await self.service.last_post(guild.id)
+        config = await runner.service.set_guild_error(guild.id, None)
+        last = await runner.service.last_post(guild.id)
         schedule = schedule_of(config)
         assert schedule is not None
         next_at = next_post_time(schedule, now, last.local_date if last else None)
@@ -251,12 +250,12 @@ class DailyCog(
 
     @app_commands.command(name="off", description="Stop the daily posts (settings are kept).")
     async def off(self, interaction: discord.Interaction) -> None:
-        _, guild = self._ready(interaction)
-        config = await self.service.guild_settings(guild.id)
+        runner, guild = self._ready(interaction)
+        config = await runner.service.guild_settings(guild.id)
         if not config.enabled:
             await replies.send(interaction, "Daily reading is already off.", ephemeral=True)
             return
-        await self.service.update_guild_settings(guild.id, enabled=False)
+        await runner.service.update_guild_settings(guild.id, enabled=False)
         await replies.send(
             interaction,
             "Daily reading is off. `/daily set` turns it back on.",
@@ -265,15 +264,15 @@ class DailyCog(
 
     @app_commands.command(name="status", description="Schedule, next and last post, last error.")
     async def status(self, interaction: discord.Interaction) -> None:
-        _, guild = self._ready(interaction)
-        config = await self.service.guild_settings(guild.id)
-        last = await self.service.last_post(guild.id)
+        runner, guild = self._ready(interaction)
+        config = await runner.service.guild_settings(guild.id)
+        last = await runner.service.last_post(guild.id)
         schedule = schedule_of(config)
         now = self._now()
         next_at = (
             next_post_time(schedule, now, last.local_date if last else None) if schedule else None
         )
-        resource = self.service.catalog.by_id(last.resource_id) if last else None
+        resource = runner.service.resource(last.resource_id) if last and last.resource_id else None
         title = resource.title if resource else None
         text = _embeds.status_text(config, next_at, last, title, now)
         await replies.send(interaction, text, ephemeral=True)
@@ -281,20 +280,23 @@ class DailyCog(
     @app_commands.command(name="preview", description="What the next post would be (just for you).")
     async def preview(self, interaction: discord.Interaction) -> None:
         runner, guild = self._ready(interaction)
-        config = await self.service.guild_settings(guild.id)
+        config = await runner.service.guild_settings(guild.id)
         pick = await runner.pick(guild.id, config.topic, config.level)
         if pick is None:
-            reason = nothing_matches(self.engine.resources, config.topic, config.level)
-            raise UserFacingError(reason)
+            raise UserFacingError(runner.gap(config.topic, config.level))
         embed = _embeds.post_embed(
-            pick.resource, pick.summary, pick.why, pick.readers, title=_embeds.PREVIEW_TITLE
+            pick.resource,
+            pick.summary,
+            _embeds.why_text(pick.topic, pick.level),
+            pick.readers,
+            title=_embeds.PREVIEW_TITLE,
         )
         await replies.send(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(name="now", description="Post today's suggestion right away.")
     async def now(self, interaction: discord.Interaction) -> None:
         runner, guild = self._ready(interaction)
-        config = await self.service.guild_settings(guild.id)
+        config = await runner.service.guild_settings(guild.id)
         if config.channel_id is None:
             raise UserFacingError("Choose a channel first with `/daily set`.")
         await replies.defer(interaction, ephemeral=True)

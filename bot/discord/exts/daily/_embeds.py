@@ -10,12 +10,9 @@ from datetime import datetime
 
 import discord
 
-from bot.daily import WEEKDAY_NAMES, discord_timestamp
 from bot.discord import formatting, limits
-from bot.discord.exts.daily._planner import topic_label
-from bot.service.guilds import GuildConfig
-from bot.store.records import PostRecord
-from recommender.resource import Resource
+from bot.service import GuildConfig, PostRecord, Resource
+from bot.service.daily_planning import WEEKDAY_NAMES, discord_timestamp, topic_label
 
 TITLE = "Today's reading"
 PREVIEW_TITLE = "Next reading (preview)"

@@ -10,9 +10,9 @@ import aiohttp
 import discord
 
 from bot.discord.buttons import resource_buttons
-from bot.discord.exts.daily._embeds import post_embed
-from bot.discord.exts.daily._planner import Fault, classify_status, permanent_reason
-from bot.discord.exts.daily._runner import Pick, SendFailed
+from bot.discord.exts.daily._embeds import post_embed, why_text
+from bot.service.daily_planning import Fault, classify_status, permanent_reason
+from bot.service.daily_runner import Pick, SendFailed
 
 NEEDED = (
     ("view_channel", "View Channel"),
@@ -41,7 +41,9 @@ async def send_post(client: discord.Client, channel_id: int, pick: Pick) -> int:
         if not isinstance(channel, discord.abc.Messageable):
             raise SendFailed(Fault.PERMANENT, f"<#{channel_id}> is not a text channel any more.")
         message = await channel.send(
-            embed=post_embed(pick.resource, pick.summary, pick.why, pick.readers),
+            embed=post_embed(
+                pick.resource, pick.summary, why_text(pick.topic, pick.level), pick.readers
+            ),
             view=post_view(pick.resource.id),
             allowed_mentions=discord.AllowedMentions.none(),
         )

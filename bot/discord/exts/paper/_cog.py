@@ -10,22 +10,19 @@ from bot.discord import access, formatting, replies
 from bot.discord.buttons import resource_buttons
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.paper._embeds import paper_embed, suggestions_text
-from bot.discord.lookups import resource_choices
 from bot.discord.resources import inert
 from bot.discord.views import InvokerView
-from recommender.engine import Engine
-from recommender.resource import Resource
+from bot.service import PaperCard, Resource
 
 EXAMPLE = "`/paper query: attention is all you need`"
 
 
-def card(engine: Engine, resource: Resource) -> tuple[discord.Embed, discord.ui.View]:
+def card_message(card: PaperCard) -> tuple[discord.Embed, discord.ui.View]:
     """The paper's embed and its buttons (persistent: they work after a restart)."""
-    related = [r.resource for r in engine.similar(resource.id, k=3)]
     view = discord.ui.View(timeout=None)
-    for button in resource_buttons(resource.id):
+    for button in resource_buttons(card.resource.id):
         view.add_item(button)
-    return paper_embed(resource, engine.summary(resource), related), view
+    return paper_embed(card.resource, card.summary, card.related), view
 
 
 class SuggestionButton(discord.ui.Button["DidYouMeanView"]):
@@ -36,7 +33,10 @@ class SuggestionButton(discord.ui.Button["DidYouMeanView"]):
         self.resource = resource
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        embed, view = card(access.engine(interaction), self.resource)
+        service = access.service(interaction)
+        with access.user_errors():
+            card = await service.card(self.resource.id, user_id=interaction.user.id)
+        embed, view = card_message(card)
         if self.view is not None:
             self.view.stop()
         await interaction.response.edit_message(content=None, embed=embed, view=view)
@@ -56,15 +56,11 @@ class PaperCog(commands.Cog):
     @app_commands.command(name="paper", description="Everything about one paper: summary, related.")
     @app_commands.describe(query="A paper's title (pick one) or a few words from it")
     async def paper(self, interaction: discord.Interaction, query: str) -> None:
-        engine = access.engine(interaction)
-        picked = access.catalog(interaction).by_id(query.strip())
-        if picked is not None:
-            embed, view = card(engine, picked)
-            await replies.send(interaction, embed=embed, view=view)
-            return
-        answer = engine.paper(access.query_text(query, example=EXAMPLE))
-        if answer.match is not None:
-            embed, view = card(engine, answer.match.resource)
+        service = access.service(interaction)
+        with access.user_errors(suggestion=f"For example {EXAMPLE}."):
+            answer = await service.paper(query, user_id=interaction.user.id)
+        if answer.card is not None:
+            embed, view = card_message(answer.card)
             await replies.send(interaction, embed=embed, view=view)
             return
         if not answer.suggestions:
@@ -84,10 +80,7 @@ class PaperCog(commands.Cog):
     async def query_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        catalog = access.catalog(interaction)
-        return formatting.choices(
-            resource_choices(catalog, current, where=lambda r: r.kind == "paper")
-        )
+        return access.choices(access.service(interaction).resource_choices(current, kind="paper"))
 
 
 __all__ = ["PaperCog"]

@@ -8,7 +8,7 @@ import discord
 
 from bot.discord import formatting, limits
 from bot.discord.resources import inert, linked_title, meta_line, safe_url
-from recommender.resource import Resource
+from bot.service import Resource
 
 COLOUR = discord.Colour.dark_teal()
 MAX_AUTHORS = 6

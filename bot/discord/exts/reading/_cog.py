@@ -9,17 +9,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import access, formatting, replies
+from bot.discord import access, replies
 from bot.discord.exts.reading._embeds import (
     EXPORT_FORMATS,
     export_filename,
     list_embed,
     page_count,
 )
-from bot.discord.lookups import resolve_resource, resource_choices
 from bot.discord.resources import inert
 from bot.discord.views import InvokerView
-from bot.service.entries import ReadingEntry
+from bot.service import ReadingEntry
 
 FORMAT_CHOICES = [app_commands.Choice(name=name, value=name) for name in EXPORT_FORMATS]
 EMPTY_LIST = (
@@ -60,11 +59,10 @@ class ReadingCog(commands.Cog):
         self.bot = bot
 
     async def _mark(self, interaction: discord.Interaction, text: str, status: str) -> None:
-        resource = resolve_resource(access.catalog(interaction), text)
         service = access.service(interaction)
         await replies.defer(interaction, ephemeral=True)
         with access.user_errors():
-            result = await service.mark(interaction.user.id, resource.id, status)
+            result = await service.mark_text(interaction.user.id, text, status)
         await replies.send(interaction, inert(result.message), ephemeral=True)
 
     @app_commands.command(name="read", description="Mark a resource as read.")
@@ -82,7 +80,7 @@ class ReadingCog(commands.Cog):
     async def resource_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return formatting.choices(resource_choices(access.catalog(interaction), current))
+        return access.choices(access.service(interaction).resource_choices(current))
 
     @app_commands.command(name="readinglist", description="The resources you saved or read.")
     async def readinglist(self, interaction: discord.Interaction) -> None:

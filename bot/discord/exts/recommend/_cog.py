@@ -17,11 +17,9 @@ from bot.discord.exts.recommend._embeds import (
     page_embed,
     select_options,
 )
-from bot.discord.lookups import topic_choices
 from bot.discord.resources import inert
 from bot.discord.views import InvokerView
-from bot.service import Recommendation
-from recommender.vocabulary import KINDS, LEVELS
+from bot.service import KINDS, LEVELS, Recommendation
 
 LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
 KIND_CHOICES = [app_commands.Choice(name=kind, value=kind) for kind in KINDS]
@@ -49,11 +47,15 @@ async def fetch(
     if k <= len(shown):
         return []
     with access.user_errors(SEARCH_TIPS):
-        ranked = await service.recommend_for_user(
-            interaction.user.id, request.topic, level=request.level, kind=request.kind, k=k
+        ranked = await service.recommend(
+            request.topic,
+            user_id=interaction.user.id,
+            level=request.level,
+            kind=request.kind,
+            k=k,
         )
     seen = set(shown)
-    return [r for r in ranked if r.resource.id not in seen][:PAGE_SIZE]
+    return [r for r in ranked.results if r.resource.id not in seen][:PAGE_SIZE]
 
 
 class StatusSelect(discord.ui.Select["RecommendView"]):
@@ -172,7 +174,7 @@ class RecommendCog(commands.Cog):
         kind: app_commands.Choice[str] | None = None,
     ) -> None:
         request = Request(
-            access.query_text(topic, example="`/recommend topic: rnn beginner`"),
+            access.query_text(interaction, topic, example="`/recommend topic: rnn beginner`"),
             level.value if level else None,
             kind.value if kind else None,
         )
@@ -181,18 +183,18 @@ class RecommendCog(commands.Cog):
             results = await fetch(interaction, request)
             if not results:
                 # errors.report withdraws the public placeholder: the hint stays private.
-                raise self.nothing_for(interaction, request)
+                raise await self.nothing_for(interaction, request)
         view = RecommendView(interaction.user.id, request, results)
         await replies.send(interaction, embed=view.embed(), view=view)
 
     @staticmethod
-    def nothing_for(interaction: discord.Interaction, request: Request) -> UserFacingError:
+    async def nothing_for(interaction: discord.Interaction, request: Request) -> UserFacingError:
         """Why there is nothing: the catalog has no match, or the user has seen it all."""
-        shown = inert(formatting.truncate(request.topic, 100))
-        known = access.engine(interaction).recommend(
-            request.topic, level=request.level, kind=request.kind, k=1
+        shown = inert(formatting.truncate(" ".join(request.topic.split()), 100))
+        known = await access.service(interaction).has_anything_on(
+            request.topic, level=request.level, kind=request.kind
         )
-        if not known.results:
+        if not known:
             return UserFacingError(f"I found nothing for “{shown}”.", suggestion=SEARCH_TIPS)
         return UserFacingError(
             f"You have finished or dismissed everything I have for “{shown}”.",
@@ -203,7 +205,7 @@ class RecommendCog(commands.Cog):
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return formatting.choices(topic_choices(current))
+        return access.choices(access.service(interaction).topic_choices(current))
 
 
 __all__ = ["RecommendCog", "RecommendView", "StatusSelect"]

@@ -6,10 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import access, formatting, replies
+from bot.discord import access, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.similar._embeds import similar_embed
-from bot.discord.lookups import resolve_resource, resource_choices
 
 
 class SimilarCog(commands.Cog):
@@ -19,17 +18,18 @@ class SimilarCog(commands.Cog):
     @app_commands.command(name="similar", description="Resources close to one you liked.")
     @app_commands.describe(resource="A resource of the catalog (pick one, or type a title)")
     async def similar(self, interaction: discord.Interaction, resource: str) -> None:
-        source = resolve_resource(access.catalog(interaction), resource)
-        results = access.engine(interaction).similar(source.id, k=5)
-        if not results:
+        service = access.service(interaction)
+        with access.user_errors():
+            found = await service.similar(resource, user_id=interaction.user.id, k=5)
+        if not found.results:
             raise UserFacingError(
                 "I have nothing close to that one yet.",
                 suggestion="Try /recommend with its topic instead.",
             )
-        await replies.send(interaction, embed=similar_embed(source, results))
+        await replies.send(interaction, embed=similar_embed(found.source, found.results))
 
     @similar.autocomplete("resource")
     async def resource_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return formatting.choices(resource_choices(access.catalog(interaction), current))
+        return access.choices(access.service(interaction).resource_choices(current))

@@ -8,8 +8,7 @@ import discord
 
 from bot.discord import formatting, limits
 from bot.discord.resources import linked_title, resource_block
-from recommender.resource import Resource
-from recommender.results import Recommendation
+from bot.service import Recommendation, Resource
 
 COLOUR = discord.Colour.green()
 

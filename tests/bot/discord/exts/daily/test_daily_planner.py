@@ -9,7 +9,8 @@ import discord
 import pytest
 
 from bot.daily import Frequency, ScheduleError
-from bot.discord.exts.daily._planner import (
+from bot.discord.exts.daily._sending import missing_permissions
+from bot.service.daily_planning import (
     Fault,
     candidate_ids,
     classify_status,
@@ -20,7 +21,6 @@ from bot.discord.exts.daily._planner import (
     topic_choices,
     topic_query,
 )
-from bot.discord.exts.daily._sending import missing_permissions
 from bot.service.guilds import default_guild
 from recommender.resource import Resource
 from recommender.vocabulary import TOPICS

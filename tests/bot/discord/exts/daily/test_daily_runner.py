@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.discord.exts.daily._planner import Fault
-from bot.discord.exts.daily._runner import DailyRunner, Outcome, Pick, SendFailed
 from bot.service import Service
+from bot.service.daily_planning import Fault
+from bot.service.daily_runner import DailyRunner, Outcome, Pick, SendFailed
 from tests.bot.discord.daily_support import Clock, real_catalog, real_engine
 
 START = dt.datetime(2026, 3, 10, 6, 0, tzinfo=dt.UTC)
@@ -37,7 +37,7 @@ class Channel:
 @pytest.fixture
 async def service(tmp_path: Path) -> AsyncIterator[Service]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'daily.db'}"
-    opened = await Service.open(url, real_catalog(), clock=Clock(START))
+    opened = await Service.open(url, real_catalog(), real_engine(), clock=Clock(START))
     yield opened
     await opened.aclose()
 
@@ -46,7 +46,7 @@ def runner(service: Service, channel: Channel, members: tuple[int, ...] = ()) ->
     async def among(guild_id: int, user_ids: Sequence[int]) -> list[int]:
         return [u for u in user_ids if u in members]
 
-    return DailyRunner(service, real_engine(), channel.send, members=among)
+    return DailyRunner(service, channel.send, members=among)
 
 
 async def schedule(

@@ -1,8 +1,8 @@
 """The daily post's moving parts around the pure core: pick, claim, send, handle faults.
 
-`DailyRunner` knows the service (settings, post log, read counts) and the recommender, but
-not Discord: sending is an injected `Send`, which raises `SendFailed` with a `Fault` when a
-post cannot go out. So the rules that make the schedule trustworthy are in one place:
+`DailyRunner` is part of the service (settings, post log, read counts, the recommender) and
+knows nothing of Discord: sending is an injected `Send`, which raises `SendFailed` with a
+`Fault` when a post cannot go out. So the rules that make the schedule trustworthy are in one place:
 
 - claim (guild, local date) in the post log before sending: a second tick, a restarted bot
   or a second process finds the claim and does not send;
@@ -21,14 +21,14 @@ import enum
 import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot.daily import DailySchedule, ScheduleError, choose_resource, due_slots, local_date
-from bot.discord.exts.daily import _embeds
-from bot.discord.exts.daily._planner import (
+from bot.service.core import Service
+from bot.service.daily_planning import (
     Fault,
     candidate_ids,
     failure_note,
+    nothing_matches,
     schedule_of,
     topic_query,
 )
@@ -40,11 +40,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Pick:
-    """What a guild gets next: the resource and the words shown with it."""
+    """What a guild gets next: the resource, its summary, the guild's topic and level (why it
+    fits), and how many of the guild's members read it."""
 
     resource: Resource
     summary: str
-    why: str
+    topic: str | None
+    level: str | None
     readers: int
 
 
@@ -89,8 +91,7 @@ class PostResult:
 class DailyRunner:
     def __init__(
         self,
-        service: Any,
-        engine: Any,
+        service: Service,
         send: Send,
         *,
         clock: Callable[[], dt.datetime] | None = None,
@@ -101,7 +102,6 @@ class DailyRunner:
         reading counts); `serves(guild)`: whether this process posts for the guild (its
         shards hold it)."""
         self.service = service
-        self.engine = engine
         self.send = send
         self.clock: Callable[[], dt.datetime] = clock or service.clock
         self.members: Members = members or _nobody
@@ -121,11 +121,16 @@ class DailyRunner:
         while the bot runs)."""
         key = (topic, level)
         if key not in self._candidates:
-            resources = self.engine.resources
-            ranked = self.engine.recommend(topic_query(topic), level=level, k=len(resources))
+            engine = self.service.engine()
+            resources = engine.resources
+            ranked = engine.recommend(topic_query(topic), level=level, k=len(resources))
             ids = [r.resource.id for r in ranked.results]
             self._candidates[key] = candidate_ids(resources, ids, topic, level)
         return self._candidates[key]
+
+    def gap(self, topic: str | None, level: str | None) -> str:
+        """Why a topic/level pair has nothing to post, with what would work instead."""
+        return nothing_matches(self.service.engine().resources, topic, level)
 
     async def pick(self, guild_id: int, topic: str | None, level: str | None) -> Pick | None:
         """The next resource for the guild: unposted in the cycle, least read by its members."""
@@ -142,8 +147,9 @@ class DailyRunner:
             return None
         return Pick(
             resource,
-            self.engine.summary(resource),
-            _embeds.why_text(topic, level),
+            self.service.engine().summary(resource),
+            topic,
+            level,
             reads.get(resource.id, 0),
         )
 

@@ -1,5 +1,8 @@
 """Pure helpers of the daily feature: stored settings to schedules, topics, candidates, faults.
 
+The daily face imports the scheduling vocabulary it shows (frequencies, weekday names, time
+and timezone parsing, the next post's time) from here, the service's side of `bot.daily`.
+
 Nothing here touches Discord's network or the database, so the rules the cog relies on
 (what a topic means, which resources a guild cycles through, which send failures end a
 schedule) are tested as plain functions.
@@ -7,13 +10,24 @@ schedule) are tested as plain functions.
 
 from __future__ import annotations
 
-import difflib
 import enum
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from bot.daily import DailySchedule, ScheduleError, parse_time
+from bot.daily import (
+    WEEKDAY_NAMES,
+    DailySchedule,
+    Frequency,
+    ScheduleError,
+    discord_timestamp,
+    local_weekday,
+    next_post_time,
+    parse_time,
+    parse_timezone,
+    timezone_choices,
+)
 from bot.service.guilds import GuildConfig
+from recommender import fuzzy
 from recommender.resource import Resource
 from recommender.vocabulary import TOPICS, TOPICS_BY_SLUG, Topic
 
@@ -65,9 +79,8 @@ def resolve_topic(text: str) -> str:
     for topic in TOPICS:
         if wanted in _names(topic):
             return topic.slug
-    labels = {_fold(t.label): t.label for t in TOPICS}
-    close = difflib.get_close_matches(wanted, list(labels), n=3, cutoff=0.6)
-    hint = f" Did you mean {' or '.join(labels[c] for c in close)}?" if close else ""
+    close = fuzzy.close_names(wanted, [t.label for t in TOPICS])
+    hint = f" Did you mean {' or '.join(close)}?" if close else ""
     raise ScheduleError(
         f"No topic matches {text.strip()!r}.{hint} Pick one from the list that appears "
         "as you type, or leave the option out for any topic."
@@ -176,3 +189,28 @@ def permanent_reason(status: int, channel_id: int, detail: str) -> str:
 def failure_note(when: datetime, text: str) -> str:
     """A stored error line: when it happened (as a Discord timestamp) and what."""
     return f"<t:{int(when.timestamp())}:f> — {text}"
+
+
+__all__ = [
+    "WEEKDAY_NAMES",
+    "DailySchedule",
+    "Fault",
+    "Frequency",
+    "ScheduleError",
+    "candidate_ids",
+    "classify_status",
+    "discord_timestamp",
+    "failure_note",
+    "local_weekday",
+    "next_post_time",
+    "nothing_matches",
+    "parse_time",
+    "parse_timezone",
+    "permanent_reason",
+    "resolve_topic",
+    "schedule_of",
+    "timezone_choices",
+    "topic_choices",
+    "topic_label",
+    "topic_query",
+]

@@ -1,0 +1,313 @@
+"""Finding reading: recommend, paper, ask, similar, path, resolve and autocomplete choices.
+
+A mixin of `Service` (same object, store, catalog and engine), kept apart from the reading
+state half. Every method takes an optional `user_id`: with one, the answer is that user's
+(what they finished or dismissed left out, their history in the ranking, their status shown);
+without one, it is anonymous. Both faces call these and nothing else, so `/recommend` and
+`deepread recommend --user` cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.service.answers import (
+    Answer,
+    Choice,
+    LearningPath,
+    PaperAnswer,
+    PaperCard,
+    Passage,
+    PathStep,
+    Recommendation,
+    Recommendations,
+    Similar,
+)
+from bot.service.validation import (
+    ServiceError,
+    UnknownResource,
+    check_kind,
+    check_level,
+    check_query,
+    check_snowflake,
+)
+from bot.store import Store
+from bot.store.records import StoredEntry, StoredUser
+from recommender import fuzzy
+from recommender.catalog import Catalog
+from recommender.engine import Engine
+from recommender.lookup import lookup
+from recommender.paths import prerequisite_path
+from recommender.personal import Profile
+from recommender.resource import Resource
+from recommender.text import words
+from recommender.vocabulary import TOPICS, topic_label
+
+MAX_RESULTS = 50
+"""At most this many results per request (a page of `recommend`, `similar`)."""
+MAX_CHOICES = 25
+"""Discord shows at most 25 autocomplete choices; the CLI has no use for more either."""
+MAX_TYPED = 200
+"""Only this much of typed text is compared: a 6,000-character paste matches nothing more."""
+HIDDEN = ("done", "dismissed")
+"""Statuses whose resources a user is not recommended again."""
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    """What discovery needs to know about a user: preferences, statuses, history profile."""
+
+    user: StoredUser | None
+    statuses: dict[str, str]
+    profile: Profile
+
+    @property
+    def hidden(self) -> tuple[str, ...]:
+        return tuple(rid for rid, status in self.statuses.items() if status in HIDDEN)
+
+
+ANONYMOUS = UserView(None, {}, Profile())
+
+
+def profile_of(entries: Sequence[StoredEntry]) -> Profile:
+    """What the recommender may learn from a history: liked (done/saved/reading), dismissed."""
+    liked = tuple(e.resource_id for e in entries if e.status in ("done", "saved", "reading"))
+    dismissed = tuple(e.resource_id for e in entries if e.status == "dismissed")
+    return Profile(liked, dismissed)
+
+
+class DiscoveryMixin:
+    """recommend / paper / ask / similar / path / resolve / choices (see `Service`)."""
+
+    store: Store
+    catalog: Catalog
+    recommender: Engine | None
+
+    # --- shared -----------------------------------------------------------------------------
+
+    def engine(self) -> Engine:
+        if self.recommender is None:
+            raise ServiceError("recommendations are not available here (no recommender)")
+        return self.recommender
+
+    async def user_view(self, user_id: int | None) -> UserView:
+        if user_id is None:
+            return ANONYMOUS
+        user, entries = await self.store.user_and_entries(check_snowflake(user_id))
+        statuses = {e.resource_id: e.status for e in entries}
+        return UserView(user, statuses, profile_of(entries))
+
+    def clean_query(self, text: str) -> str:
+        """The query as the engine will read it, or ServiceError saying why it is not one."""
+        return check_query(text)
+
+    # --- recommend ----------------------------------------------------------------------------
+
+    async def recommend(
+        self,
+        query: str,
+        *,
+        user_id: int | None = None,
+        level: str | None = None,
+        kind: str | None = None,
+        k: int = 5,
+        offset: int = 0,
+    ) -> Recommendations:
+        """A page of recommendations: for a user, without what they finished or dismissed,
+        ranked with their history, at their default level unless one is given (an empty
+        query then ranks by their history alone)."""
+        # For a user, no words at all means "what my history suggests"; anonymously it is
+        # not a question.
+        text = "" if user_id is not None and not query.strip() else check_query(query)
+        if not 1 <= k <= MAX_RESULTS:
+            raise ServiceError(f"invalid count {k}: ask for 1 to {MAX_RESULTS} results")
+        if offset < 0:
+            raise ServiceError(f"invalid offset {offset}: give 0 or more")
+        level, kind = check_level(level), check_kind(kind)
+        view = await self.user_view(user_id)
+        if level is None and view.user is not None:
+            level = view.user.default_level
+        found = self.engine().recommend(
+            text,
+            level=level,
+            kind=kind,
+            k=k,
+            offset=offset,
+            exclude=view.hidden,
+            profile=None if view.profile.empty else view.profile,
+        )
+        results = tuple(Recommendation(r.resource, float(r.score), r.why) for r in found.results)
+        remaining = max(0, found.total - offset - len(results))
+        return Recommendations(
+            found.query.text, found.query.level, found.query.kind, results, offset, remaining
+        )
+
+    async def has_anything_on(
+        self, query: str, *, level: str | None = None, kind: str | None = None
+    ) -> bool:
+        """Whether the catalog has anything for the query at all (for anyone): tells "you have
+        seen it all" from "nothing on this"."""
+        found = await self.recommend(query, level=level, kind=kind, k=1)
+        return bool(found.results)
+
+    # --- paper ---------------------------------------------------------------------------------
+
+    async def paper(self, query: str, *, user_id: int | None = None) -> PaperAnswer:
+        """The paper `query` names (an id from autocomplete, or words of its title or topic),
+        as a card; or "did you mean" suggestions."""
+        picked = self.catalog.by_id(query.strip())
+        if picked is not None:
+            return PaperAnswer(query.strip(), await self.card(picked.id, user_id=user_id))
+        text = check_query(query)
+        answer = self.engine().paper(text)
+        if answer.match is None:
+            return PaperAnswer(answer.query, None, answer.suggestions)
+        match = answer.match
+        view = await self.user_view(user_id)
+        card = PaperCard(
+            match.resource,
+            match.summary,
+            match.related,
+            match.score,
+            match.why,
+            view.statuses.get(match.resource.id),
+        )
+        return PaperAnswer(answer.query, card)
+
+    async def card(self, resource_id: str, *, user_id: int | None = None) -> PaperCard:
+        """One resource's card: summary, three related, the user's status."""
+        resource = self.catalog.by_id(resource_id)
+        if resource is None:
+            raise UnknownResource(f"unknown resource {resource_id!r}", query=resource_id)
+        engine = self.engine()
+        related = tuple(r.resource for r in engine.similar(resource.id, k=3))
+        view = await self.user_view(user_id)
+        return PaperCard(
+            resource, engine.summary(resource), related, status=view.statuses.get(resource.id)
+        )
+
+    # --- ask -----------------------------------------------------------------------------------
+
+    async def ask(self, question: str, *, k: int = 3) -> Answer:
+        """Cited passages that answer the question; none means "I don't know"."""
+        text = check_query(question)
+        found = self.engine().ask(text, k=k)
+        passages = tuple(Passage(p.text, p.resource, p.score) for p in found.passages)
+        return Answer(found.question, passages)
+
+    # --- similar -------------------------------------------------------------------------------
+
+    async def similar(self, text: str, *, user_id: int | None = None, k: int = 5) -> Similar:
+        """Resources like the one `text` names (an id or a title); for a user, without what
+        they finished or dismissed."""
+        if not 1 <= k <= MAX_RESULTS:
+            raise ServiceError(f"invalid count {k}: ask for 1 to {MAX_RESULTS} results")
+        source = self.resolve(text)
+        view = await self.user_view(user_id)
+        found = self.engine().similar(source.id, k=k, exclude=view.hidden)
+        results = tuple(Recommendation(r.resource, float(r.score), r.why) for r in found)
+        return Similar(source, results)
+
+    # --- path ----------------------------------------------------------------------------------
+
+    def path_resources(self, name: str) -> tuple[str, str | None, tuple[PathStep, ...]]:
+        """(label, topic slug, steps) of the one learning path for `name`: a resource id gives
+        its prerequisites and then itself, anything else the topic's path."""
+        target = self.catalog.by_id(name.strip())
+        if target is not None:
+            # A resource's own path needs only the catalog (no ranking): the same function
+            # the engine uses, so both answer alike.
+            resources = self.catalog.resources
+            rows = {r.id: i for i, r in enumerate(resources)}
+            chain = prerequisite_path(resources, rows, rows[target.id])
+            return target.title, None, tuple(PathStep(s.resource, s.stage, s.reason) for s in chain)
+        try:
+            planned = self.engine().path(name)
+        except (LookupError, ValueError):
+            return " ".join(words(name)), None, ()
+        slug = planned.topic_slug
+        label = topic_label(slug) if slug else " ".join(words(planned.topic))
+        steps = tuple(PathStep(s.resource, s.stage, s.reason) for s in planned.steps)
+        return label, slug, steps
+
+    async def path(self, topic: str, *, user_id: int | None = None) -> LearningPath:
+        """A reading path, basics first, beginner to advanced; for a user, with their status
+        of each step (✅ on what they finished)."""
+        text = topic.strip() if self.catalog.by_id(topic.strip()) else check_query(topic)
+        label, slug, steps = self.path_resources(text)
+        view = await self.user_view(user_id)
+        marked = tuple(
+            PathStep(s.resource, s.stage, s.reason, view.statuses.get(s.resource.id)) for s in steps
+        )
+        return LearningPath(text, slug, label, marked)
+
+    # --- resolving typed text ------------------------------------------------------------------
+
+    def resolve(self, text: str) -> Resource:
+        """The resource `text` names: an id (from autocomplete) or a typed title, fuzzily.
+
+        The one rule for every face: an exact id or title, the only title containing the
+        words, or a fuzzy match clearly ahead of the rest; otherwise `UnknownResource` with
+        "did you mean" candidates (marking the wrong paper as read is worse than asking).
+        """
+        if not text.strip():
+            raise UnknownResource("tell me which resource: give its id or its title")
+        resolution = lookup(self.catalog, text[:MAX_TYPED])
+        if resolution.resource is not None:
+            return resolution.resource
+        shown = " ".join(text.split())[:80]
+        candidates = tuple(c.resource for c in resolution.candidates)[:5]
+        if not candidates:
+            raise UnknownResource(
+                f"no resource matches {shown!r} (no resource with id {shown!r}, and no title "
+                "close to it)",
+                query=shown,
+            )
+        options = "; ".join(f"{r.id} ({r.title})" for r in candidates)
+        raise UnknownResource(
+            f"{shown!r} matches several resources; did you mean: {options}?",
+            candidates,
+            query=shown,
+        )
+
+    def resource_choices(self, current: str, *, kind: str | None = None) -> list[Choice]:
+        """Autocomplete for a resource option: (title, id), an exact id first."""
+        pool = [r for r in self.catalog if kind is None or r.kind == kind]
+        items = [(_label(r), r.id) for r in pool]
+        ranked = _rank(items, current)
+        exact = self.catalog.by_id(current.strip())
+        if exact is not None and (kind is None or exact.kind == kind):
+            ranked = [(_label(exact), exact.id)] + [p for p in ranked if p[1] != exact.id]
+        return [Choice(name, value) for name, value in ranked[:MAX_CHOICES]]
+
+    def topic_choices(self, current: str) -> list[Choice]:
+        """Autocomplete for a topic option: what is typed first (so "rnn beginner" can be
+        sent as it is), then the vocabulary's topic labels (queries the engine understands)."""
+        ranked = _rank([(t.label, t.label) for t in TOPICS], current)
+        typed = " ".join(current.split())
+        if typed and typed not in {v for _, v in ranked}:
+            ranked = [(typed, typed), *ranked]
+        return [Choice(name, value) for name, value in ranked[:MAX_CHOICES]]
+
+
+def _label(resource: Resource) -> str:
+    return " ".join(resource.title.split()) or resource.id
+
+
+def _rank(items: list[tuple[str, str]], current: str) -> list[tuple[str, str]]:
+    """Items whose name starts with / contains the text first, then fuzzy matches."""
+    wanted = fuzzy.normalize(current[:MAX_TYPED])
+    if not wanted:
+        return items[:MAX_CHOICES]
+    names = [fuzzy.normalize(name) for name, _ in items]
+    starts = [i for i, n in enumerate(names) if n.startswith(wanted)]
+    contains = [i for i, n in enumerate(names) if wanted in n and not n.startswith(wanted)]
+    chosen = starts + contains
+    if len(chosen) < MAX_CHOICES:
+        taken = set(chosen)
+        for i, _score in fuzzy.ranked(wanted, names, cutoff=fuzzy.AUTOCOMPLETE, limit=MAX_CHOICES):
+            if i not in taken:
+                chosen.append(int(i))
+                taken.add(int(i))
+    return [items[i] for i in chosen[:MAX_CHOICES]]
