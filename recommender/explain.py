@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
-from recommender.index import row_terms
+from recommender.index import Index, row_terms
 from recommender.query import ParsedQuery
+from recommender.resource import Resource
 from recommender.text import content_stems
 from recommender.vocabulary import topic_label
 
-if TYPE_CHECKING:
-    from recommender.engine import Engine
+
+class Indexed(Protocol):
+    """What explaining needs of the engine: its resources, index and term list (so this
+    module does not import the engine, which imports it)."""
+
+    @property
+    def resources(self) -> Sequence[Resource]: ...
+
+    @property
+    def index(self) -> Index: ...
+
+    @property
+    def terms(self) -> Sequence[str]: ...
+
 
 MAX_TERMS = 3
 
 
-def _display(engine: Engine, feature: str, typed: dict[str, str]) -> str:
+def _display(engine: Indexed, feature: str, typed: dict[str, str]) -> str:
     shown = " ".join(engine.index.surface.get(part, part) for part in feature.split(" "))
     return f"{shown} (for “{typed[feature]}”)" if feature in typed else shown
 
 
-def _top_terms(engine: Engine, row: int, ids: np.ndarray, weights: np.ndarray) -> list[str]:
+def _top_terms(engine: Indexed, row: int, ids: np.ndarray, weights: np.ndarray) -> list[str]:
     """Features of the row that contributed most to its score, bigrams hiding their words."""
     indices, data = row_terms(engine.index.matrix, row)  # sorted term ids (see build_index)
     if indices.size == 0 or ids.size == 0:
@@ -44,7 +58,7 @@ def _top_terms(engine: Engine, row: int, ids: np.ndarray, weights: np.ndarray) -
 
 
 def why(
-    engine: Engine,
+    engine: Indexed,
     parsed: ParsedQuery,
     query: tuple[np.ndarray, np.ndarray],
     row: int,
@@ -75,7 +89,7 @@ def why(
     return " · ".join(parts) or "related"
 
 
-def shared(engine: Engine, source: int, row: int) -> str:
+def shared(engine: Indexed, source: int, row: int) -> str:
     """What two resources have in common: shared topics, then the heaviest shared terms."""
     a, b = engine.resources[source], engine.resources[row]
     topics = [topic_label(t) for t in a.topics if t in b.topics]

@@ -11,7 +11,7 @@ import sys
 import typer
 
 from bot.cli._common import UserError
-from recommender.catalog import CatalogError
+from bot.service.admin import CatalogError
 
 app = typer.Typer(
     name="deepread",

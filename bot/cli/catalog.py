@@ -10,28 +10,24 @@ import yaml
 from rich.table import Table
 
 from bot.cli._common import UserError, console, print_json
-from bot.settings import load_settings
-from recommender.catalog import (
+from bot.service import topic_label
+from bot.service.admin import (
     CatalogError,
-    catalog_stats,
-    default_catalog_path,
-    load_catalog,
-    validate_text,
-)
-from recommender.ingest.build import (
-    build_catalog_text,
-    default_curation_path,
-    default_sources_dir,
-)
-from recommender.ingest.curation import (
     Curation,
     CurationError,
+    build_catalog_text,
+    catalog_stats,
+    default_catalog_path,
+    default_curation_path,
+    default_sources_dir,
     dump_curation,
+    import_awesome_list,
+    load_catalog,
     parse_curation,
     read_curation_text,
+    validate_text,
 )
-from recommender.ingest.importer import import_awesome_list
-from recommender.vocabulary import topic_label
+from bot.settings import load_settings
 
 app = typer.Typer(help="Build, validate and describe the catalog.", no_args_is_help=True)
 

@@ -8,10 +8,9 @@ from typing import Annotated
 import typer
 
 from bot.cli._common import UserError, print_json
+from bot.service import StoreError
+from bot.service.admin import display_url, schema_status, upgrade_database
 from bot.settings import load_settings
-from bot.store.engine import display_url
-from bot.store.errors import StoreError
-from bot.store.migrate import schema_status, upgrade_database
 
 app = typer.Typer(help="The database: apply migrations, show the schema revision.")
 

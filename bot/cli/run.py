@@ -20,9 +20,8 @@ from bot.cli._common import UserError
 from bot.discord import redaction, runner
 from bot.discord.services import Services
 from bot.discord.wiring import build_services
-from bot.service import Service
+from bot.service import Service, StoreError
 from bot.settings import Settings, load_settings
-from bot.store.errors import StoreError
 
 SCOPES = ("bot", "applications.commands")
 # The least the bot needs. Slash commands and their replies need no channel permission at all
