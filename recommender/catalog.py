@@ -9,39 +9,25 @@ message rather than a traceback deep inside the recommender.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
+from recommender import schema
 from recommender.resource import Resource, SourceRef
-from recommender.vocabulary import KINDS, LEVEL_SOURCES, LEVELS, TOPIC_SLUGS
 
-CATALOG_VERSION = 1
-DESCRIPTION_SOURCES = ("document", "curated")
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_ID_LENGTH = 80
-FIELDS: tuple[str, ...] = (
-    "id",
-    "title",
-    "url",
-    "authors",
-    "year",
-    "kind",
-    "topics",
-    "level",
-    "level_source",
-    "description",
-    "description_source",
-    "prerequisites",
-    "sources",
-)
-REQUIRED_FIELDS = ("id", "title", "kind", "topics", "level")
+# The schema's facts keep their old address here too (importers know them as catalog's).
+from recommender.schema import CATALOG_VERSION as CATALOG_VERSION
+from recommender.schema import DESCRIPTION_SOURCES as DESCRIPTION_SOURCES
+from recommender.schema import FIELDS as FIELDS
+from recommender.schema import ID_PATTERN as ID_PATTERN
+from recommender.schema import MAX_ID_LENGTH as MAX_ID_LENGTH
+from recommender.schema import REQUIRED_FIELDS as REQUIRED_FIELDS
+from recommender.vocabulary import KINDS, LEVELS
 
 HEADER = """\
 # deepread catalog: one entry per resource.
@@ -125,106 +111,33 @@ def _yaml_problem(exc: yaml.YAMLError) -> Problem:
     return Problem(where, f"invalid YAML: {reason}")
 
 
-def is_valid_url(url: str) -> bool:
-    """An absolute http(s) URL with a dotted host and no whitespace."""
-    if not isinstance(url, str) or any(c.isspace() for c in url):
-        return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    host = parts.hostname or ""
-    return parts.scheme in ("http", "https") and "." in host and not host.startswith(".")
-
-
 def _check_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
 
 
 def validate_entry(entry: Any, where: str) -> list[Problem]:
     """Problems of one raw entry (a mapping from YAML); empty when it is good."""
-    if not isinstance(entry, Mapping):
-        return [Problem(where, "entry is not a mapping of fields")]
-    problems: list[Problem] = []
-
-    def bad(message: str) -> None:
-        problems.append(Problem(where, message))
-
-    for name in entry:
-        if name not in FIELDS:
-            bad(f"unknown field {name!r}")
-    for name in REQUIRED_FIELDS:
-        value = entry.get(name)
-        if value is None or (isinstance(value, str | list) and not value):
-            bad(f"missing {name}")
-    rid = entry.get("id")
-    if rid is not None and (
-        not isinstance(rid, str) or not ID_PATTERN.match(rid) or len(rid) > MAX_ID_LENGTH
-    ):
-        bad(f"id {rid!r} is not a lowercase slug (a-z, 0-9, single hyphens, ≤ {MAX_ID_LENGTH})")
-    title = entry.get("title")
-    if title is not None and (not isinstance(title, str) or not title.strip()):
-        bad("title must be non-empty text")
-    url = entry.get("url")
-    if url is not None and not is_valid_url(url):
-        bad(f"malformed URL {url!r} (need an absolute http(s) URL)")
-    kind = entry.get("kind")
-    if kind is not None and kind not in KINDS:
-        bad(f"unknown kind {kind!r} (one of: {', '.join(KINDS)})")
-    level = entry.get("level")
-    if level is not None and level not in LEVELS:
-        bad(f"unknown level {level!r} (one of: {', '.join(LEVELS)})")
-    level_source = entry.get("level_source")
-    if level_source is not None and level_source not in LEVEL_SOURCES:
-        bad(f"unknown level_source {level_source!r} (one of: {', '.join(LEVEL_SOURCES)})")
-    topics = entry.get("topics")
-    if topics is not None:
-        if not _check_str_list(topics):
-            bad("topics must be a list of topic names")
-        else:
-            for topic in topics:
-                if topic not in TOPIC_SLUGS:
-                    bad(f"unknown topic {topic!r}")
-            if len(set(topics)) != len(topics):
-                bad("topics repeat")
-    authors = entry.get("authors")
-    if authors is not None and not _check_str_list(authors):
-        bad("authors must be a list of names")
-    year = entry.get("year")
-    if year is not None and (
-        isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100
-    ):
-        bad(f"year {year!r} is not a year between 1900 and 2100")
-    description = entry.get("description")
-    if description is not None and (not isinstance(description, str) or not description.strip()):
-        bad("description must be non-empty text")
-    dsource = entry.get("description_source")
-    if dsource is not None and dsource not in DESCRIPTION_SOURCES:
-        bad(f"unknown description_source {dsource!r} (one of: {', '.join(DESCRIPTION_SOURCES)})")
-    prereqs = entry.get("prerequisites")
-    if prereqs is not None and not _check_str_list(prereqs):
-        bad("prerequisites must be a list of resource ids")
-    sources = entry.get("sources")
-    sources_ok = sources is None or (
-        isinstance(sources, list)
-        and all(isinstance(s, Mapping) and isinstance(s.get("document"), str) for s in sources)
-    )
-    if not sources_ok:
-        bad("sources must be a list of {document, section} mappings")
-    return problems
+    return [Problem(where, message) for message in schema.entry_problems(entry)]
 
 
 def parse_catalog_text(text: str) -> tuple[list[Resource], list[Problem]]:
-    """Parse and validate catalog YAML; resources are returned only when there is no problem."""
+    """Parse and validate catalog YAML; resources are returned only when there is no problem.
+
+    The schema (`recommender.schema`) judges each entry; this names where each problem sits
+    (the entry's id, else its line) and checks what spans entries: duplicate ids and
+    prerequisites that name no entry.
+    """
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         return [], [_yaml_problem(exc)]
-    if not isinstance(data, Mapping) or not isinstance(data.get("resources"), list):
-        return [], [Problem("file", "expected a mapping with a `resources:` list")]
-    version = data.get("version", CATALOG_VERSION)
-    if version != CATALOG_VERSION:
-        return [], [Problem("file", f"unsupported catalog version {version!r}")]
+    found = schema.problems(data)
+    whole = [Problem("file", p.message) for p in found if p.entry is None]
+    if whole:
+        return [], whole
+    by_entry: dict[int, list[str]] = {}
+    for problem in found:
+        by_entry.setdefault(problem.entry or 0, []).append(problem.message)
     lines = _entry_lines(text)
     problems: list[Problem] = []
     seen: Counter[str] = Counter()
@@ -233,7 +146,7 @@ def parse_catalog_text(text: str) -> tuple[list[Resource], list[Problem]]:
         line = f"line {lines[index]}" if index < len(lines) else f"entry {index + 1}"
         rid = entry.get("id") if isinstance(entry, Mapping) else None
         where = rid if isinstance(rid, str) and rid else line
-        problems.extend(validate_entry(entry, where))
+        problems.extend(Problem(where, message) for message in by_entry.get(index, ()))
         if isinstance(rid, str):
             seen[rid] += 1
             if seen[rid] == 2:

@@ -3,7 +3,9 @@
 Every write is one transaction run by `_write`: it either commits whole or leaves nothing.
 On SQLite, writes from this process take turns behind an asyncio lock (SQLite has one writer
 anyway; queueing here is faster than sleeping in SQLite's busy handler), and a write that
-still meets "database is locked" (another process) is retried a few times before a StoreError.
+still finds the database busy (another process holds the lock; on PostgreSQL a deadlock or a
+serialization failure) is retried a few times before a StoreError. "Busy" is decided by the
+driver's error codes, see `contention`.
 """
 
 from __future__ import annotations
@@ -17,19 +19,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.settings import Settings
+from bot.store.contention import is_busy
 from bot.store.engine import DEFAULT_BUSY_TIMEOUT_MS, display_url, make_engine
 from bot.store.errors import StoreError
 
 T = TypeVar("T")
 Work = Callable[[AsyncConnection], Awaitable[T]]
-
-_BUSY = ("database is locked", "database is busy", "deadlock detected", "could not serialize")
-
-
-def _is_busy(exc: DBAPIError) -> bool:
-    """SQLite's lock errors and PostgreSQL's deadlock/serialization failures: worth a retry."""
-    text = str(exc.orig if exc.orig is not None else exc).lower()
-    return any(marker in text for marker in _BUSY)
 
 
 class StoreBase:
@@ -101,7 +96,7 @@ class StoreBase:
             except IntegrityError:
                 raise
             except DBAPIError as exc:
-                if not _is_busy(exc):
+                if not is_busy(exc):
                     raise self._error(exc) from None
                 tries += 1
                 if tries > self._retries:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.store.contention import is_busy
 from bot.store.engine import display_url, make_engine
 from bot.store.errors import StoreError
 
@@ -146,7 +147,7 @@ async def upgrade_database(url: str | URL, *, engine: AsyncEngine | None = None)
 
 def _wrap(exc: DBAPIError, url: str | URL) -> StoreError:
     reason = str(exc.orig) if exc.orig is not None else str(exc)
-    if "locked" in reason.lower():
+    if is_busy(exc):
         return StoreError(
             f"the database {display_url(url)} is locked by another program; try again shortly"
         )
