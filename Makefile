@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-export DATABASE_URL ?= sqlite+aiosqlite:///$(CURDIR)/var/demo.db
 
 .PHONY: demo test lint typecheck pytest catalog bench clean
 
@@ -13,11 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The demo user id is arbitrary; the state lives in var/demo.db (git-ignored).
+# The demo user id is arbitrary. The demo uses deepread's own defaults (DATABASE_URL, or the
+# user's data folder, see README), so a later `.venv/bin/deepread progress --user 1001` shows it.
 DEMO_USER := 1001
 
 demo: $(STAMP)
-	@mkdir -p var
 	$(BIN)/deepread db upgrade
 	$(BIN)/deepread recommend rnn beginner
 	$(BIN)/deepread read "understanding lstm networks" --user $(DEMO_USER)
@@ -38,10 +37,10 @@ pytest: $(STAMP)
 	tests/postgres.sh $(BIN)/python -m pytest -q
 
 catalog: $(STAMP)
-	$(BIN)/deepread catalog build
+	$(BIN)/deepread catalog build --output recommender/data/catalog.yaml
 
 bench: $(STAMP)
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -61,7 +61,7 @@ async def measure(
 ) -> dict[str, float]:
     async with FakeDiscord() as fake:
         env = dict(os.environ)
-        catalog = ROOT / "data" / "catalog.yaml"
+        catalog = ROOT / "recommender" / "data" / "catalog.yaml"
         if not catalog.exists():
             catalog = workdir / "catalog.yaml"
             catalog.write_text("version: 1\nresources: []\n", encoding="utf-8")

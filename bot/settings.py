@@ -1,15 +1,37 @@
-"""Typed settings from the environment and `.env`, built on demand (never at import time)."""
+"""Typed settings from the environment and `.env`, built on demand (never at import time).
+
+Nothing defaults to a path relative to the working directory: the database and the cache
+live in the user's data and cache folders (platformdirs: `~/.local/share/deepread` and
+`~/.cache/deepread` on Linux), and the catalog is the one the installed package carries. So
+`deepread` answers the same from any folder, and `make demo` writes the database that a later
+plain `deepread progress` reads.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from platformdirs import user_cache_path, user_data_path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from recommender.catalog import default_catalog_path
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/deepread.db"
+APP_NAME = "deepread"
+
+
+def default_database_url() -> str:
+    """SQLite in the user's data folder (the engine creates the folder on first use)."""
+    path = user_data_path(APP_NAME, appauthor=False) / "deepread.db"
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def default_cache_dir() -> Path:
+    """The user's cache folder: the index arrays and the parsed catalog can be rebuilt."""
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
+DEFAULT_DATABASE_URL = default_database_url()
 
 
 class Settings(BaseSettings):
@@ -26,7 +48,7 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = Field(default=None, description="Gateway URL override.")
     log_level: str = Field(default="INFO", description="Python logging level.")
     catalog_path: Path = Field(default_factory=default_catalog_path)
-    cache_dir: Path = Field(default=Path(".cache/deepread"), description="Index cache folder.")
+    cache_dir: Path = Field(default_factory=default_cache_dir, description="Index cache folder.")
 
 
 def load_settings() -> Settings:

@@ -8,6 +8,7 @@ know was written by a newer deepread: touching it could lose data, so it is refu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -24,7 +25,9 @@ from bot.store.contention import is_busy
 from bot.store.engine import display_url, make_engine
 from bot.store.errors import StoreError
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# The Alembic scripts travel inside the package (bot/store/migrations/), found through
+# importlib.resources so that an installed wheel migrates from any working directory.
+MIGRATIONS_DIR = Path(str(resources.files("bot.store") / "migrations"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Building the catalog from the source documents (data/sources/) and data/curation.yaml.
+"""Building the catalog from the source documents (recommender/data/sources/) and
+recommender/data/curation.yaml.
 
 One parser per document format turns text into `Mention`s (pure functions, never raising on
 odd text); `align` pairs the two copies of the "Useful resources" post; `merge` unites the

@@ -11,8 +11,9 @@ Level rule, in order:
      - forums are beginner (anyone can read and ask there);
      - everything else (books, other courses, posts, tutorials, videos, websites) is
        intermediate.
-  3. data/curation.yaml sets the level by hand where the rule is wrong (a survey paper that
-     reads well, an introductory textbook that is still hard going, ...).
+  3. the curation file (recommender/data/curation.yaml) sets the level by hand where the rule
+     is wrong (a survey paper that reads well, an introductory textbook that is still hard
+     going, ...).
 
 Kind rule: a strong hint from the document (its "Online Courses" section, "a book by", "a blog
 post"), else the link's host (YouTube: video, arXiv: paper, Coursera: course, a blog host:

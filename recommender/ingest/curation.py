@@ -1,4 +1,5 @@
-"""The hand-curation file (data/curation.yaml): what people know that the documents do not.
+"""The hand-curation file (recommender/data/curation.yaml): what people know that the
+documents do not.
 
 Sections of the file:
   aliases  - one resource under several names or links: `name` (the title it gets), `titles`

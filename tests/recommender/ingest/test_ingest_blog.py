@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from recommender.ingest.align import align_copies
 from recommender.ingest.blog_items import parse_item_text
 from recommender.ingest.blog_numbered import parse_blog_numbered
 from recommender.ingest.blog_urls import parse_blog_with_urls
+from recommender.ingest.build import default_sources_dir
 
-SOURCES = Path(__file__).resolve().parents[3] / "data" / "sources"
+SOURCES = default_sources_dir()
 
 WITH_URLS = """\
 Useful resources

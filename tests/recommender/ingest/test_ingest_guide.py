@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from recommender.ingest.build import default_sources_dir
 from recommender.ingest.guide import cut_title, parse_guide, split_stars
 
-SOURCES = Path(__file__).resolve().parents[3] / "data" / "sources"
+SOURCES = default_sources_dir()
 
 
 def _guide() -> dict[str, object]:

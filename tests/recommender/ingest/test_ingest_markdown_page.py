@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from recommender.ingest.build import default_sources_dir
 from recommender.ingest.markdown_page import parse_markdown_page
 
-SOURCES = Path(__file__).resolve().parents[3] / "data" / "sources"
+SOURCES = default_sources_dir()
 
 PAGE = """\
 ---
