@@ -7,9 +7,9 @@ reads the same everywhere.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.daily.parsing import parse_time, parse_timezone
+from bot.daily.terms import ScheduleError
 from bot.store.models import FREQUENCIES, STATUSES
 from recommender.query import QueryError
 from recommender.query import check_query as clean_checked_query
@@ -26,7 +26,6 @@ STATUS_ALIASES = {
     "dismiss": "dismissed",
     "hide": "dismissed",
 }
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 class ServiceError(ValueError):
@@ -95,21 +94,21 @@ def check_level(value: str | None) -> str | None:
 
 
 def check_timezone(value: str) -> str:
-    name = value.strip()
+    """The canonical IANA name, by the one timezone parser (`europe/paris` is Europe/Paris)."""
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        return parse_timezone(value).key
+    except ScheduleError:
         raise ServiceError(
             f"unknown time zone {value!r}: use an IANA name such as Europe/Paris or UTC"
         ) from None
-    return name
 
 
 def check_post_time(value: str) -> str:
-    match = _TIME.match(value.strip())
-    if not match:
-        raise ServiceError(f"invalid time {value!r}: use 24-hour HH:MM, e.g. 09:00")
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
+    """ "HH:MM", by the one time parser (`bot.daily.parsing.parse_time`)."""
+    try:
+        return parse_time(value).strftime("%H:%M")
+    except ScheduleError:
+        raise ServiceError(f"invalid time {value!r}: use 24-hour HH:MM, e.g. 09:00") from None
 
 
 def check_topic(value: str | None) -> str | None:
