@@ -24,7 +24,8 @@ from bot.service import MarkResult, Preferences, Service
 from bot.settings import load_settings
 from bot.store.errors import StoreError
 from bot.validation import ServiceError
-from recommender.catalog import Catalog, load_catalog
+from recommender.catalog import Catalog
+from recommender.loading import read_catalog
 from recommender.lookup import ResolveError, resolve
 
 T = TypeVar("T")
@@ -38,7 +39,7 @@ def _with_service(work: Callable[[Service], Awaitable[T]], *, catalog: bool = Tr
     settings = load_settings()
 
     async def main() -> T:
-        loaded = load_catalog(settings.catalog_path) if catalog else Catalog([])
+        loaded = read_catalog(settings.catalog_path, settings.cache_dir) if catalog else Catalog([])
         async with await Service.from_settings(settings, loaded) as service:
             return await work(service)
 

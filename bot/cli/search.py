@@ -13,8 +13,8 @@ from rich.table import Table
 
 from bot.cli._common import UserError, console, print_json
 from bot.settings import load_settings
-from recommender.catalog import load_catalog
 from recommender.engine import Engine
+from recommender.loading import open_catalog
 from recommender.query import QueryError, check_query
 from recommender.resource import Resource
 from recommender.results import Recommendation, UnknownResourceError
@@ -27,7 +27,7 @@ Words = Annotated[list[str], typer.Argument(help="What you are looking for, in a
 
 def _engine() -> Engine:
     settings = load_settings()
-    return Engine.from_catalog(load_catalog(settings.catalog_path), cache_dir=settings.cache_dir)
+    return open_catalog(settings.catalog_path, settings.cache_dir).engine
 
 
 def _query(parts: list[str]) -> str:
