@@ -1,39 +1,58 @@
-"""The on-disk index cache: the only module of the recommender that touches files.
+"""The on-disk cache: the only module of the recommender that writes files.
 
-One `.npz` per catalog version, named by the catalog's content hash and the index format, so
-a changed catalog (or a changed index layout) simply misses and is rebuilt. It holds plain
-arrays and one JSON document (vocabulary, ids, words, passages): no pickles, nothing that
-depends on sklearn's private attributes. Written to a temporary file and renamed, so a reader
-never sees half a file and two writers never corrupt each other.
+Two artifacts per catalog version, both named by a key of the catalog file's content hash, a
+format number and the source of the code that shapes them, so a changed catalog (or a changed
+layout, vocabulary or parser) simply misses and is rebuilt:
+
+- `index-*.npz`: the fitted index as plain arrays and one JSON document (vocabulary, ids,
+  words, passages): no pickles, nothing that depends on sklearn's private attributes.
+- `catalog-*.json`: the validated resources, so a warm start parses no YAML (PyYAML's pure
+  Python loader takes about two seconds over the catalog; `json` a few milliseconds).
+
+Both are written to a temporary file in the same folder, flushed, fsynced and renamed, so a
+reader never sees half a file and two writers never corrupt each other. A file that cannot be
+read, is empty or is corrupt is a miss: the caller rebuilds and the artifact is written again.
+A cache that cannot be written (a read-only folder, say) costs speed, never an answer: it is
+logged and skipped.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import IO, Any
 
 import numpy as np
-import scipy.sparse as sp
 
+from recommender import catalog as catalog_module
 from recommender import index as index_module
 from recommender import text as text_module
 from recommender import vocabulary
-from recommender.index import Index
+from recommender.catalog import resource_from_dict, resource_to_dict
+from recommender.index import CsrArrays, Index
+from recommender.resource import Resource
+
+log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 3
+CATALOG_FORMAT = 1
 _PREFIX = "index-"
+_CATALOG_PREFIX = "catalog-"
 
 
-def _code_fingerprint() -> str:
-    """The source of every module that shapes the index: a change to stemming, features or
-    vocabulary makes old caches miss without anyone remembering to bump INDEX_FORMAT."""
+def _fingerprint(*modules: ModuleType) -> str:
+    """The source of the modules that shape an artifact: a change to stemming, features,
+    validation or vocabulary makes old caches miss without anyone remembering to bump a
+    format number."""
     digest = hashlib.sha256()
-    for module in (text_module, index_module, vocabulary):
+    for module in modules:
         if module.__file__:
             digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
@@ -41,7 +60,23 @@ def _code_fingerprint() -> str:
 
 def index_key(content_hash: str) -> str:
     """Catalog hash + index format + the code and vocabulary the index was built with."""
-    parts = (content_hash, INDEX_FORMAT, _code_fingerprint())
+    parts = (content_hash, INDEX_FORMAT, _fingerprint(text_module, index_module, vocabulary))
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _package_fingerprint() -> str:
+    """The source of every module directly in the `recommender` package. Validation may call
+    helpers (a schema module, say) that this module cannot name; a cached catalog must never
+    outlive a change to any of them, and reading ~20 small files costs under a millisecond."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(catalog_module.__file__ or "").parent.glob("*.py")):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def catalog_key(content_hash: str) -> str:
+    """Catalog file hash + format + the code that validates and converts its entries."""
+    parts = (content_hash, CATALOG_FORMAT, _package_fingerprint())
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
@@ -49,7 +84,40 @@ def cache_file(cache_dir: Path, content_hash: str) -> Path:
     return cache_dir / f"{_PREFIX}{index_key(content_hash)[:32]}.npz"
 
 
-def _csr_arrays(name: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
+def catalog_cache_file(cache_dir: Path, content_hash: str) -> Path:
+    return cache_dir / f"{_CATALOG_PREFIX}{catalog_key(content_hash)[:32]}.json"
+
+
+def write_atomic(path: Path, write: Callable[[IO[bytes]], object], stale: str) -> bool:
+    """Write `path` through a temporary file in the same folder (flushed and fsynced, then
+    renamed over it) and remove the older versions of the artifact (files matching the glob
+    `stale`); False, with a warning in the log, when the file cannot be written."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        log.warning("cannot write the cache file %s: %s", path, exc)
+        return False
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    for old in path.parent.glob(stale):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return True
+
+
+# --- the index --------------------------------------------------------------------------------
+
+
+def _csr_arrays(name: str, matrix: CsrArrays) -> dict[str, np.ndarray]:
     return {
         f"{name}_data": matrix.data,
         f"{name}_indices": matrix.indices,
@@ -58,15 +126,16 @@ def _csr_arrays(name: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
     }
 
 
-def _csr(arrays: Any, name: str) -> sp.csr_matrix:
-    shape = tuple(int(x) for x in arrays[f"{name}_shape"])
+def _csr(arrays: Any, name: str) -> CsrArrays:
+    rows, columns = (int(x) for x in arrays[f"{name}_shape"])
     parts = (arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"])
-    return sp.csr_matrix(parts, shape=shape)
+    if parts[2].shape != (rows + 1,) or parts[0].shape != parts[1].shape:
+        raise ValueError(f"inconsistent CSR arrays for {name}")
+    return CsrArrays(*parts, shape=(rows, columns))
 
 
-def save_index(index: Index, path: Path) -> None:
-    """Write atomically (temp file in the same folder, then rename); stale versions removed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def save_index(index: Index, path: Path) -> bool:
+    """Write the index atomically; stale versions removed. False when it could not be."""
     terms = sorted(index.vocabulary, key=index.vocabulary.__getitem__)
     meta = {
         "ids": list(index.ids),
@@ -87,21 +156,17 @@ def save_index(index: Index, path: Path) -> None:
         **_csr_arrays("name_by_term", index.name_by_term),
         **_csr_arrays("passage_by_term", index.passage_by_term),
     }
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, allow_pickle=False, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    for old in path.parent.glob(f"{_PREFIX}*.npz"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    return write_atomic(
+        path, lambda handle: np.savez(handle, allow_pickle=False, **arrays), f"{_PREFIX}*.npz"
+    )
 
 
 def load_index(path: Path, expected_ids: tuple[str, ...]) -> Index | None:
-    """The cached index, or None when missing, unreadable or not for these resources."""
+    """The cached index, or None when missing, unreadable, corrupt or not for these resources.
+
+    Arrays are read into memory here (the file is closed on return), so a later rewrite of
+    the file cannot change an index in use.
+    """
     try:
         with np.load(path, allow_pickle=False) as arrays:
             meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
@@ -123,5 +188,44 @@ def load_index(path: Path, expected_ids: tuple[str, ...]) -> Index | None:
                 kinds=arrays["kinds"],
                 prior=arrays["prior"],
             )
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, UnicodeDecodeError):
+    except (
+        OSError,
+        EOFError,  # an empty file
+        ValueError,
+        KeyError,
+        TypeError,
+        zipfile.BadZipFile,
+        UnicodeDecodeError,
+    ):
+        return None
+
+
+# --- the parsed catalog -----------------------------------------------------------------------
+
+
+def save_cached_catalog(resources: Iterable[Resource], path: Path) -> bool:
+    """Write the validated resources as JSON, atomically. False when it could not be."""
+    document = {
+        "format": CATALOG_FORMAT,
+        "key": path.stem.removeprefix(_CATALOG_PREFIX),
+        "resources": [resource_to_dict(r) for r in resources],
+    }
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return write_atomic(path, lambda handle: handle.write(data), f"{_CATALOG_PREFIX}*.json")
+
+
+def load_cached_catalog(path: Path) -> tuple[Resource, ...] | None:
+    """The resources of a catalog cached by `save_cached_catalog`, or None when the file is missing,
+    unreadable, empty, corrupt or of another format (the caller then parses the YAML)."""
+    try:
+        document = json.loads(path.read_bytes())
+        if not isinstance(document, Mapping) or document.get("format") != CATALOG_FORMAT:
+            return None
+        if document.get("key") != path.stem.removeprefix(_CATALOG_PREFIX):
+            return None
+        entries = document["resources"]
+        if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+            return None
+        return tuple(resource_from_dict(entry) for entry in entries)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
         return None

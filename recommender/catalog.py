@@ -14,9 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from recommender import schema
 from recommender.resource import Resource, SourceRef
@@ -29,6 +27,9 @@ from recommender.schema import ID_PATTERN as ID_PATTERN
 from recommender.schema import MAX_ID_LENGTH as MAX_ID_LENGTH
 from recommender.schema import REQUIRED_FIELDS as REQUIRED_FIELDS
 from recommender.vocabulary import KINDS, LEVELS
+
+if TYPE_CHECKING:
+    import yaml
 
 HEADER = """\
 # deepread catalog: one entry per resource.
@@ -100,6 +101,8 @@ class Catalog:
 
 def _entry_lines(text: str) -> list[int]:
     """1-based line of each entry of `resources`, for messages about entries without an id."""
+    import yaml  # here, not at the top: a warm start reads the catalog from JSON (loading.py)
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -135,6 +138,8 @@ def parse_catalog_text(text: str) -> tuple[list[Resource], list[Problem]]:
     (the entry's id, else its line) and checks what spans entries: duplicate ids and
     prerequisites that name no entry.
     """
+    import yaml  # here, not at the top: a warm start reads the catalog from JSON (loading.py)
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -224,6 +229,8 @@ def _source_dict(source: SourceRef) -> dict[str, str]:
 
 def dump_catalog(resources: Iterable[Resource]) -> str:
     """Deterministic YAML text: same resources in, same bytes out."""
+    import yaml
+
     body = yaml.safe_dump(
         {"version": CATALOG_VERSION, "resources": [resource_to_dict(r) for r in resources]},
         sort_keys=False,
@@ -238,15 +245,23 @@ def hash_resources(resources: Iterable[Resource]) -> str:
     return hashlib.sha256(dump_catalog(resources).encode("utf-8")).hexdigest()
 
 
-def load_catalog(path: Path | str | None = None) -> Catalog:
-    """Load and validate a catalog file; raise CatalogError naming every problem."""
-    path = Path(path) if path is not None else default_catalog_path()
+def file_hash(raw: bytes) -> str:
+    """A catalog's content hash: of the file's bytes, the key of every cache built from it."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def read_catalog_bytes(path: Path) -> bytes:
+    """The catalog file's bytes; CatalogError when it is missing or cannot be read."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise CatalogError(path, [Problem("file", "not found")]) from None
     except OSError as exc:
         raise CatalogError(path, [Problem("file", f"cannot read: {exc.strerror}")]) from None
+
+
+def catalog_from_bytes(path: Path, raw: bytes) -> Catalog:
+    """Parse and validate a catalog file's bytes; CatalogError naming every problem."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -254,7 +269,17 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
     resources, problems = parse_catalog_text(text)
     if problems:
         raise CatalogError(path, problems)
-    return Catalog(resources, content_hash=hashlib.sha256(raw).hexdigest())
+    return Catalog(resources, content_hash=file_hash(raw))
+
+
+def load_catalog(path: Path | str | None = None) -> Catalog:
+    """Load and validate a catalog file; raise CatalogError naming every problem.
+
+    This always parses the YAML; `recommender.loading` serves a catalog seen before from the
+    cache instead.
+    """
+    path = Path(path) if path is not None else default_catalog_path()
+    return catalog_from_bytes(path, read_catalog_bytes(path))
 
 
 def catalog_stats(catalog: Catalog) -> dict[str, Any]:

@@ -5,8 +5,10 @@ one title, like "dropout", must stay searchable), sublinear tf, unigrams + bigra
 stems, English stop words. Fields are weighted by repetition before the sublinear tf: a title
 word counts like ~2 description words, an author or a site name like ~1.7.
 
-Only plain arrays survive fitting (vocabulary, idf, CSR matrices), so queries are vectorised
-here without sklearn and the index can be cached with numpy/json (see cache.py).
+Only plain arrays survive fitting (vocabulary, idf, CSR matrices as their three arrays), so
+queries are vectorised and scored here with numpy alone and the index can be cached with
+numpy/json (see cache.py). Fit offline, serve arrays: scikit-learn and scipy are imported by
+`build_index` only, so a command answering from a cached index never pays for importing them.
 """
 
 from __future__ import annotations
@@ -14,12 +16,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from recommender.resource import Resource
 from recommender.text import (
@@ -31,6 +31,9 @@ from recommender.text import (
     words,
 )
 from recommender.vocabulary import KINDS, LEVELS, topic_label
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 TITLE_WEIGHT = 3
 AUTHOR_WEIGHT = 2
@@ -80,20 +83,43 @@ _HANDLE_HOSTS = frozenset({"github.com", "twitter.com", "x.com", "medium.com", "
 
 
 @dataclass(frozen=True, eq=False)
+class CsrArrays:
+    """A sparse matrix in CSR form as its three arrays and its shape: all that scoring reads
+    (see `score`, `row_terms`), without scipy. `to_scipy` gives a scipy matrix for the few
+    callers that do linear algebra (personal ranking), importing scipy only then."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+    @classmethod
+    def from_scipy(cls, matrix: sp.spmatrix | sp.sparray) -> CsrArrays:
+        csr = matrix.tocsr()
+        rows, columns = csr.shape
+        return cls(csr.data, csr.indices, csr.indptr, (int(rows), int(columns)))
+
+    def to_scipy(self) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
+        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+
+@dataclass(frozen=True, eq=False)
 class Index:
     """A fitted index: everything a query needs, as arrays that can be saved and loaded."""
 
     ids: tuple[str, ...]
     vocabulary: Mapping[str, int]
     idf: np.ndarray
-    matrix: sp.csr_matrix  # resources × terms, rows L2-normalised
-    by_term: sp.csr_matrix  # terms × resources (the transpose, for scoring a few terms)
-    name_by_term: sp.csr_matrix  # terms × resources over title, authors and site only
+    matrix: CsrArrays  # resources × terms, rows L2-normalised, term ids sorted in each row
+    by_term: CsrArrays  # terms × resources (the transpose, for scoring a few terms)
+    name_by_term: CsrArrays  # terms × resources over title, authors and site only
     surface: Mapping[str, str]  # stem → the word people wrote most often for it
     words: tuple[str, ...]  # the catalog's surface words, most frequent first (typo targets)
     passages: tuple[str, ...]  # description sentences, for `ask`
     passage_owner: np.ndarray  # passage → resource row
-    passage_by_term: sp.csr_matrix  # terms × passages, passage rows L2-normalised
+    passage_by_term: CsrArrays  # terms × passages, passage rows L2-normalised
     levels: np.ndarray  # resource → index into LEVELS
     kinds: np.ndarray  # resource → index into KINDS
     prior: np.ndarray  # resource → small query-independent weight (how often it is cited)
@@ -165,7 +191,7 @@ def weigh(
     return ids, weights / np.float32(np.linalg.norm(weights))
 
 
-def score(by_term: sp.csr_matrix, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def score(by_term: CsrArrays, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Cosine of a query (term ids + weights) with every row: the query terms' posting lists
     summed by `np.bincount`, straight on the CSR arrays (no scipy objects per query)."""
     n = by_term.shape[1]
@@ -192,7 +218,7 @@ def top_rows(key: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
     return rows[order]
 
 
-def row_terms(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
+def row_terms(matrix: CsrArrays, row: int) -> tuple[np.ndarray, np.ndarray]:
     """(term ids, weights) of one row, as views of the CSR arrays."""
     a, b = matrix.indptr[row], matrix.indptr[row + 1]
     return matrix.indices[a:b], matrix.data[a:b]
@@ -203,6 +229,9 @@ def _rows_matrix(
 ) -> sp.csr_matrix:
     """Sublinear-tf × idf rows, L2-normalised, for texts outside the fitted set (names,
     passages): the same weighting as the fitted rows, computed on whole arrays at once."""
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
     indptr: list[int] = [0]
     indices: list[int] = []
     counts: list[int] = []
@@ -231,7 +260,12 @@ def _surface_maps(surfaces: Sequence[list[str]]) -> tuple[dict[str, str], tuple[
 
 def _empty_index() -> Index:
     """The index of an empty catalog: every query simply finds nothing."""
-    empty = sp.csr_matrix((0, 0), dtype=np.float32)
+    empty = CsrArrays(
+        data=np.zeros(0, dtype=np.float32),
+        indices=np.zeros(0, dtype=np.int32),
+        indptr=np.zeros(1, dtype=np.int32),
+        shape=(0, 0),
+    )
     none = np.zeros(0, dtype=np.int8)
     return Index(
         ids=(),
@@ -252,9 +286,16 @@ def _empty_index() -> Index:
 
 
 def build_index(resources: Sequence[Resource]) -> Index:
-    """Fit the vectorizer on the catalog and precompute every matrix a query touches."""
+    """Fit the vectorizer on the catalog and precompute every matrix a query touches.
+
+    The only place that needs scikit-learn and scipy, imported here: serving loads the arrays
+    from the cache and never imports them (importing sklearn alone takes about a second).
+    """
     if not resources:
         return _empty_index()
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     analysed = [resource_features(r) for r in resources]
     vectorizer = TfidfVectorizer(
         analyzer=lambda features: features,  # already stemmed, weighted features
@@ -281,14 +322,14 @@ def build_index(resources: Sequence[Resource]) -> Index:
         ids=tuple(r.id for r in resources),
         vocabulary=vocabulary,
         idf=idf,
-        matrix=matrix,
-        by_term=matrix.T.tocsr(),
-        name_by_term=names.T.tocsr(),
+        matrix=CsrArrays.from_scipy(matrix),
+        by_term=CsrArrays.from_scipy(matrix.T.tocsr()),
+        name_by_term=CsrArrays.from_scipy(names.T.tocsr()),
         surface=surface,
         words=vocab_words,
         passages=tuple(passages),
         passage_owner=np.array(owners, dtype=np.int32),
-        passage_by_term=passage_matrix.T.tocsr(),
+        passage_by_term=CsrArrays.from_scipy(passage_matrix.T.tocsr()),
         levels=np.array([LEVELS.index(r.level) for r in resources], dtype=np.int8),
         kinds=np.array([KINDS.index(r.kind) for r in resources], dtype=np.int8),
         prior=(np.log1p(cited) / max(1.0, float(np.log1p(cited.max(initial=1))))).astype(

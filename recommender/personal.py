@@ -5,16 +5,23 @@ everything else, `class_weight="balanced"` because a reader has a handful of pos
 hundreds of resources, and a small C (0.01) so that a few examples give a smooth preference
 rather than a memorised list. With a single positive an SVM has nothing to generalise from,
 so similarity to that one resource stands in.
+
+scipy and scikit-learn are imported inside `preference`, only when a reader has a history:
+an anonymous answer never pays the second or so that importing them takes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.svm import LinearSVC
+
+from recommender.index import CsrArrays
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 SVM_C = 0.01
 NEGATIVE_SAMPLE_WEIGHT = 3.0
@@ -48,14 +55,17 @@ def _similarity(matrix: sp.csr_matrix, rows: Sequence[int]) -> np.ndarray:
 
 
 def preference(
-    matrix: sp.csr_matrix, positives: Sequence[int], negatives: Sequence[int]
+    rows: CsrArrays, positives: Sequence[int], negatives: Sequence[int]
 ) -> np.ndarray | None:
     """How much the reader would like each resource, in [0, 1]; None without any signal."""
     pos = sorted(set(positives))
     neg = sorted(set(negatives) - set(pos))
     if not pos and not neg:
         return None
+    matrix = rows.to_scipy()
     if len(pos) >= 2:
+        from sklearn.svm import LinearSVC
+
         labels = np.zeros(matrix.shape[0], dtype=np.int8)
         labels[pos] = 1
         weights = np.ones(matrix.shape[0], dtype=np.float64)

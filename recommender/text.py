@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import snowballstemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from recommender.stop_words import SKLEARN_ENGLISH_STOP_WORDS
 from recommender.vocabulary import ACRONYMS, SYNONYMS
 
 _WORD = re.compile(r"[a-z0-9]+(?:\+\+)?")
@@ -23,7 +23,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(\[])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # sklearn's list drops a few words that carry meaning in this domain.
-STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) - {"computer", "system", "systems"}
+STOP_WORDS: frozenset[str] = SKLEARN_ENGLISH_STOP_WORDS - {"computer", "system", "systems"}
 _stemmer = snowballstemmer.stemmer("english")
 
 

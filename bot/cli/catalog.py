@@ -104,7 +104,8 @@ def build(
         Path | None, typer.Option("--sources", help="Folder of source documents.")
     ] = None,
     curation: Annotated[
-        Path | None, typer.Option("--curation", help="Curation file (data/curation.yaml).")
+        Path | None,
+        typer.Option("--curation", help="Curation file (recommender/data/curation.yaml)."),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", help="Catalog to write (default: the bundled one).")

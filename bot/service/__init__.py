@@ -25,7 +25,7 @@ from bot.service.guilds import GuildConfig, default_guild
 from bot.service.validation import ServiceError, UnknownResource
 from bot.store.errors import StoreError
 from bot.store.records import PostRecord
-from recommender.catalog import ID_PATTERN
+from recommender.catalog import ID_PATTERN, CatalogError
 from recommender.resource import Resource
 from recommender.vocabulary import KINDS, LEVELS, topic_label
 
@@ -34,6 +34,7 @@ __all__ = [
     "KINDS",
     "LEVELS",
     "Answer",
+    "CatalogError",
     "Choice",
     "ForgetResult",
     "GuildConfig",

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from zoneinfo import ZoneInfo
 
 from bot.service import export as exports
@@ -32,13 +32,14 @@ from bot.service.validation import (
     check_timezone,
 )
 from bot.settings import Settings
-from bot.store import Store
-from bot.store.engine import DEFAULT_BUSY_TIMEOUT_MS
-from bot.store.migrate import upgrade_database
-from bot.store.models import STATUSES, TITLE_LENGTH
+from bot.store.values import DEFAULT_BUSY_TIMEOUT_MS, STATUSES, TITLE_LENGTH
+
+if TYPE_CHECKING:
+    from bot.store import Store
 from bot.store.records import StoredEntry
-from recommender.catalog import Catalog, load_catalog
+from recommender.catalog import Catalog
 from recommender.engine import Engine
+from recommender.loading import read_catalog
 from recommender.personal import Profile
 from recommender.resource import Resource
 
@@ -87,16 +88,26 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | Callable[[], Store],
         catalog: Catalog,
         recommender: Engine | None = None,
         *,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
-        self.store = store
+        """`store` is the store, or how to open it on first use (a question about the
+        catalog alone then never opens a database)."""
+        self._store: Store | None = None if callable(store) else store
+        self._open_store: Callable[[], Store] | None = store if callable(store) else None
         self.catalog = catalog
         self.recommender = recommender
         self.clock = clock
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            assert self._open_store is not None
+            self._store = self._open_store()
+        return self._store
 
     @classmethod
     async def open(
@@ -109,14 +120,18 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> Service:
-        """Open the database at `url` (applying migrations unless `migrate` is False)."""
-        store = Store.open(url, busy_timeout_ms=busy_timeout_ms)
-        if migrate:
-            try:
-                await upgrade_database(url, engine=store.engine)
-            except BaseException:
-                await store.close()
-                raise
+        """Open the database at `url`, migrated; without `migrate`, the database is opened
+        (and SQLAlchemy imported) only when something first needs it."""
+        if not migrate:
+            return cls(lambda: _open_store(url, busy_timeout_ms), catalog, recommender, clock=clock)
+        from bot.store.migrate import upgrade_database
+
+        store = _open_store(url, busy_timeout_ms)
+        try:
+            await upgrade_database(url, engine=store.engine)
+        except BaseException:
+            await store.close()
+            raise
         return cls(store, catalog, recommender, clock=clock)
 
     @classmethod
@@ -127,14 +142,15 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         (index cached under CACHE_DIR) unless `recommender` is False, and the database at
         DATABASE_URL, migrated. An empty catalog has nothing to index: the service still
         opens (history, settings) and discovery says it is unavailable."""
-        catalog = load_catalog(settings.catalog_path)
+        catalog = read_catalog(settings.catalog_path, settings.cache_dir)
         engine = None
         if recommender and len(catalog):
             engine = Engine.from_catalog(catalog, cache_dir=settings.cache_dir)
         return await cls.open(settings.database_url, catalog, engine, migrate=migrate)
 
     async def aclose(self) -> None:
-        await self.store.close()
+        if self._store is not None:
+            await self._store.close()
 
     async def __aenter__(self) -> Self:
         return self
@@ -316,3 +332,11 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         """Delete everything stored about the user."""
         outcome = await self.store.forget_user(check_snowflake(user_id))
         return ForgetResult(user_id, outcome.user_existed, outcome.entries_deleted)
+
+
+def _open_store(url: str, busy_timeout_ms: int) -> Store:
+    # The database layer is imported here, on first use: a terminal question about the
+    # catalog alone never pays for SQLAlchemy.
+    from bot.store import Store
+
+    return Store.open(url, busy_timeout_ms=busy_timeout_ms)

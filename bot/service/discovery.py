@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.service.answers import (
     Answer,
@@ -32,7 +33,6 @@ from bot.service.validation import (
     check_query,
     check_snowflake,
 )
-from bot.store import Store
 from bot.store.records import StoredEntry, StoredUser
 from recommender import fuzzy
 from recommender.catalog import Catalog
@@ -43,6 +43,9 @@ from recommender.personal import Profile
 from recommender.resource import Resource
 from recommender.text import words
 from recommender.vocabulary import TOPICS, topic_label
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 MAX_RESULTS = 50
 """At most this many results per request (a page of `recommend`, `similar`)."""
@@ -80,7 +83,10 @@ def profile_of(entries: Sequence[StoredEntry]) -> Profile:
 class DiscoveryMixin:
     """recommend / paper / ask / similar / path / resolve / choices (see `Service`)."""
 
-    store: Store
+    @property
+    def store(self) -> Store:  # provided by `Service`
+        raise NotImplementedError
+
     catalog: Catalog
     recommender: Engine | None
 

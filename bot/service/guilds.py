@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.service.validation import (
     ServiceError,
@@ -23,8 +23,10 @@ from bot.service.validation import (
     check_topic,
     check_weekday,
 )
-from bot.store import Store
 from bot.store.records import PostRecord, StoredGuild
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 DEFAULT_POST_TIME = "09:00"
 SCHEDULE_FIELDS = ("post_time", "timezone", "frequency", "weekday")
@@ -54,7 +56,10 @@ def default_guild(guild_id: int) -> GuildConfig:
 class GuildSettingsMixin:
     """Guild-settings get/set and the post-log claim helpers (see `Service`)."""
 
-    store: Store
+    @property
+    def store(self) -> Store:  # provided by `Service`
+        raise NotImplementedError
+
     clock: Callable[[], dt.datetime]
 
     async def guild_settings(self, guild_id: int) -> GuildConfig:

@@ -10,7 +10,7 @@ import datetime as dt
 
 from bot.daily.parsing import parse_time, parse_timezone
 from bot.daily.terms import ScheduleError
-from bot.store.models import FREQUENCIES, STATUSES
+from bot.store.values import FREQUENCIES, STATUSES
 from recommender.query import QueryError
 from recommender.query import check_query as clean_checked_query
 from recommender.resource import Resource

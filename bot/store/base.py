@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.settings import Settings
 from bot.store.contention import is_busy
-from bot.store.engine import DEFAULT_BUSY_TIMEOUT_MS, display_url, make_engine
+from bot.store.engine import display_url, make_engine
 from bot.store.errors import StoreError
+from bot.store.values import DEFAULT_BUSY_TIMEOUT_MS
 
 T = TypeVar("T")
 Work = Callable[[AsyncConnection], Awaitable[T]]

@@ -21,8 +21,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.store.errors import StoreError
-
-DEFAULT_BUSY_TIMEOUT_MS = 5000
+from bot.store.values import DEFAULT_BUSY_TIMEOUT_MS
 
 
 def parse_url(url: str | URL) -> URL:

@@ -26,11 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-STATUSES: tuple[str, ...] = ("saved", "reading", "done", "dismissed")
-"""A reading entry's status; `done` counts as read, `dismissed` means "never suggest it"."""
-
-FREQUENCIES: tuple[str, ...] = ("daily", "weekdays", "weekly")
-"""How often a guild's daily post goes out."""
+from bot.store.values import FREQUENCIES, RESOURCE_ID_LENGTH, STATUSES, TITLE_LENGTH
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,9 +35,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-RESOURCE_ID_LENGTH = 80
-TITLE_LENGTH = 500
 
 
 def _quoted(values: tuple[str, ...]) -> str:

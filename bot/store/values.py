@@ -1,0 +1,16 @@
+"""The store's value vocabulary, without SQLAlchemy: what the service validates against
+before anything is written, importable by code that never opens a database."""
+
+from __future__ import annotations
+
+STATUSES: tuple[str, ...] = ("saved", "reading", "done", "dismissed")
+"""A reading entry's status; `done` counts as read, `dismissed` means "never suggest it"."""
+
+FREQUENCIES: tuple[str, ...] = ("daily", "weekdays", "weekly")
+"""How often a guild's daily post goes out."""
+
+RESOURCE_ID_LENGTH = 80
+TITLE_LENGTH = 500
+
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+"""How long SQLite waits for a lock before the store's own retries take over."""
