@@ -8,8 +8,7 @@ How the pieces are meant to be wired (the loop runs once a minute):
         if await store.claim(slot.schedule.guild_id, slot.local_date, resource_id):
             await send(...)
 
-`due_posts` does both steps at once for callers that keep every guild's `GuildHistory` in
-memory. `next_post_time` gives the instant to show in `/daily set` and `/daily status`, and
+`next_post_time` gives the instant to show in `/daily set` and `/daily status`, and
 the `parse_*` helpers and `timezone_choices` validate and autocomplete admin input.
 """
 
@@ -22,21 +21,17 @@ from bot.daily.clock import (
     resolve_wall_time,
     slot_for,
 )
-from bot.daily.due import due_posts, due_slots
+from bot.daily.due import due_slots
 from bot.daily.model import (
     DailySchedule,
-    DuePost,
     DueSlot,
-    GuildHistory,
     PostRecord,
-    summarize_history,
 )
 from bot.daily.parsing import (
     TIME_FORMAT_HINT,
     parse_frequency,
     parse_time,
     parse_timezone,
-    parse_weekday,
     timezone_choices,
 )
 from bot.daily.picking import choose_resource, current_cycle
@@ -46,16 +41,13 @@ __all__ = [
     "TIME_FORMAT_HINT",
     "WEEKDAY_NAMES",
     "DailySchedule",
-    "DuePost",
     "DueSlot",
     "Frequency",
-    "GuildHistory",
     "PostRecord",
     "ScheduleError",
     "choose_resource",
     "current_cycle",
     "discord_timestamp",
-    "due_posts",
     "due_slots",
     "is_post_day",
     "local_date",
@@ -64,9 +56,7 @@ __all__ = [
     "parse_frequency",
     "parse_time",
     "parse_timezone",
-    "parse_weekday",
     "resolve_wall_time",
     "slot_for",
-    "summarize_history",
     "timezone_choices",
 ]

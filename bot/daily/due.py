@@ -16,13 +16,12 @@ read only for due guilds, when a resource is chosen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 
 from bot.daily.clock import wall_slot
-from bot.daily.model import DailySchedule, DuePost, DueSlot, GuildHistory
+from bot.daily.model import DailySchedule, DueSlot
 from bot.daily.parsing import zone
-from bot.daily.picking import choose_resource
 from bot.daily.terms import Frequency
 
 
@@ -36,43 +35,6 @@ def due_slots(
     Guilds missing from `last_posted` have never posted. Sorted by slot time, then guild id.
     """
     return _due(now, schedules, last_posted.get)
-
-
-def due_posts(
-    now: datetime,
-    schedules: Iterable[DailySchedule],
-    history: Mapping[int, GuildHistory],
-    candidates_for: Callable[[DailySchedule], Sequence[str]],
-    read_counts_for: Callable[[int], Mapping[str, int]] | None = None,
-) -> list[DuePost]:
-    """`due_slots` plus the resource each due guild gets, for callers holding it all in memory.
-
-    `candidates_for(schedule)` returns the guild's eligible resource ids, best first;
-    `read_counts_for(guild_id)` returns resource id -> members who read it. Both are called
-    only for due guilds.
-    """
-    empty = GuildHistory()
-
-    def last_of(guild_id: int) -> date | None:
-        return history.get(guild_id, empty).last_local_date
-
-    posts: list[DuePost] = []
-    for slot in _due(now, schedules, last_of):
-        schedule = slot.schedule
-        reads = read_counts_for(schedule.guild_id) if read_counts_for else None
-        resource_id = choose_resource(
-            candidates_for(schedule), history.get(schedule.guild_id, empty).posted, reads
-        )
-        posts.append(
-            DuePost(
-                schedule.guild_id,
-                schedule.channel_id,
-                slot.local_date,
-                slot.scheduled_at,
-                resource_id,
-            )
-        )
-    return posts
 
 
 def _due(

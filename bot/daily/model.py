@@ -8,8 +8,7 @@ value is built, so the decision functions never have to second-guess their input
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from bot.daily.parsing import parse_frequency, parse_timezone
@@ -71,39 +70,6 @@ class PostRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class GuildHistory:
-    """What the scheduler needs to know about one guild's past posts.
-
-    `last_local_date` is all the per-tick check reads; `posted` (resource ids, oldest first)
-    is only read when the guild is due and a resource has to be chosen. Keeping both in one
-    small value lets a long-running bot load the summaries once and extend them with
-    `with_post` after each claim instead of re-reading the whole log every minute.
-    """
-
-    last_local_date: date | None = None
-    posted: tuple[str, ...] = field(default=())
-
-    def with_post(self, local_date: date, resource_id: str | None) -> GuildHistory:
-        last = self.last_local_date
-        newest = local_date if last is None or local_date > last else last
-        ids = self.posted if resource_id is None else (*self.posted, resource_id)
-        return GuildHistory(newest, ids)
-
-
-def summarize_history(records: Iterable[PostRecord]) -> dict[int, GuildHistory]:
-    """Fold raw post-log rows (any order) into one `GuildHistory` per guild."""
-    by_guild: dict[int, list[PostRecord]] = {}
-    for record in records:
-        by_guild.setdefault(record.guild_id, []).append(record)
-    summaries: dict[int, GuildHistory] = {}
-    for guild_id, rows in by_guild.items():
-        rows.sort(key=lambda r: r.local_date)
-        ids = tuple(r.resource_id for r in rows if r.resource_id is not None)
-        summaries[guild_id] = GuildHistory(rows[-1].local_date, ids)
-    return summaries
-
-
-@dataclass(frozen=True, slots=True)
 class DueSlot:
     """A guild whose post is due now: claim (guild_id, local_date) in the post log, then send."""
 
@@ -111,14 +77,3 @@ class DueSlot:
     local_date: date
     scheduled_at: datetime
     """The slot's instant (aware, UTC); earlier than the tick when catching up."""
-
-
-@dataclass(frozen=True, slots=True)
-class DuePost:
-    """A due slot with its chosen resource (None: no eligible resource for this guild)."""
-
-    guild_id: int
-    channel_id: int
-    local_date: date
-    scheduled_at: datetime
-    resource_id: str | None

@@ -15,7 +15,7 @@ import re
 import zoneinfo
 from datetime import time
 
-from bot.daily.terms import WEEKDAY_NAMES, Frequency, ScheduleError
+from bot.daily.terms import Frequency, ScheduleError
 
 TIME_FORMAT_HINT = "HH:MM, 24-hour, e.g. 08:30"
 TIMEZONE_HINT = "an IANA timezone name such as Europe/Berlin, America/New_York or Asia/Kolkata"
@@ -192,12 +192,3 @@ def parse_frequency(text: str) -> Frequency:
     except ValueError:
         options = ", ".join(f.value for f in Frequency)
         raise ScheduleError(f"{text.strip()!r} is not a frequency: use one of {options}.") from None
-
-
-def parse_weekday(text: str) -> int:
-    """A weekday name or its first three letters ("Mon", "monday") -> 0 (Monday) .. 6 (Sunday)."""
-    cleaned = text.strip().casefold()
-    for index, name in enumerate(WEEKDAY_NAMES):
-        if len(cleaned) >= 3 and name.casefold().startswith(cleaned):
-            return index
-    raise ScheduleError(f"{text.strip()!r} is not a weekday: use a name such as Monday or Mon.")

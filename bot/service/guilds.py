@@ -141,10 +141,6 @@ class GuildSettingsMixin:
         posts = await self.store.post_log(check_snowflake(guild_id, "guild id"), 1)
         return posts[0] if posts else None
 
-    async def post_history(self) -> list[PostRecord]:
-        """Every guild's post log (newest first): a scheduler loads it once at start."""
-        return await self.store.post_log(None, None)
-
     async def readers_of(self, resource_ids: Collection[str], limit: int = 1000) -> list[int]:
         """Users who read any of these resources, most recent first (at most `limit`)."""
         return await self.store.readers(resource_ids, limit)

@@ -18,7 +18,6 @@ from typing import Any, Self, TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.settings import Settings
 from bot.store.contention import is_busy
 from bot.store.engine import display_url, make_engine
 from bot.store.errors import StoreError
@@ -43,11 +42,6 @@ class StoreBase:
         cls, url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, retries: int = 3
     ) -> Self:
         return cls(make_engine(url, busy_timeout_ms=busy_timeout_ms), retries=retries)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Self:
-        """The store at `settings.database_url` (DATABASE_URL); nothing is opened until used."""
-        return cls.open(settings.database_url)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -455,6 +455,6 @@ async def test_post_claims_through_the_service(service: Service) -> None:
     assert await service.claim_post(5, day + dt.timedelta(days=1), None) is True
     assert await service.claim_post(5, day + dt.timedelta(days=2), "gan") is True
     assert await service.posted_resource_ids(5) == ["resnet", "gan"]  # oldest first
-    assert len(await service.post_history()) == 3
+    assert len(await service.store.post_log(None, None)) == 3
     assert await service.release_post(5, day) is True
     assert await service.posted_resource_ids(5) == ["gan"]

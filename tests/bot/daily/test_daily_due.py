@@ -11,11 +11,7 @@ from bot.daily import (
     DailySchedule,
     DueSlot,
     Frequency,
-    GuildHistory,
-    PostRecord,
-    due_posts,
     due_slots,
-    summarize_history,
 )
 
 
@@ -172,43 +168,6 @@ def test_many_guilds_sorted_by_slot_then_guild_and_input_order_does_not_matter()
     assert keys == sorted(keys)
     assert all(slot.scheduled_at <= now for slot in forward)
     assert len({slot.schedule.guild_id for slot in forward}) == len(forward) > 50
-
-
-def test_due_posts_picks_resources_only_for_due_guilds() -> None:
-    guilds = [schedule(1, "UTC", time(8)), schedule(2, "UTC", time(20))]
-    history = summarize_history(
-        [
-            PostRecord(1, date(2026, 11, 21), "a"),
-            PostRecord(1, date(2026, 11, 22), "b"),
-            PostRecord(2, date(2026, 11, 22), "a"),
-        ]
-    )
-    asked: list[int] = []
-
-    def candidates_for(s: DailySchedule) -> list[str]:
-        asked.append(s.guild_id)
-        return ["a", "b", "c", "d"]
-
-    posts = due_posts(utc(2026, 11, 23, 9), guilds, history, candidates_for, lambda g: {"c": 5})
-    assert asked == [1]
-    assert [(p.guild_id, p.channel_id, p.local_date, p.resource_id) for p in posts] == [
-        (1, 10, date(2026, 11, 23), "d")
-    ]
-    no_candidates = due_posts(utc(2026, 11, 23, 9), guilds, {}, lambda s: [])
-    assert [p.resource_id for p in no_candidates] == [None]
-
-
-def test_history_summary_and_incremental_update_agree() -> None:
-    rows = [
-        PostRecord(7, date(2026, 1, 3), "c"),
-        PostRecord(7, date(2026, 1, 1), "a"),
-        PostRecord(7, date(2026, 1, 2), None),
-    ]
-    summary = summarize_history(rows)[7]
-    assert summary == GuildHistory(date(2026, 1, 3), ("a", "c"))
-    assert summary.with_post(date(2026, 1, 4), "d") == GuildHistory(
-        date(2026, 1, 4), ("a", "c", "d")
-    )
 
 
 def test_naive_now_is_rejected() -> None:

@@ -13,7 +13,6 @@ from bot.daily import (
     parse_frequency,
     parse_time,
     parse_timezone,
-    parse_weekday,
     timezone_choices,
 )
 
@@ -102,10 +101,6 @@ def test_parse_frequency_and_weekday() -> None:
     assert parse_frequency("daily") is Frequency.DAILY
     with pytest.raises(ScheduleError, match="daily, weekdays, weekly"):
         parse_frequency("hourly")
-    assert parse_weekday("mon") == 0
-    assert parse_weekday("Sunday") == 6
-    with pytest.raises(ScheduleError, match="Monday"):
-        parse_weekday("mo")
 
 
 def test_schedule_validates_and_canonicalises() -> None:
