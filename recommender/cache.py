@@ -33,8 +33,8 @@ import numpy as np
 
 from recommender import catalog as catalog_module
 from recommender import index as index_module
+from recommender import stop_words, vocabulary
 from recommender import text as text_module
-from recommender import vocabulary
 from recommender.catalog import resource_from_dict, resource_to_dict
 from recommender.index import CsrArrays, Index
 from recommender.resource import Resource
@@ -48,9 +48,9 @@ _CATALOG_PREFIX = "catalog-"
 
 
 def _fingerprint(*modules: ModuleType) -> str:
-    """The source of the modules that shape an artifact: a change to stemming, features,
-    validation or vocabulary makes old caches miss without anyone remembering to bump a
-    format number."""
+    """The source of the modules that shape an artifact: a change to stemming, stop words,
+    features or vocabulary makes old caches miss without anyone remembering to bump a format
+    number."""
     digest = hashlib.sha256()
     for module in modules:
         if module.__file__:
@@ -60,7 +60,8 @@ def _fingerprint(*modules: ModuleType) -> str:
 
 def index_key(content_hash: str) -> str:
     """Catalog hash + index format + the code and vocabulary the index was built with."""
-    parts = (content_hash, INDEX_FORMAT, _fingerprint(text_module, index_module, vocabulary))
+    code = _fingerprint(text_module, stop_words, index_module, vocabulary)
+    parts = (content_hash, INDEX_FORMAT, code)
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 

@@ -9,8 +9,10 @@ token check: `deepread --help` and `invite` stay fast and a missing token is rep
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -78,8 +80,6 @@ async def _run_bot(settings: Settings, token: str) -> None:
 
 
 def configure_logging(settings: Settings, token: str) -> None:
-    import logging
-
     from bot.discord import redaction
 
     logging.basicConfig(
@@ -102,8 +102,6 @@ def run() -> None:
     """Run the Discord bot until interrupted (SIGINT/SIGTERM stop it cleanly)."""
     settings = load_settings()
     token = require_token(settings)
-    import asyncio
-
     import aiohttp
     import discord
 
@@ -127,8 +125,6 @@ def sync(
     """Push slash-command definitions to Discord now (DEV_GUILD_ID is used if set)."""
     settings = load_settings()
     token = require_token(settings)
-    import asyncio
-
     import aiohttp
     import discord
 
