@@ -196,16 +196,16 @@ def ask(words: Words, as_json: JsonOption = False) -> None:
 def similar(
     resource: Annotated[
         list[str],
-        typer.Argument(help="A resource id or title, e.g. dropout-srivastava-2014 or dropout."),
+        typer.Argument(help="A resource id or title, e.g. understanding-lstm-networks or dropout."),
     ],
     k: Annotated[int, typer.Option("-k", help=f"How many results (1-{MAX_K}).")] = 5,
     user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Resources like one you liked: `deepread similar dropout-srivastava-2014`."""
+    """Resources like one you liked: `deepread similar understanding-lstm-networks`."""
     text = " ".join(resource).strip()
     if not text:
-        raise UserError("give a resource id or title, e.g. `deepread similar cs231n`")
+        raise UserError("give a resource id or title, e.g. `deepread similar dropout`")
     k = _k(k)
     found = run_service(lambda s: s.similar(text, user_id=user, k=k), user=user)
     if as_json:
