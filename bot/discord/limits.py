@@ -40,3 +40,7 @@ ACTION_ROWS: Final = 5
 # Interaction timing: the initial response must arrive within 3 s; the token then lives 15 min.
 INTERACTION_DEADLINE_S: Final = 3.0
 INTERACTION_TOKEN_TTL_S: Final = 15 * 60.0
+ANSWER_BUDGET_S: Final = 1.5
+"""How long a command may work before it acknowledges with "thinking…" (counted from when
+Discord created the interaction): the answer then arrives in the callback itself, one round
+trip instead of two, and half the deadline stays free for that response's own trip."""

@@ -1,19 +1,51 @@
 """The one way features answer an interaction: clipped to Discord's limits, on time.
 
 `send` picks the initial response or a followup depending on whether the interaction was
-already acknowledged, so a command can `defer` first when its work may take more than the
-3-second deadline and reply with the same call either way.
+already acknowledged. `in_time` runs a command's work and acknowledges ("thinking…") only if
+the work outlasts the answer budget: a quick answer then goes out in the interaction callback
+itself, so what a member waits for is one round trip, not a placeholder and a second one.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import discord
 
 from bot.discord import limits
 from bot.discord.formatting import fit_content, fit_embed
 from bot.discord.views import InvokerView
+
+T = TypeVar("T")
+
+
+def _budget_left(interaction: discord.Interaction) -> float:
+    budget = getattr(interaction.client, "answer_budget_s", limits.ANSWER_BUDGET_S)
+    age = (dt.datetime.now(dt.UTC) - interaction.created_at).total_seconds()
+    # A clock behind Discord's gives a negative age: never wait longer than the budget.
+    return float(budget) - max(0.0, age)
+
+
+async def in_time(
+    interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False
+) -> T:
+    """`work`'s result; if it is not ready within the answer budget, defer first (publicly or
+    privately, as the answer will be), so the 3-second deadline is always met."""
+    task = asyncio.ensure_future(work)
+    try:
+        left = _budget_left(interaction)
+        if left > 0:
+            done, _ = await asyncio.wait({task}, timeout=left)
+            if task in done:
+                return task.result()
+        await defer(interaction, ephemeral=ephemeral)
+        return await task
+    finally:
+        if not task.done():  # the command itself was cancelled (shutdown)
+            task.cancel()
 
 
 async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.service import export as exports
 from bot.service.answers import Recommendation
-from bot.service.discovery import DiscoveryMixin, profile_of
+from bot.service.discovery import DiscoveryMixin, off_loop, profile_of
 from bot.service.entries import ReadingEntry
 from bot.service.guilds import GuildSettingsMixin
 from bot.service.progress import Progress, compute_progress
@@ -289,7 +289,9 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         planned = None
         if path is not None:
             known = self.recommender is not None or self.catalog.by_id(path.strip())
-            label, _slug, steps = self.path_resources(path) if known else (path, None, ())
+            label, _slug, steps = (
+                await off_loop(self.path_resources, path) if known else (path, None, ())
+            )
             if not steps:
                 raise ServiceError(
                     f"unknown learning path {path!r}: give a topic (e.g. rnn) or a resource id"

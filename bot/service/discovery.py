@@ -9,9 +9,10 @@ without one, it is anonymous. Both faces call these and nothing else, so `/recom
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.service.answers import (
     Answer,
@@ -47,6 +48,8 @@ from recommender.vocabulary import TOPICS, topic_label
 if TYPE_CHECKING:
     from bot.store import Store
 
+T = TypeVar("T")
+
 MAX_RESULTS = 50
 """At most this many results per request (a page of `recommend`, `similar`)."""
 MAX_CHOICES = 25
@@ -78,6 +81,13 @@ def profile_of(entries: Sequence[StoredEntry]) -> Profile:
     liked = tuple(e.resource_id for e in entries if e.status in ("done", "saved", "reading"))
     dismissed = tuple(e.resource_id for e in entries if e.status == "dismissed")
     return Profile(liked, dismissed)
+
+
+async def off_loop(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run ranking in a worker thread. It takes about a millisecond, but a personal model
+    fitted on a long history (or a slow catalog) must not hold the event loop that
+    acknowledges every other member's interaction."""
+    return await asyncio.to_thread(work, *args, **kwargs)
 
 
 class DiscoveryMixin:
@@ -134,7 +144,8 @@ class DiscoveryMixin:
         view = await self.user_view(user_id)
         if level is None and view.user is not None:
             level = view.user.default_level
-        found = self.engine().recommend(
+        found = await off_loop(
+            self.engine().recommend,
             text,
             level=level,
             kind=kind,
@@ -166,7 +177,7 @@ class DiscoveryMixin:
         if picked is not None:
             return PaperAnswer(query.strip(), await self.card(picked.id, user_id=user_id))
         text = check_query(query)
-        answer = self.engine().paper(text)
+        answer = await off_loop(self.engine().paper, text)
         if answer.match is None:
             return PaperAnswer(answer.query, None, answer.suggestions)
         match = answer.match
@@ -187,18 +198,21 @@ class DiscoveryMixin:
         if resource is None:
             raise UnknownResource(f"unknown resource {resource_id!r}", query=resource_id)
         engine = self.engine()
-        related = tuple(r.resource for r in engine.similar(resource.id, k=3))
+
+        def build() -> tuple[tuple[Resource, ...], str]:
+            related = tuple(r.resource for r in engine.similar(resource.id, k=3))
+            return related, engine.summary(resource)
+
+        related, summary = await off_loop(build)
         view = await self.user_view(user_id)
-        return PaperCard(
-            resource, engine.summary(resource), related, status=view.statuses.get(resource.id)
-        )
+        return PaperCard(resource, summary, related, status=view.statuses.get(resource.id))
 
     # --- ask -----------------------------------------------------------------------------------
 
     async def ask(self, question: str, *, k: int = 3) -> Answer:
         """Cited passages that answer the question; none means "I don't know"."""
         text = check_query(question)
-        found = self.engine().ask(text, k=k)
+        found = await off_loop(self.engine().ask, text, k=k)
         passages = tuple(Passage(p.text, p.resource, p.score) for p in found.passages)
         return Answer(found.question, passages)
 
@@ -211,7 +225,7 @@ class DiscoveryMixin:
             raise ServiceError(f"invalid count {k}: ask for 1 to {MAX_RESULTS} results")
         source = self.resolve(text)
         view = await self.user_view(user_id)
-        found = self.engine().similar(source.id, k=k, exclude=view.hidden)
+        found = await off_loop(self.engine().similar, source.id, k=k, exclude=view.hidden)
         results = tuple(Recommendation(r.resource, float(r.score), r.why) for r in found)
         return Similar(source, results)
 
@@ -241,7 +255,7 @@ class DiscoveryMixin:
         """A reading path, basics first, beginner to advanced; for a user, with their status
         of each step (✅ on what they finished)."""
         text = topic.strip() if self.catalog.by_id(topic.strip()) else check_query(topic)
-        label, slug, steps = self.path_resources(text)
+        label, slug, steps = await off_loop(self.path_resources, text)
         view = await self.user_view(user_id)
         marked = tuple(
             PathStep(s.resource, s.stage, s.reason, view.statuses.get(s.resource.id)) for s in steps

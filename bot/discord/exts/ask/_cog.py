@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.discord import access, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.ask._embeds import answer_embed
+from bot.service import Answer
 
 EXAMPLE = "`/ask question: why do transformers use attention?`"
 
@@ -21,8 +22,12 @@ class AskCog(commands.Cog):
     @app_commands.describe(question="A question about deep learning")
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
         service = access.service(interaction)
-        with access.user_errors(suggestion=f"For example {EXAMPLE}."):
-            answer = await service.ask(question, k=3)
+
+        async def find() -> Answer:
+            with access.user_errors(suggestion=f"For example {EXAMPLE}."):
+                return await service.ask(question, k=3)
+
+        answer = await replies.in_time(interaction, find())
         if not answer.passages:
             raise UserFacingError(
                 "I don't know — nothing in my catalog answers that well.",

@@ -12,7 +12,7 @@ from bot.discord.errors import UserFacingError
 from bot.discord.exts.paper._embeds import paper_embed, suggestions_text
 from bot.discord.resources import inert
 from bot.discord.views import InvokerView
-from bot.service import PaperCard, Resource
+from bot.service import PaperAnswer, PaperCard, Resource
 
 EXAMPLE = "`/paper query: attention is all you need`"
 
@@ -57,8 +57,12 @@ class PaperCog(commands.Cog):
     @app_commands.describe(query="A paper's title (pick one) or a few words from it")
     async def paper(self, interaction: discord.Interaction, query: str) -> None:
         service = access.service(interaction)
-        with access.user_errors(suggestion=f"For example {EXAMPLE}."):
-            answer = await service.paper(query, user_id=interaction.user.id)
+
+        async def find() -> PaperAnswer:
+            with access.user_errors(suggestion=f"For example {EXAMPLE}."):
+                return await service.paper(query, user_id=interaction.user.id)
+
+        answer = await replies.in_time(interaction, find())
         if answer.card is not None:
             embed, view = card_message(answer.card)
             await replies.send(interaction, embed=embed, view=view)

@@ -10,6 +10,7 @@ from bot.discord import access, formatting, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.path._embeds import path_embed
 from bot.discord.resources import inert
+from bot.service import LearningPath
 
 EXAMPLE = "`/path topic: rnn`"
 
@@ -23,19 +24,22 @@ class PathCog(commands.Cog):
     async def path(self, interaction: discord.Interaction, topic: str) -> None:
         service = access.service(interaction)
         access.query_text(interaction, topic, example=EXAMPLE)
-        # Defer before ranking and the database read (the 3 s deadline); a "no path" hint
-        # raised after this still reaches the user privately (errors.report withdraws the
-        # public placeholder first).
-        await replies.defer(interaction)
-        with access.user_errors(suggestion=f"For example {EXAMPLE}."):
-            path = await service.path(topic, user_id=interaction.user.id)
-        if not path.steps:
-            shown = inert(formatting.truncate(" ".join(topic.split()), 100))
-            raise UserFacingError(
-                f"I don't have a reading path for “{shown}”.",
-                suggestion="Pick a topic from the list, or try /recommend.",
-            )
-        await replies.send(interaction, embed=path_embed(path))
+
+        async def plan() -> LearningPath:
+            with access.user_errors(suggestion=f"For example {EXAMPLE}."):
+                path = await service.path(topic, user_id=interaction.user.id)
+            if not path.steps:
+                # Private either way: errors.report withdraws a public placeholder first.
+                shown = inert(formatting.truncate(" ".join(topic.split()), 100))
+                raise UserFacingError(
+                    f"I don't have a reading path for “{shown}”.",
+                    suggestion="Pick a topic from the list, or try /recommend.",
+                )
+            return path
+
+        await replies.send(
+            interaction, embed=path_embed(await replies.in_time(interaction, plan()))
+        )
 
     @path.autocomplete("topic")
     async def topic_autocomplete(

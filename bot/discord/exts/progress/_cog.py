@@ -18,7 +18,8 @@ class ProgressCog(commands.Cog):
     @app_commands.describe(public="Show it to the channel (default: only you see it)")
     async def progress(self, interaction: discord.Interaction, public: bool = False) -> None:
         service = access.service(interaction)
-        await replies.defer(interaction, ephemeral=not public)
-        progress = await service.progress(interaction.user.id, recent=5)
+        progress = await replies.in_time(
+            interaction, service.progress(interaction.user.id, recent=5), ephemeral=not public
+        )
         embed = progress_embed(progress, interaction.user.display_name)
         await replies.send(interaction, embed=embed, ephemeral=not public)

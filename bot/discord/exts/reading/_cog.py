@@ -60,10 +60,15 @@ class ReadingCog(commands.Cog):
 
     async def _mark(self, interaction: discord.Interaction, text: str, status: str) -> None:
         service = access.service(interaction)
-        await replies.defer(interaction, ephemeral=True)
-        with access.user_errors():
-            result = await service.mark_text(interaction.user.id, text, status)
-        await replies.send(interaction, inert(result.message), ephemeral=True)
+
+        async def mark() -> str:
+            with access.user_errors():
+                result = await service.mark_text(interaction.user.id, text, status)
+            return inert(result.message)
+
+        await replies.send(
+            interaction, await replies.in_time(interaction, mark(), ephemeral=True), ephemeral=True
+        )
 
     @app_commands.command(name="read", description="Mark a resource as read.")
     @app_commands.describe(resource="The resource you finished (pick one, or type a title)")
@@ -85,8 +90,9 @@ class ReadingCog(commands.Cog):
     @app_commands.command(name="readinglist", description="The resources you saved or read.")
     async def readinglist(self, interaction: discord.Interaction) -> None:
         service = access.service(interaction)
-        await replies.defer(interaction, ephemeral=True)
-        entries = await service.reading_list(interaction.user.id)
+        entries = await replies.in_time(
+            interaction, service.reading_list(interaction.user.id), ephemeral=True
+        )
         if not entries:
             await replies.send(interaction, EMPTY_LIST, ephemeral=True)
             return
@@ -100,12 +106,17 @@ class ReadingCog(commands.Cog):
         self, interaction: discord.Interaction, format: app_commands.Choice[str]
     ) -> None:
         service = access.service(interaction)
-        await replies.defer(interaction, ephemeral=True)
-        if not await service.reading_list(interaction.user.id):
+
+        async def exported() -> str | None:
+            if not await service.reading_list(interaction.user.id):
+                return None
+            with access.user_errors():
+                return await service.export(interaction.user.id, format.value)
+
+        text = await replies.in_time(interaction, exported(), ephemeral=True)
+        if text is None:
             await replies.send(interaction, EMPTY_LIST, ephemeral=True)
             return
-        with access.user_errors():
-            text = await service.export(interaction.user.id, format.value)
         file = discord.File(
             io.BytesIO(text.encode("utf-8")), filename=export_filename(format.value)
         )

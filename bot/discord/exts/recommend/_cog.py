@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
 import discord
@@ -30,7 +29,6 @@ SELECTS = (
     ("Not for me…", "dismissed"),
 )
 STATUSES = tuple(status for _, status in SELECTS)
-WORK_SLOTS = 1
 MAX_LISTED = 50
 """The service ranks at most this many; "More" stops there (ten pages)."""
 SEARCH_TIPS = "Try a broader topic (`rnn`, `transformers`), or drop the level or kind."
@@ -154,10 +152,6 @@ class RecommendView(InvokerView):
 class RecommendCog(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
-        # Ranking and the database reads run one at a time: under a burst, the event loop
-        # then keeps turning, so every new interaction is acknowledged within milliseconds
-        # instead of queueing behind everyone else's ranking.
-        self.slots = asyncio.Semaphore(WORK_SLOTS)
 
     @app_commands.command(name="recommend", description="Reading picks for a topic at your level.")
     @app_commands.describe(
@@ -178,12 +172,16 @@ class RecommendCog(commands.Cog):
             level.value if level else None,
             kind.value if kind else None,
         )
-        await replies.defer(interaction)  # first, before any work: the 3 s deadline
-        async with self.slots:
+
+        async def first_page() -> list[Recommendation]:
             results = await fetch(interaction, request)
             if not results:
-                # errors.report withdraws the public placeholder: the hint stays private.
+                # Before a defer this is a private reply; after one, errors.report withdraws
+                # the public placeholder, so the hint stays private either way.
                 raise await self.nothing_for(interaction, request)
+            return results
+
+        results = await replies.in_time(interaction, first_page())
         view = RecommendView(interaction.user.id, request, results)
         await replies.send(interaction, embed=view.embed(), view=view)
 

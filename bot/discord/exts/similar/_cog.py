@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.discord import access, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.similar._embeds import similar_embed
+from bot.service import Similar
 
 
 class SimilarCog(commands.Cog):
@@ -19,8 +20,12 @@ class SimilarCog(commands.Cog):
     @app_commands.describe(resource="A resource of the catalog (pick one, or type a title)")
     async def similar(self, interaction: discord.Interaction, resource: str) -> None:
         service = access.service(interaction)
-        with access.user_errors():
-            found = await service.similar(resource, user_id=interaction.user.id, k=5)
+
+        async def find() -> Similar:
+            with access.user_errors():
+                return await service.similar(resource, user_id=interaction.user.id, k=5)
+
+        found = await replies.in_time(interaction, find())
         if not found.results:
             raise UserFacingError(
                 "I have nothing close to that one yet.",
