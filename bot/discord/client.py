@@ -7,7 +7,6 @@ only through interactions), which mentions may ping (none, ever), when to sync c
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -69,7 +68,6 @@ class DeepreadBot(commands.AutoShardedBot):
         self.auto_sync = auto_sync
         self._extra_setup = tuple(extra_setup)
         self._services_closed = False
-        self._answering: set[asyncio.Task[None]] = set()
         if settings.discord_gateway_url:
             self._pin_gateway(settings.discord_gateway_url)
 
@@ -110,15 +108,11 @@ class DeepreadBot(commands.AutoShardedBot):
             force=force or guild_id is not None,
         )
 
-    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
-        # The one moment a component click's fate is known for sure: right after discord.py
-        # offered it to the live views (see `expired` for why a listener would be too late).
-        interaction = args[0] if event_name == "interaction" and args else None
-        if isinstance(interaction, discord.Interaction) and expired.unhandled(self, interaction):
-            task = self.loop.create_task(expired.answer(interaction), name="deepread-expired")
-            self._answering.add(task)  # keep a reference until it is done
-            task.add_done_callback(self._answering.discard)
-        super().dispatch(event_name, *args, **kwargs)
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        # Dispatched for every interaction once discord.py has offered a component click to
+        # the live views and dynamic items; `expired` tells whether any of them takes it.
+        if expired.unhandled(interaction):
+            await expired.answer(interaction)
 
     async def on_ready(self) -> None:
         log.info(

@@ -110,6 +110,16 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
             message_type=20 if record.type == 2 else 0,
             webhook_id=fake.app_id,
         )
+        # Which interaction made it, as Discord records on every interaction response and
+        # followup (discord.py before 2.7.1 finds a response's view by this id).
+        payload = record.payload
+        user = payload["member"]["user"] if "member" in payload else payload.get("user")
+        msg["interaction_metadata"] = {
+            "id": str(record.id),
+            "type": record.type,
+            "user": user,
+            "authorizing_integration_owners": payload.get("authorizing_integration_owners", {}),
+        }
         return fake.store_message(msg)
 
     async def callback(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:

@@ -122,7 +122,14 @@ def test_expired_note_names_the_command_to_run_again() -> None:
     assert "/" not in expired.expired_text(None)
 
 
-def test_invoker_view_items_get_ids_naming_their_command() -> None:
+def test_persistent_buttons_are_never_judged_expired() -> None:
+    for button in resource_buttons("some-id"):
+        assert not button.custom_id.startswith(expired.PREFIX)
+        assert button.template.fullmatch(f"{expired.PREFIX}recommend:more:0a1b2c3d4e5f") is None
+
+
+async def test_invoker_view_items_get_ids_naming_their_command() -> None:
+    # async: discord.py before 2.7 builds a view only inside a running event loop.
     class Confirm(InvokerView):
         @discord.ui.button(label="Yes")
         async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
