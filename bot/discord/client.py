@@ -82,10 +82,6 @@ class DeepreadBot(commands.AutoShardedBot):
 
         setattr(self.http, "get_bot_gateway", get_bot_gateway)  # noqa: B010
 
-    @property
-    def sync_state(self) -> command_sync.SyncState:
-        return command_sync.SyncState(self.settings.cache_dir / command_sync.STATE_FILE)
-
     async def setup_hook(self) -> None:
         self.add_dynamic_items(ResourceButton)
         for extension in walk_extensions():
@@ -98,15 +94,10 @@ class DeepreadBot(commands.AutoShardedBot):
     async def sync_commands(
         self, *, guild_id: int | None = None, force: bool = False
     ) -> int | None:
-        """Dev guild if configured (always), else global commands when they changed."""
+        """Sync the dev guild if configured, else the global commands, when they differ from
+        what Discord has registered (or when forced); see `command_sync`."""
         guild_id = guild_id if guild_id is not None else self.settings.dev_guild_id
-        return await command_sync.sync(
-            self.tree,
-            self.sync_state,
-            self.application_id,
-            guild_id=guild_id,
-            force=force or guild_id is not None,
-        )
+        return await command_sync.sync(self.tree, guild_id=guild_id, force=force)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         # Dispatched for every interaction once discord.py has offered a component click to

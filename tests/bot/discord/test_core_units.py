@@ -1,18 +1,17 @@
-"""Pure pieces of the Discord layer, without a bot: errors, sync state, help, discovery."""
+"""Pure pieces of the Discord layer, without a bot: errors, help, discovery, custom ids."""
 
 from __future__ import annotations
 
 import io
 import logging
 import re
-from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
 from discord import app_commands
 
-from bot.discord import command_sync, errors, expired, redaction
+from bot.discord import errors, expired, redaction
 from bot.discord.buttons import ResourceButton, resource_buttons
 from bot.discord.extensions import walk_extensions
 from bot.discord.exts.help.content import ENTRIES, help_text, split_by_availability
@@ -58,19 +57,6 @@ def test_redaction_hides_the_token_in_messages_args_and_tracebacks() -> None:
     assert token not in output
     assert output.count(redaction.REDACTED) == 3
     assert "RuntimeError" in output
-
-
-def test_sync_state_round_trip_and_fingerprint_ignores_order(tmp_path: Path) -> None:
-    a, b = {"name": "a", "options": []}, {"name": "b", "description": "x"}
-    assert command_sync.fingerprint([a, b]) == command_sync.fingerprint([b, a])
-    assert command_sync.fingerprint([a]) != command_sync.fingerprint([a, b])
-    state = command_sync.SyncState(tmp_path / "sub" / "state.json")
-    assert state.read() == {}
-    state.write("1:global", "abc")
-    state.write("1:guild:2", "def")
-    assert state.read() == {"1:global": "abc", "1:guild:2": "def"}
-    (tmp_path / "sub" / "state.json").write_text("not json")
-    assert state.read() == {}  # a corrupt state only means one extra sync
 
 
 def test_help_lists_only_registered_commands_as_available() -> None:
