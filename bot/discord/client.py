@@ -7,7 +7,6 @@ only through interactions), which mentions may ping (none, ever), when to sync c
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -69,7 +68,6 @@ class DeepreadBot(commands.AutoShardedBot):
         self.auto_sync = auto_sync
         self._extra_setup = tuple(extra_setup)
         self._services_closed = False
-        self._answering: set[asyncio.Task[None]] = set()
         if settings.discord_gateway_url:
             self._pin_gateway(settings.discord_gateway_url)
 
@@ -84,10 +82,6 @@ class DeepreadBot(commands.AutoShardedBot):
 
         setattr(self.http, "get_bot_gateway", get_bot_gateway)  # noqa: B010
 
-    @property
-    def sync_state(self) -> command_sync.SyncState:
-        return command_sync.SyncState(self.settings.cache_dir / command_sync.STATE_FILE)
-
     async def setup_hook(self) -> None:
         self.add_dynamic_items(ResourceButton)
         for extension in walk_extensions():
@@ -100,25 +94,16 @@ class DeepreadBot(commands.AutoShardedBot):
     async def sync_commands(
         self, *, guild_id: int | None = None, force: bool = False
     ) -> int | None:
-        """Dev guild if configured (always), else global commands when they changed."""
+        """Sync the dev guild if configured, else the global commands, when they differ from
+        what Discord has registered (or when forced); see `command_sync`."""
         guild_id = guild_id if guild_id is not None else self.settings.dev_guild_id
-        return await command_sync.sync(
-            self.tree,
-            self.sync_state,
-            self.application_id,
-            guild_id=guild_id,
-            force=force or guild_id is not None,
-        )
+        return await command_sync.sync(self.tree, guild_id=guild_id, force=force)
 
-    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
-        # The one moment a component click's fate is known for sure: right after discord.py
-        # offered it to the live views (see `expired` for why a listener would be too late).
-        interaction = args[0] if event_name == "interaction" and args else None
-        if isinstance(interaction, discord.Interaction) and expired.unhandled(self, interaction):
-            task = self.loop.create_task(expired.answer(interaction), name="deepread-expired")
-            self._answering.add(task)  # keep a reference until it is done
-            task.add_done_callback(self._answering.discard)
-        super().dispatch(event_name, *args, **kwargs)
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        # Dispatched for every interaction once discord.py has offered a component click to
+        # the live views and dynamic items; `expired` tells whether any of them takes it.
+        if expired.unhandled(interaction):
+            await expired.answer(interaction)
 
     async def on_ready(self) -> None:
         log.info(

@@ -7,14 +7,11 @@ custom id `deepread:v:{command}:…` (see `views.InvokerView`), so such a click 
 apart from other bots' or tests' components and answered: "this has expired, run /recommend
 again".
 
-Whether anything handled the click is decided at the moment discord.py dispatches it.
-`ConnectionState.parse_interaction_create` first hands a component to the view store
-(`dispatch_view`, which only schedules the callback as a task) and then, synchronously,
-dispatches the `interaction` event. A listener running later as its own task would race the
-view's callback (a view that `stop()`s itself unregisters its items before any I/O), so
-`DeepreadBot.dispatch` asks `unhandled` synchronously, on that exact store state, and only
-the answer is sent in a task. The store's tables are private to discord.py: when they cannot
-be read, nothing is answered (discord.py's own behaviour).
+Only public discord.py is used: the bot's `on_interaction` event (dispatched for every
+interaction, after discord.py has offered a component click to the live views and dynamic
+items) asks `unhandled`, which asks `InvokerView.answers` whether one of our views takes the
+click. Persistent buttons (`buttons.ResourceButton`, `deepread:mark:…`) are dynamic items whose
+ids never start with `deepread:v:`, so they are never judged here.
 """
 
 from __future__ import annotations
@@ -25,6 +22,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import discord
+
+from bot.discord.views import InvokerView
 
 log = logging.getLogger(__name__)
 
@@ -49,41 +48,27 @@ def expired_text(command: str | None) -> str:
     return f"This {noun} has expired.\n-# Run /{command} again for a fresh one."
 
 
-def _custom_id(interaction: discord.Interaction[Any]) -> tuple[int, str] | None:
-    data: Mapping[str, Any] = interaction.data or {}
-    custom_id, kind = data.get("custom_id"), data.get("component_type")
-    if not isinstance(custom_id, str) or not isinstance(kind, int):
-        return None
-    return kind, custom_id
-
-
-def unhandled(client: discord.Client, interaction: discord.Interaction[Any]) -> bool:
-    """Whether this is a click on one of our view items that no live view or dynamic item
-    will answer. Call it synchronously from `dispatch` (see the module docstring)."""
+def clicked_id(interaction: discord.Interaction[Any]) -> str | None:
+    """The custom id of the clicked component (None: not a component click)."""
     if interaction.type is not COMPONENT:
+        return None
+    data: Mapping[str, Any] = interaction.data or {}
+    custom_id = data.get("custom_id")
+    return custom_id if isinstance(custom_id, str) else None
+
+
+def unhandled(interaction: discord.Interaction[Any]) -> bool:
+    """Whether this is a click on one of our view items that no live view takes."""
+    custom_id = clicked_id(interaction)
+    if custom_id is None or not custom_id.startswith(PREFIX):
         return False
-    key = _custom_id(interaction)
-    if key is None or not key[1].startswith(PREFIX):
-        return False
-    store = getattr(getattr(client, "_connection", None), "_view_store", None)
-    views = getattr(store, "_views", None)
-    dynamic = getattr(store, "_dynamic_items", None)
-    if not isinstance(views, dict) or not isinstance(dynamic, dict):
-        return False  # discord.py changed: leave the click to it
-    if any(isinstance(p, re.Pattern) and p.fullmatch(key[1]) for p in dynamic):
-        return False
-    message_id = interaction.message.id if interaction.message is not None else None
-    for scope in (message_id, None):
-        items = views.get(scope)
-        if isinstance(items, dict) and key in items:
-            return False
-    return True
+    return not InvokerView.answers(interaction, custom_id)
 
 
 async def answer(interaction: discord.Interaction[Any]) -> None:
     """Tell the clicker, privately; never raises (the interaction may have been answered)."""
-    key = _custom_id(interaction)
-    command = command_of(key[1]) if key else None
+    custom_id = clicked_id(interaction)
+    command = command_of(custom_id) if custom_id else None
     try:
         if not interaction.response.is_done():
             await interaction.response.send_message(expired_text(command), ephemeral=True)

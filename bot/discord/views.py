@@ -3,13 +3,19 @@
 A study group shares channels, so a button on Alice's /recommend reply must not act for Bob;
 Bob gets a polite ephemeral refusal instead. When the view times out its components are
 disabled in place (the message is edited), so nobody clicks a button that no longer answers.
+
+Every item gets a custom id `deepread:v:{command}:{name}:{token}`, the token naming its view.
+That is what lets `expired` answer a click no view will handle (an old list after a restart)
+using only public means: `InvokerView.answers` tells whether a live view of this client owns
+the clicked id, or has already taken the click.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any, Self
+import weakref
+from typing import Any, ClassVar, Self
 
 import discord
 from discord.ui.select import BaseSelect
@@ -21,7 +27,17 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_S = 180.0
 
 
+# Key in `Interaction.extras`: set when an InvokerView took the interaction.
+TAKEN = "deepread.view"
+
+
 class InvokerView(discord.ui.View):
+    # Every view by its token while it is in memory (weakly: discord.py's store holds the
+    # live ones), so a click's custom id leads back to its view.
+    _by_token: ClassVar[weakref.WeakValueDictionary[str, InvokerView]] = (
+        weakref.WeakValueDictionary()
+    )
+
     def __init__(
         self, owner_id: int, *, timeout: float | None = DEFAULT_TIMEOUT_S, command: str = ""
     ) -> None:
@@ -35,6 +51,28 @@ class InvokerView(discord.ui.View):
         # Set by `replies.send` once the message exists; needed to disable items on timeout.
         self.message: discord.Message | None = None
         self.client: discord.Client | None = None
+        InvokerView._by_token[self._token] = self
+
+    @classmethod
+    def answers(cls, interaction: discord.Interaction[Any], custom_id: str) -> bool:
+        """Whether a view of ours takes (or took) this click on `custom_id`.
+
+        Two public facts, so the answer does not depend on the order in which discord.py runs
+        the view's callback and the `on_interaction` listeners: the view marks every
+        interaction it takes in `interaction_check` (which discord.py runs before any item
+        callback), and a view that has not finished (`is_finished`: not stopped, not timed
+        out) and belongs to this client still owns the item. A view that stops itself in its
+        callback has marked the click first; one of a client closed since (a restart in the
+        same process) belongs to another client.
+        """
+        if interaction.extras.get(TAKEN):
+            return True
+        view = cls._by_token.get(custom_id.rsplit(":", 1)[-1])
+        if view is None or view.is_finished():
+            return False
+        if view.client is not None and view.client is not interaction.client:
+            return False
+        return any(getattr(item, "custom_id", None) == custom_id for item in view.walk_children())
 
     def item_id(self, name: str) -> str:
         """`deepread:v:{command}:{name}:{token}`: ours (a click on it after the view is gone
@@ -53,6 +91,7 @@ class InvokerView(discord.ui.View):
             item.custom_id = self.item_id(str(self._count))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        interaction.extras[TAKEN] = True  # answered here, one way or the other (see `answers`)
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(

@@ -68,23 +68,44 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
             return fake.global_commands
         return fake.guild_commands.setdefault(int(guild), [])
 
+    def stored_option(option: dict[str, Any]) -> dict[str, Any]:
+        # Discord leaves out what is off or empty (`required: false`, no choices, ...).
+        out = {k: v for k, v in option.items() if not (v is None or v is False or v in ([], {}))}
+        if "options" in out:
+            out["options"] = [stored_option(o) for o in out["options"]]
+        return out
+
     def registered(command: dict[str, Any], guild: str | None) -> dict[str, Any]:
+        """A command as Discord stores and returns it: ids and version added, defaults made
+        explicit (all contexts and the app's installs for global commands, `dm_permission`),
+        permissions as a string, empty option fields dropped, localizations only on request."""
+        permissions = command.get("default_member_permissions")
         out = {
+            "type": 1,
+            "description": "",
+            **{k: v for k, v in command.items() if not k.endswith("_localizations")},
             "id": str(p.snowflake()),
             "application_id": str(fake.app_id),
             "version": str(p.snowflake()),
-            "type": 1,
-            "description": "",
-            "default_member_permissions": None,
-            "dm_permission": True,
-            "nsfw": False,
-            **command,
+            "default_member_permissions": None if permissions is None else str(permissions),
+            "dm_permission": command.get("dm_permission", True) is not False,
+            "nsfw": bool(command.get("nsfw", False)),
+            "options": [stored_option(o) for o in command.get("options") or []],
         }
         if guild is not None:
             out["guild_id"] = guild
+            out["contexts"] = None
+            out["integration_types"] = None
+        else:
+            out["contexts"] = command.get("contexts") or [0, 1, 2]
+            out["integration_types"] = (
+                command.get("integration_types") or fake.default_integration_types
+            )
         return out
 
     async def get_commands(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
+        if request.match_info["app_id"] != str(fake.app_id):
+            return error_response(403, 50001, "Missing Access")
         return json_response(command_list(request))
 
     async def put_commands(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
@@ -110,6 +131,16 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
             message_type=20 if record.type == 2 else 0,
             webhook_id=fake.app_id,
         )
+        # Which interaction made it, as Discord records on every interaction response and
+        # followup (discord.py before 2.7.1 finds a response's view by this id).
+        payload = record.payload
+        user = payload["member"]["user"] if "member" in payload else payload.get("user")
+        msg["interaction_metadata"] = {
+            "id": str(record.id),
+            "type": record.type,
+            "user": user,
+            "authorizing_integration_owners": payload.get("authorizing_integration_owners", {}),
+        }
         return fake.store_message(msg)
 
     async def callback(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:

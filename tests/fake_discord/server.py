@@ -97,8 +97,13 @@ class FakeDiscord:
         self.users: dict[str, dict[str, Any]] = {}
         self.requests: list[RecordedRequest] = []
         self.unhandled: list[RecordedRequest] = []
+        # Registered application commands, stored and answered the way Discord does (see
+        # rest.py's `registered`); tests may edit them "behind the bot's back".
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
+        # The installs the application is configured for (Discord's default for a global
+        # command registered without `integration_types`): guild and user install.
+        self.default_integration_types = [0, 1]
         self.interactions: dict[int, InteractionRecord] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         # Per-user computed permissions in interactions (user id -> permission bits); users

@@ -29,6 +29,20 @@ class PickView(InvokerView):
         raise RuntimeError("the view broke")
 
 
+class StopView(InvokerView):
+    """Stops itself first thing in its callback, then takes a while to answer: the order that
+    would fool a judge looking only at which views are still live."""
+
+    def __init__(self, owner_id: int, *, timeout: float) -> None:
+        super().__init__(owner_id, timeout=timeout, command="stopper")
+
+    @discord.ui.button(label="Done")
+    async def done(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await asyncio.sleep(0.05)
+        await interaction.response.edit_message(content="stopped")
+
+
 class NoteModal(discord.ui.Modal, title="A note"):
     note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(label="Note", custom_id="note")
 
@@ -78,6 +92,12 @@ class TestingCog(commands.Cog):
     async def pick(self, interaction: discord.Interaction, timeout: float = 60.0) -> None:
         await replies.send(
             interaction, "pick one", view=PickView(interaction.user.id, timeout=timeout)
+        )
+
+    @app_commands.command(name="stopper", description="A view that stops on its first click.")
+    async def stopper(self, interaction: discord.Interaction, timeout: float = 60.0) -> None:
+        await replies.send(
+            interaction, "press once", view=StopView(interaction.user.id, timeout=timeout)
         )
 
     @app_commands.command(name="resource", description="A resource with persistent buttons.")

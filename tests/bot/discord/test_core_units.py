@@ -1,18 +1,17 @@
-"""Pure pieces of the Discord layer, without a bot: errors, sync state, help, discovery."""
+"""Pure pieces of the Discord layer, without a bot: errors, help, discovery, custom ids."""
 
 from __future__ import annotations
 
 import io
 import logging
 import re
-from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
 from discord import app_commands
 
-from bot.discord import command_sync, errors, expired, redaction
+from bot.discord import errors, expired, redaction
 from bot.discord.buttons import ResourceButton, resource_buttons
 from bot.discord.extensions import walk_extensions
 from bot.discord.exts.help.content import ENTRIES, help_text, split_by_availability
@@ -60,19 +59,6 @@ def test_redaction_hides_the_token_in_messages_args_and_tracebacks() -> None:
     assert "RuntimeError" in output
 
 
-def test_sync_state_round_trip_and_fingerprint_ignores_order(tmp_path: Path) -> None:
-    a, b = {"name": "a", "options": []}, {"name": "b", "description": "x"}
-    assert command_sync.fingerprint([a, b]) == command_sync.fingerprint([b, a])
-    assert command_sync.fingerprint([a]) != command_sync.fingerprint([a, b])
-    state = command_sync.SyncState(tmp_path / "sub" / "state.json")
-    assert state.read() == {}
-    state.write("1:global", "abc")
-    state.write("1:guild:2", "def")
-    assert state.read() == {"1:global": "abc", "1:guild:2": "def"}
-    (tmp_path / "sub" / "state.json").write_text("not json")
-    assert state.read() == {}  # a corrupt state only means one extra sync
-
-
 def test_help_lists_only_registered_commands_as_available() -> None:
     available, coming = split_by_availability(["help", "recommend"])
     assert [e.name for e in available] == ["recommend", "help"]
@@ -118,7 +104,14 @@ def test_expired_note_names_the_command_to_run_again() -> None:
     assert "/" not in expired.expired_text(None)
 
 
-def test_invoker_view_items_get_ids_naming_their_command() -> None:
+def test_persistent_buttons_are_never_judged_expired() -> None:
+    for button in resource_buttons("some-id"):
+        assert not button.custom_id.startswith(expired.PREFIX)
+        assert button.template.fullmatch(f"{expired.PREFIX}recommend:more:0a1b2c3d4e5f") is None
+
+
+async def test_invoker_view_items_get_ids_naming_their_command() -> None:
+    # async: discord.py before 2.7 builds a view only inside a running event loop.
     class Confirm(InvokerView):
         @discord.ui.button(label="Yes")
         async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
