@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 
 from bot.service import export as exports
 from bot.service.answers import Recommendation
-from bot.service.discovery import DiscoveryMixin, off_loop, profile_of
+from bot.service.discovery import DiscoveryMixin, UserView, off_loop, profile_of
 from bot.service.entries import ReadingEntry
 from bot.service.guilds import GuildSettingsMixin
 from bot.service.progress import Progress, compute_progress
+from bot.service.user_views import UserViews
 from bot.service.validation import (
     ServiceError,
     UnknownResource,
@@ -101,6 +102,11 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         self.catalog = catalog
         self.recommender = recommender
         self.clock = clock
+        self._user_views: UserViews[UserView] = UserViews(self.load_user_view)
+
+    @property
+    def user_views(self) -> UserViews[UserView]:
+        return self._user_views
 
     @property
     def store(self) -> Store:
@@ -204,6 +210,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         outcome = await self.store.mark(
             user_id, resource_id, title=title, status=status, rating=rating, now=self.clock()
         )
+        self.user_views.forget(user_id)
         return MarkResult(self._entry(outcome.entry), outcome.previous_status, outcome.changed)
 
     async def mark_text(
@@ -257,6 +264,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         if timezone is not None:
             values["timezone"] = check_timezone(timezone)
         user = await self.store.set_user_preferences(user_id, values, self.clock())
+        self.user_views.forget(user_id)
         return Preferences(user_id, user.default_level, user.timezone or "UTC")
 
     # --- recommendations and progress ---------------------------------------------------------
@@ -333,6 +341,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
     async def forget(self, user_id: int) -> ForgetResult:
         """Delete everything stored about the user."""
         outcome = await self.store.forget_user(check_snowflake(user_id))
+        self.user_views.forget(user_id)
         return ForgetResult(user_id, outcome.user_existed, outcome.entries_deleted)
 
 

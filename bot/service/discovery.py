@@ -10,6 +10,7 @@ without one, it is anonymous. Both faces call these and nothing else, so `/recom
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -26,6 +27,7 @@ from bot.service.answers import (
     Recommendations,
     Similar,
 )
+from bot.service.user_views import UserViews
 from bot.service.validation import (
     ServiceError,
     UnknownResource,
@@ -42,6 +44,7 @@ from recommender.lookup import lookup
 from recommender.paths import prerequisite_path
 from recommender.personal import Profile
 from recommender.resource import Resource
+from recommender.results import Recommendations as EngineRecommendations
 from recommender.text import words
 from recommender.vocabulary import TOPICS, topic_label
 
@@ -90,6 +93,14 @@ async def off_loop(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(work, *args, **kwargs)
 
 
+@functools.lru_cache(maxsize=1024)
+def _everyones(
+    engine: Engine, text: str, level: str | None, kind: str | None, k: int, offset: int
+) -> EngineRecommendations:
+    """The anonymous ranking (frozen results, safe to share; the engine is immutable)."""
+    return engine.recommend(text, level=level, kind=kind, k=k, offset=offset)
+
+
 class DiscoveryMixin:
     """recommend / paper / ask / similar / path / resolve / choices (see `Service`)."""
 
@@ -107,10 +118,18 @@ class DiscoveryMixin:
             raise ServiceError("recommendations are not available here (no recommender)")
         return self.recommender
 
+    @property
+    def user_views(self) -> UserViews[UserView]:  # provided by `Service`
+        raise NotImplementedError
+
     async def user_view(self, user_id: int | None) -> UserView:
+        """The member's preferences, statuses and history profile (hot: see `UserViews`)."""
         if user_id is None:
             return ANONYMOUS
-        user, entries = await self.store.user_and_entries(check_snowflake(user_id))
+        return await self.user_views.get(check_snowflake(user_id))
+
+    async def load_user_view(self, user_id: int) -> UserView:
+        user, entries = await self.store.user_and_entries(user_id)
         statuses = {e.resource_id: e.status for e in entries}
         return UserView(user, statuses, profile_of(entries))
 
@@ -144,16 +163,21 @@ class DiscoveryMixin:
         view = await self.user_view(user_id)
         if level is None and view.user is not None:
             level = view.user.default_level
-        found = await off_loop(
-            self.engine().recommend,
-            text,
-            level=level,
-            kind=kind,
-            k=k,
-            offset=offset,
-            exclude=view.hidden,
-            profile=None if view.profile.empty else view.profile,
-        )
+        if not view.hidden and view.profile.empty:
+            # Nothing personal to apply: the ranking is everyone's, and a burst of the same
+            # question (a study group after a talk) is ranked once.
+            found = _everyones(self.engine(), text, level, kind, k, offset)
+        else:
+            found = await off_loop(
+                self.engine().recommend,
+                text,
+                level=level,
+                kind=kind,
+                k=k,
+                offset=offset,
+                exclude=view.hidden,
+                profile=view.profile,
+            )
         results = tuple(Recommendation(r.resource, float(r.score), r.why) for r in found.results)
         remaining = max(0, found.total - offset - len(results))
         return Recommendations(

@@ -6,6 +6,7 @@ stays under 4096 whatever the catalog holds, and every select option fits its 10
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -47,8 +48,10 @@ CLOSED = frozenset({"done", "dismissed"})
 """Statuses after which a resource leaves every select of the list: nothing more to do."""
 
 
+@functools.lru_cache(maxsize=4096)
 def block(position: int, result: Recommendation, status: str | None) -> str:
-    """One resource of the page, as the user's actions from this list left it."""
+    """One resource of the page, as the user's actions from this list left it (pure and
+    frozen in, text out: a burst of the same question formats each block once)."""
     if status == "dismissed":
         # One struck line: the details of something the user said is not for them are noise.
         return f"~~**{position}.** {title_text(result.resource.title)}~~ · not for you"
