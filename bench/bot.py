@@ -2,43 +2,63 @@
 
 Each bot runs as its own process (`deepread run` with its real services: the real catalog and
 Engine, a real Service over a fresh SQLite file; or this file with --serve-baseline), logged
-in to a fake Discord served by this process. 200 `/recommend topic:rnn beginner` interactions
-from 50 users are sent at once; latency is INTERACTION_CREATE sent → interaction callback
-received by the fake (deepread defers, as it does for database work, so its callback is the
-"thinking…" acknowledgement); "answer" is INTERACTION_CREATE → the message with the five
-picks. The baseline answers the same command with fixed text at once, so the difference is
-deepread's own cost. `--command help` measures /help instead.
+in to a fake Discord served by this process. For each scenario, 200 interactions from 50 users
+are sent at once: `/recommend topic:rnn beginner`, `/paper dropout`, `/ask how do lstms work`,
+`/read understanding lstm networks`, `/progress`, a "Mark as read" select on a /recommend list
+(each user's list is made first, outside the timing), and a mix of all of them.
 
-    .venv/bin/python bench/bot.py [--interactions 200] [--users 50]
+"ack" is INTERACTION_CREATE sent → the interaction callback received by the fake; "answer" is
+INTERACTION_CREATE → what the member reads: the callback itself when it carries the answer
+(a message, or the list updated in place), else the first webhook request after "thinking…".
+The baseline answers every command and click with fixed text at once, so the difference is
+deepread's own cost. Both bots run one after the other in the same run; the target is an
+answer p99 within 1.25× of the baseline's, zero errors, and a peak RSS ≤ 250 MiB.
+
+    .venv/bin/python bench/bot.py [--interactions 200] [--users 50] [--scenario all]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import signal
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fake_discord import FakeDiscord, InteractionRecord  # noqa: E402
 
-COMMANDS = {
-    "recommend": {
+
+def command(name: str, **options: str) -> dict[str, Any]:
+    return {
         "id": "1",
-        "name": "recommend",
+        "name": name,
         "type": 1,
-        "options": [{"name": "topic", "type": 3, "value": "rnn beginner"}],
-    },
-    "help": {"id": "1", "name": "help", "type": 1},
+        "options": [{"name": k, "type": 3, "value": v} for k, v in options.items()],
+    }
+
+
+COMMANDS: dict[str, dict[str, Any]] = {
+    "recommend": command("recommend", topic="rnn beginner"),
+    "paper": command("paper", query="dropout"),
+    "ask": command("ask", question="how do lstms work"),
+    "read": command("read", resource="understanding lstm networks"),
+    "progress": command("progress"),
 }
-ACK_TYPES = (4, 5)  # a message, or "thinking…" followed by one
+SCENARIOS = (*COMMANDS, "select", "mix")
+ANSWER_IN_CALLBACK = (4, 7)  # a message, or the component's message updated in place
+DEFERRED = (5, 6)  # "thinking…" / a deferred update: the answer comes through the webhook
+TARGET_RATIO = 1.25
+TARGET_RSS_MIB = 250
 
 
 def rss_mib(pid: int) -> tuple[float, float]:
@@ -56,15 +76,77 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+Send = Callable[[dict[str, Any]], "asyncio.Future[InteractionRecord]"]
+
+
+async def select_clicks(
+    fake: FakeDiscord, people: list[dict[str, Any]]
+) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    """Each user's own /recommend list (made before the timing): (message, select data)."""
+    lists = {}
+    for person in people:
+        record = await fake.dispatch_interaction(2, COMMANDS["recommend"], user=person)
+        await fake.wait_for_callback(record, timeout=10)
+        message_id = record.original_message_id
+        if message_id is None:  # deferred: the list is the first followup
+            await fake.wait_for_followup(record, timeout=10)
+            message_id = int(record.results[0]["id"])
+        message = fake.messages[int(message_id)]
+        select = next(
+            c
+            for row in message.get("components", [])
+            for c in row.get("components", [])
+            if c.get("type") == 3
+        )
+        value = select["options"][0]["value"]
+        data = {"custom_id": select["custom_id"], "component_type": 3, "values": [value]}
+        lists[person["id"]] = (message, data)
+    return lists
+
+
+async def burst(
+    fake: FakeDiscord,
+    people: list[dict[str, Any]],
+    scenario: str,
+    interactions: int,
+    lists: dict[str, tuple[dict[str, Any], dict[str, Any]]],
+) -> tuple[list[float], list[float], int]:
+    """Send `interactions` at once; (ack latencies ms, answer latencies ms, errors)."""
+    kinds = itertools.cycle([*COMMANDS, "select"] if scenario == "mix" else [scenario])
+    sends = []
+    for i in range(interactions):
+        person, kind = people[i % len(people)], next(kinds)
+        if kind == "select":
+            message, data = lists[person["id"]]
+            sends.append(fake.dispatch_interaction(3, data, user=person, message=message))
+        else:
+            sends.append(fake.dispatch_interaction(2, COMMANDS[kind], user=person))
+    records: list[InteractionRecord] = await asyncio.gather(*sends)
+    outcomes = await asyncio.gather(
+        *(fake.wait_for_callback(r, timeout=15) for r in records), return_exceptions=True
+    )
+    answers = await asyncio.gather(
+        *(answered(fake, r, o) for r, o in zip(records, outcomes, strict=True))
+    )
+    acks = [r.latency * 1000 for r in records if r.latency is not None]
+    errors = sum(1 for o in outcomes if isinstance(o, BaseException))
+    errors += sum(
+        1
+        for o in outcomes
+        if isinstance(o, dict)
+        and o.get("type") not in ANSWER_IN_CALLBACK
+        and o.get("type") not in DEFERRED
+    )
+    errors += sum(1 for a in answers if a is None)
+    return acks, [a * 1000 for a in answers if a is not None], errors
+
+
 async def measure(
-    kind: str, interactions: int, users: int, workdir: Path, command: dict[str, object]
-) -> dict[str, float]:
+    kind: str, interactions: int, users: int, workdir: Path, scenarios: list[str]
+) -> dict[str, Any]:
     async with FakeDiscord() as fake:
         env = dict(os.environ)
         catalog = ROOT / "recommender" / "data" / "catalog.yaml"
-        if not catalog.exists():
-            catalog = workdir / "catalog.yaml"
-            catalog.write_text("version: 1\nresources: []\n", encoding="utf-8")
         env.update(
             DISCORD_TOKEN=fake.token,
             DISCORD_API_BASE=fake.api_base,
@@ -82,38 +164,30 @@ async def measure(
             argv = [sys.executable, str(Path(__file__).resolve()), "--serve-baseline"]
         started = time.perf_counter()
         log_path = workdir / f"{kind}.log"
+        results: dict[str, Any] = {"scenarios": {}}
         with log_path.open("wb") as log:
             proc = await asyncio.create_subprocess_exec(*argv, cwd=workdir, env=env, stderr=log)
         try:
             await asyncio.wait_for(fake.gateway.identified.wait(), 60)
-            ready_s = time.perf_counter() - started
+            results["ready_s"] = time.perf_counter() - started
             people = [fake.make_user(f"user{i}") for i in range(users)]
             for person in people[:5]:  # warm-up: first-call costs are not steady state
-                await fake.wait_for_callback(
-                    await fake.dispatch_interaction(2, command, user=person), timeout=10
-                )
-            rss_idle, _ = rss_mib(proc.pid)
-            begin = time.perf_counter()
-            records: list[InteractionRecord] = await asyncio.gather(
-                *(
-                    fake.dispatch_interaction(2, command, user=people[i % users])
-                    for i in range(interactions)
-                )
-            )
-            outcomes = await asyncio.gather(
-                *(fake.wait_for_callback(r, timeout=15) for r in records), return_exceptions=True
-            )
-            answers = await asyncio.gather(
-                *(answered(fake, r, o) for r, o in zip(records, outcomes, strict=True))
-            )
-            wall = time.perf_counter() - begin
-            rss_now, rss_peak = rss_mib(proc.pid)
-            sequential: list[float] = []
-            for person in people:  # one at a time: the cost of one interaction, no queueing
-                record = await fake.dispatch_interaction(2, command, user=person)
-                outcome = await fake.wait_for_callback(record, timeout=10)
-                done = await answered(fake, record, outcome)
-                sequential.append((done or 0.0) * 1000)
+                for payload in COMMANDS.values():
+                    await fake.wait_for_callback(
+                        await fake.dispatch_interaction(2, payload, user=person), timeout=10
+                    )
+            results["rss_idle"], _ = rss_mib(proc.pid)
+            lists = await select_clicks(fake, people)
+            for scenario in scenarios:
+                acks, answers, errors = await burst(fake, people, scenario, interactions, lists)
+                results["scenarios"][scenario] = {
+                    "ack_p50": statistics.median(acks) if acks else float("nan"),
+                    "ack_p99": percentile(acks, 0.99) if acks else float("nan"),
+                    "ans_p50": statistics.median(answers) if answers else float("nan"),
+                    "ans_p99": percentile(answers, 0.99) if answers else float("nan"),
+                    "errors": errors,
+                }
+            results["rss_after"], results["rss_peak"] = rss_mib(proc.pid)
         finally:
             proc.send_signal(signal.SIGTERM)
             try:
@@ -121,38 +195,22 @@ async def measure(
             except TimeoutError:
                 proc.kill()
                 await proc.wait()
+        results["unknown_routes"] = len(fake.unhandled)
     problems = [line for line in log_path.read_text().splitlines() if "Error" in line]
     for line in problems[:5]:
         print(f"[{kind}] {line}", file=sys.stderr)
-    latencies = [r.latency * 1000 for r in records if r.latency is not None]
-    errors = sum(1 for o in outcomes if isinstance(o, BaseException)) + len(fake.unhandled)
-    errors += sum(1 for o in outcomes if isinstance(o, dict) and o.get("type") not in ACK_TYPES)
-    errors += sum(1 for a in answers if a is None)
-    answer_ms = [a * 1000 for a in answers if a is not None]
-    return {
-        "ready_s": ready_s,
-        "p50_ms": statistics.median(latencies) if latencies else float("nan"),
-        "p99_ms": percentile(latencies, 0.99) if latencies else float("nan"),
-        "max_ms": max(latencies, default=float("nan")),
-        "answer_p50_ms": statistics.median(answer_ms) if answer_ms else float("nan"),
-        "answer_p99_ms": percentile(answer_ms, 0.99) if answer_ms else float("nan"),
-        "throughput": interactions / wall,
-        "seq_p50_ms": statistics.median(sequential),
-        "errors": errors,
-        "rss_idle": rss_idle,
-        "rss_after": rss_now,
-        "rss_peak": rss_peak,
-        "exit": float(proc.returncode or 0),
-        "logged_errors": len(problems),
-    }
+    results["logged_errors"] = len(problems)
+    return results
 
 
 async def answered(fake: FakeDiscord, record: InteractionRecord, outcome: object) -> float | None:
-    """Seconds from INTERACTION_CREATE to the message the user reads; None if it never came."""
-    if not isinstance(outcome, dict) or outcome.get("type") not in ACK_TYPES:
+    """Seconds from INTERACTION_CREATE to what the member reads; None if it never came."""
+    if not isinstance(outcome, dict):
         return None
-    if outcome["type"] == 4:
+    if outcome.get("type") in ANSWER_IN_CALLBACK:
         return record.latency
+    if outcome.get("type") not in DEFERRED:
+        return None
     try:
         await fake.wait_for_followup(record, timeout=15)
     except TimeoutError:
@@ -162,7 +220,8 @@ async def answered(fake: FakeDiscord, record: InteractionRecord, outcome: object
 
 
 async def serve_baseline() -> None:
-    """A bot with one /help that answers fixed text: the floor deepread is compared with."""
+    """A bot that answers every command and click with fixed text: the floor deepread is
+    compared with (its /recommend carries a select, so the select scenario has one to click)."""
     import discord
     from discord import app_commands
 
@@ -172,13 +231,37 @@ async def serve_baseline() -> None:
     client = discord.AutoShardedClient(intents=discord.Intents.default())
     tree = app_commands.CommandTree(client)
 
-    @tree.command(name="help", description="Fixed text.")
-    async def help_command(interaction: discord.Interaction) -> None:
-        await interaction.response.send_message("fixed text", ephemeral=True)
+    def with_select() -> discord.ui.View:
+        view = discord.ui.View(timeout=None)
+        options = [discord.SelectOption(label=f"option {i}", value=f"o{i}") for i in range(5)]
+        view.add_item(discord.ui.Select(custom_id="baseline:select", options=options))
+        return view
 
     @tree.command(name="recommend", description="Fixed text.")
     async def recommend_command(interaction: discord.Interaction, topic: str) -> None:
+        await interaction.response.send_message("fixed text", view=with_select())
+
+    @tree.command(name="paper", description="Fixed text.")
+    async def paper_command(interaction: discord.Interaction, query: str) -> None:
         await interaction.response.send_message("fixed text")
+
+    @tree.command(name="ask", description="Fixed text.")
+    async def ask_command(interaction: discord.Interaction, question: str) -> None:
+        await interaction.response.send_message("fixed text")
+
+    @tree.command(name="read", description="Fixed text.")
+    async def read_command(interaction: discord.Interaction, resource: str) -> None:
+        await interaction.response.send_message("fixed text", ephemeral=True)
+
+    @tree.command(name="progress", description="Fixed text.")
+    async def progress_command(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("fixed text", ephemeral=True)
+
+    async def on_interaction(interaction: discord.Interaction) -> None:
+        if interaction.type is discord.InteractionType.component:
+            await interaction.response.edit_message(content="fixed text")
+
+    client.on_interaction = on_interaction  # type: ignore[attr-defined]
 
     async def setup_hook() -> None:
         await tree.sync()
@@ -197,40 +280,46 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--interactions", type=int, default=200)
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--command", choices=sorted(COMMANDS), default="recommend")
+    parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
     parser.add_argument("--serve-baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_baseline:
         asyncio.run(serve_baseline())
         return
+    scenarios = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     with tempfile.TemporaryDirectory() as tmp:
         results = {
-            kind: asyncio.run(
-                measure(kind, args.interactions, args.users, Path(tmp), COMMANDS[args.command])
-            )
+            kind: asyncio.run(measure(kind, args.interactions, args.users, Path(tmp), scenarios))
             for kind in ("deepread", "baseline")
         }
-    shown = "/recommend topic:rnn beginner" if args.command == "recommend" else "/help"
-    print(f"{args.interactions} × {shown} from {args.users} users at once, via the fake Discord")
-    header = f"{'bot':<10}{'ready s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-    header += f"{'ans p50':>9}{'ans p99':>9}{'1-by-1':>8}"
-    header += f"{'req/s':>8}{'errors':>8}{'RSS idle':>10}{'RSS after':>11}{'RSS peak':>10}"
-    print(header)
-    for kind, r in results.items():
-        print(
-            f"{kind:<10}{r['ready_s']:>9.2f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
-            f"{r['max_ms']:>9.1f}{r['answer_p50_ms']:>9.1f}{r['answer_p99_ms']:>9.1f}"
-            f"{r['seq_p50_ms']:>8.1f}{r['throughput']:>8.0f}{int(r['errors']):>8}"
-            f"{r['rss_idle']:>9.1f}M{r['rss_after']:>10.1f}M{r['rss_peak']:>9.1f}M"
-        )
-    ratio = results["deepread"]["p99_ms"] / results["baseline"]["p99_ms"]
-    print(f"deepread p99 / baseline p99 = {ratio:.2f} (target <= 1.25)")
-    peak = results["deepread"]["rss_peak"]
-    print(f"deepread peak RSS with the catalog loaded = {peak:.0f} MiB (target <= 250)")
-    print("latency = INTERACTION_CREATE sent -> callback received by the fake (burst of all at")
-    print("once); 'ans' = until the message with the answer; '1-by-1' = median answer time of")
-    print("one interaction at a time; RSS of the bot process;")
-    print("errors = missing/late callbacks + unknown routes; 'ready s' = spawn -> IDENTIFY")
+    deep, base = results["deepread"], results["baseline"]
+    print(f"{args.interactions} interactions from {args.users} users at once, via the fake Discord")
+    print(
+        f"{'scenario':<10}{'bot':<10}{'ack p50':>9}{'ack p99':>9}{'ans p50':>9}{'ans p99':>9}"
+        f"{'errors':>8}{'ans p99 ratio':>15}"
+    )
+    worst = 0.0
+    for scenario in scenarios:
+        ratio = deep["scenarios"][scenario]["ans_p99"] / base["scenarios"][scenario]["ans_p99"]
+        worst = max(worst, ratio)
+        for kind, r in (("deepread", deep), ("baseline", base)):
+            row = r["scenarios"][scenario]
+            shown = f"{ratio:>15.2f}" if kind == "deepread" else ""
+            print(
+                f"{scenario:<10}{kind:<10}{row['ack_p50']:>9.1f}{row['ack_p99']:>9.1f}"
+                f"{row['ans_p50']:>9.1f}{row['ans_p99']:>9.1f}{int(row['errors']):>8}{shown}"
+            )
+    errors = sum(int(r["errors"]) for r in deep["scenarios"].values()) + deep["unknown_routes"]
+    verdict = "ok" if worst <= TARGET_RATIO and errors == 0 else "MISSED"
+    print(
+        f"worst answer p99 ratio {worst:.2f} (target ≤ {TARGET_RATIO}), errors {errors}: {verdict}"
+    )
+    peak = deep["rss_peak"]
+    print(
+        f"deepread ready in {deep['ready_s']:.1f} s; RSS idle {deep['rss_idle']:.0f} MiB, "
+        f"peak {peak:.0f} MiB (target ≤ {TARGET_RSS_MIB}: "
+        f"{'ok' if peak <= TARGET_RSS_MIB else 'MISSED'}); baseline peak {base['rss_peak']:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

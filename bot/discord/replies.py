@@ -30,10 +30,15 @@ def _budget_left(interaction: discord.Interaction) -> float:
 
 
 async def in_time(
-    interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False
+    interaction: discord.Interaction,
+    work: Awaitable[T],
+    *,
+    ephemeral: bool = False,
+    update: bool = False,
 ) -> T:
     """`work`'s result; if it is not ready within the answer budget, defer first (publicly or
-    privately, as the answer will be), so the 3-second deadline is always met."""
+    privately, as the answer will be; for a component with `update`, as an edit of its own
+    message), so the 3-second deadline is always met."""
     task = asyncio.ensure_future(work)
     try:
         left = _budget_left(interaction)
@@ -41,7 +46,11 @@ async def in_time(
             done, _ = await asyncio.wait({task}, timeout=left)
             if task in done:
                 return task.result()
-        await defer(interaction, ephemeral=ephemeral)
+        if update:
+            if not interaction.response.is_done():
+                await interaction.response.defer()
+        else:
+            await defer(interaction, ephemeral=ephemeral)
         return await task
     finally:
         if not task.done():  # the command itself was cancelled (shutdown)
@@ -52,6 +61,23 @@ async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) ->
     """Acknowledge now ("thinking…"); the answer comes later through `send`."""
     if not interaction.response.is_done():
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+
+
+async def update(
+    interaction: discord.Interaction,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+) -> None:
+    """Edit the message a component sits on: in the callback when the interaction is not yet
+    acknowledged, else through the original response."""
+    kwargs: dict[str, Any] = {"view": view}
+    if embed is not None:
+        kwargs["embed"] = fit_embed(embed, limits.EMBED_TOTAL)
+    if interaction.response.is_done():
+        await interaction.edit_original_response(**kwargs)
+    else:
+        await interaction.response.edit_message(**kwargs)
 
 
 async def send(

@@ -44,6 +44,8 @@ from recommender.lookup import lookup
 from recommender.paths import prerequisite_path
 from recommender.personal import Profile
 from recommender.resource import Resource
+from recommender.results import Answer as EngineAnswer
+from recommender.results import PaperAnswer as EnginePaperAnswer
 from recommender.results import Recommendations as EngineRecommendations
 from recommender.text import words
 from recommender.vocabulary import TOPICS, topic_label
@@ -91,6 +93,20 @@ async def off_loop(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     fitted on a long history (or a slow catalog) must not hold the event loop that
     acknowledges every other member's interaction."""
     return await asyncio.to_thread(work, *args, **kwargs)
+
+
+# The engine is immutable and its answers frozen: the same question asked in a burst (a study
+# group right after a talk) is answered once. Each cache is bounded; an entry is a few KiB.
+
+
+@functools.lru_cache(maxsize=512)
+def _paper(engine: Engine, text: str) -> EnginePaperAnswer:
+    return engine.paper(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _ask(engine: Engine, text: str, k: int) -> EngineAnswer:
+    return engine.ask(text, k=k)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -201,7 +217,7 @@ class DiscoveryMixin:
         if picked is not None:
             return PaperAnswer(query.strip(), await self.card(picked.id, user_id=user_id))
         text = check_query(query)
-        answer = await off_loop(self.engine().paper, text)
+        answer = _paper(self.engine(), text)
         if answer.match is None:
             return PaperAnswer(answer.query, None, answer.suggestions)
         match = answer.match
@@ -236,7 +252,7 @@ class DiscoveryMixin:
     async def ask(self, question: str, *, k: int = 3) -> Answer:
         """Cited passages that answer the question; none means "I don't know"."""
         text = check_query(question)
-        found = await off_loop(self.engine().ask, text, k=k)
+        found = _ask(self.engine(), text, k)
         passages = tuple(Passage(p.text, p.resource, p.score) for p in found.passages)
         return Answer(found.question, passages)
 

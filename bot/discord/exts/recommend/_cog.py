@@ -70,21 +70,27 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
         self.status = status
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        # A deferred update: the list itself changes (✅, 🔖, struck through), and a private
-        # line confirms what was written.
-        await interaction.response.defer()
+        # The list itself changes (✅, 🔖, struck through) in the callback when the writes are
+        # quick (deferred as an update otherwise), and a private line confirms what was written.
         service = access.service(interaction)
-        lines = []
-        with access.user_errors():
-            for resource_id in self.values:
-                result = await service.mark(interaction.user.id, resource_id, self.status)
-                lines.append(inert(result.message))
+
+        async def write() -> list[str]:
+            lines = []
+            with access.user_errors():
+                for resource_id in self.values:
+                    result = await service.mark(interaction.user.id, resource_id, self.status)
+                    lines.append(inert(result.message))
+            return lines
+
+        lines = await replies.in_time(interaction, write(), update=True)
         if self.status == "dismissed":
             lines.append("-# I won't recommend it to you again.")
         view = self.view
         if view is not None:
             view.record(self.status, self.values)
-            await interaction.edit_original_response(embed=view.embed(), view=view)
+            await replies.update(interaction, embed=view.embed(), view=view)
+        else:
+            await replies.update(interaction)
         await replies.send(interaction, "\n".join(lines), ephemeral=True)
 
 
