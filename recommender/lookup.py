@@ -10,6 +10,7 @@ asking.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from recommender import fuzzy
@@ -61,8 +62,16 @@ class ResolveError(ValueError):
 normalize = fuzzy.normalize
 
 
+@functools.lru_cache(maxsize=8)
+def _titles(catalog: Catalog) -> dict[str, str]:
+    """Every title, normalised once per catalog (a catalog never changes)."""
+    return {r.id: normalize(r.title) for r in catalog}
+
+
+@functools.lru_cache(maxsize=4096)
 def lookup(catalog: Catalog, text: str, *, limit: int = MAX_SUGGESTIONS) -> Resolution:
-    """Resolve `text` (an id or a title) against the catalog; never raises."""
+    """Resolve `text` (an id or a title) against the catalog; never raises. Pure, so a
+    repeated text (everyone marking the paper just discussed) is resolved once."""
     query = text.strip()
     if not query:
         return Resolution(text, None)
@@ -72,7 +81,7 @@ def lookup(catalog: Catalog, text: str, *, limit: int = MAX_SUGGESTIONS) -> Reso
     wanted = normalize(query)
     if not wanted:
         return Resolution(text, None)
-    titles = {r.id: normalize(r.title) for r in catalog}
+    titles = _titles(catalog)
     same = [r for r in catalog if titles[r.id] == wanted]
     if len(same) == 1:
         return Resolution(text, same[0])

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.service import export as exports
 from bot.service.answers import Recommendation
-from bot.service.discovery import DiscoveryMixin, UserView, off_loop, profile_of
+from bot.service.discovery import DiscoveryMixin, UserView, off_loop
 from bot.service.entries import ReadingEntry
 from bot.service.guilds import GuildSettingsMixin
 from bot.service.progress import Progress, compute_progress
@@ -187,7 +187,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
     async def entries(self, user_id: int) -> list[ReadingEntry]:
         """Every entry of the user, dismissed included, most recently changed first."""
         check_snowflake(user_id)
-        return [self._entry(e) for e in await self.store.entries(user_id)]
+        return [self._entry(e) for e in (await self.user_view(user_id)).entries]
 
     async def mark(
         self, user_id: int, resource_id: str, status: str, *, rating: int | None = None
@@ -201,7 +201,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         rating = check_rating(rating)
         resource = self.catalog.by_id(resource_id)
         if resource is None:
-            known = {e.resource_id: e for e in await self.store.entries(user_id)}
+            known = {e.resource_id: e for e in (await self.user_view(user_id)).entries}
             if resource_id not in known:
                 raise UnknownResource(f"unknown resource {resource_id!r}", query=resource_id)
             title = known[resource_id].title
@@ -223,7 +223,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         check_snowflake(user_id)
         wanted = text.strip()
         if wanted and self.catalog.by_id(wanted) is None:
-            known = {e.resource_id for e in await self.store.entries(user_id)}
+            known = set((await self.user_view(user_id)).statuses)
             if wanted in known:
                 return await self.mark(user_id, wanted, status, rating=rating)
         resource = self.resolve(text)
@@ -271,7 +271,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
 
     async def profile(self, user_id: int) -> Profile:
         """What the recommender may learn from the user's history."""
-        return profile_of(await self.store.entries(check_snowflake(user_id)))
+        return (await self.user_view(check_snowflake(user_id))).profile
 
     async def recommend_for_user(
         self,
@@ -291,7 +291,8 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
     ) -> Progress:
         """Totals, by topic and level, streak, recent activity, and a learning path's
         completion when `path` (a topic slug or a resource id) is given."""
-        user, stored = await self.store.user_and_entries(check_snowflake(user_id))
+        view = await self.user_view(check_snowflake(user_id))
+        user, stored = view.user, view.entries
         tz = ZoneInfo(user.timezone if user is not None and user.timezone else "UTC")
         entries = [self._entry(e) for e in stored]
         planned = None

@@ -72,6 +72,8 @@ class UserView:
     user: StoredUser | None
     statuses: dict[str, str]
     profile: Profile
+    entries: tuple[StoredEntry, ...] = ()
+    """Every entry, most recently updated first (as the store returns them)."""
 
     @property
     def hidden(self) -> tuple[str, ...]:
@@ -147,7 +149,7 @@ class DiscoveryMixin:
     async def load_user_view(self, user_id: int) -> UserView:
         user, entries = await self.store.user_and_entries(user_id)
         statuses = {e.resource_id: e.status for e in entries}
-        return UserView(user, statuses, profile_of(entries))
+        return UserView(user, statuses, profile_of(entries), tuple(entries))
 
     def clean_query(self, text: str) -> str:
         """The query as the engine will read it, or ServiceError saying why it is not one."""
