@@ -28,7 +28,17 @@ from recommender.index import (
 )
 from recommender.paths import plan_path
 from recommender.personal import Profile, preference
-from recommender.query import ParsedQuery, QueryParser, coverage, match_topics
+from recommender.query import (
+    PHRASE_SHARE,
+    ParsedQuery,
+    QueryParser,
+    coverage,
+    match_topics,
+    matches,
+    meaningful_stems,
+    needed,
+    other_spellings,
+)
 from recommender.resource import Resource
 from recommender.results import (
     Answer,
@@ -41,6 +51,7 @@ from recommender.results import (
     UnknownResourceError,
 )
 from recommender.summarize import NO_SUMMARY, summarize
+from recommender.text import content_stems, stem, words
 from recommender.vocabulary import KINDS, LEVELS, TOPICS
 
 MIN_SCORE = 0.02
@@ -122,6 +133,41 @@ class Engine:
             scores += PRIOR_WEIGHT * self.index.prior * (scores > 0)
         return scores
 
+    def _holding(self, word: str) -> np.ndarray:
+        """Rows holding a stem, or most of one of its other spellings (see query.matches)."""
+        n = len(self.resources)
+        by_term, vocabulary = self.index.by_term, self.index.vocabulary
+
+        def postings(term: str) -> np.ndarray:
+            t = vocabulary.get(term)
+            if t is None:
+                return np.zeros(0, dtype=np.int64)
+            return np.asarray(by_term.indices[by_term.indptr[t] : by_term.indptr[t + 1]])
+
+        held = np.zeros(n, dtype=bool)
+        held[postings(word)] = True
+        for core in other_spellings(word):
+            count = np.zeros(n, dtype=np.int32)
+            for part in core:
+                count[postings(part)] += 1
+            held |= count >= PHRASE_SHARE * len(core)
+        return held
+
+    def matching(self, parsed: ParsedQuery) -> np.ndarray:
+        """Rows that hold the query's meaningful words: `query.matches`, for every row at once
+        from the posting lists of a few words (no loop over the catalog)."""
+        n = len(self.resources)
+        required = meaningful_stems(parsed)
+        if not required or n == 0:
+            return np.zeros(n, dtype=bool)
+        fixed = {stem(new) for _, new in parsed.corrections}
+        held = [self._holding(word) for word in required]
+        ok = np.sum(held, axis=0) >= needed(len(required))
+        typed = [h for word, h in zip(required, held, strict=True) if word not in fixed]
+        if typed:
+            ok &= np.logical_or.reduce(typed)
+        return np.asarray(ok, dtype=bool)
+
     def _rows(self, ids: Iterable[str]) -> list[int]:
         return [self.row[i] for i in ids if i in self.row]
 
@@ -150,7 +196,7 @@ class Engine:
         query_vector = self.query_vector(parsed)
         if parsed.has_terms:
             base = self.text_scores(parsed, query_vector)
-            mask = base > MIN_SCORE
+            mask = (base > MIN_SCORE) & self.matching(parsed)
             if pref is not None:
                 base = base + PROFILE_WEIGHT * pref * mask
         elif pref is not None or parsed.level or parsed.kind:
@@ -187,20 +233,23 @@ class Engine:
     # --- paper ---------------------------------------------------------------------------------
 
     def coverage(self, parsed: ParsedQuery, row: int) -> float:
-        """Share of the query's own words that the resource contains (see query.coverage)."""
-        return coverage(parsed, {self.terms[int(i)] for i in row_terms(self.index.matrix, row)[0]})
+        """Share of the query's own words that the resource contains (see query.coverage);
+        0 when it lacks the query's meaningful words (see query.matches)."""
+        present = {self.terms[int(i)] for i in row_terms(self.index.matrix, row)[0]}
+        return coverage(parsed, present) if matches(parsed, present) else 0.0
 
     def paper(self, query: str) -> PaperAnswer:
         """The best-matching paper with a summary, or None and "did you mean" suggestions."""
         parsed = self.parse(query)
         if not parsed.has_terms or not self.resources:
             return PaperAnswer(parsed.text, None, ())
-        scores = self.text_scores(parsed)
+        scores = self.text_scores(parsed) * self.matching(parsed)
         papers = self.index.kinds == KINDS.index("paper")
         best_any = int(np.argmax(scores))
         best_paper = int(np.argmax(np.where(papers, scores, -1.0)))
         row = best_paper if scores[best_paper] >= PAPER_PREFERENCE * scores[best_any] else best_any
         if scores[row] >= PAPER_MIN_SCORE and self.coverage(parsed, row) >= PAPER_MIN_COVERAGE:
+            # (scores are zero where the meaningful words are missing, so this is a match)
             resource = self.resources[row]
             match = PaperMatch(
                 resource,
@@ -226,10 +275,14 @@ class Engine:
         """Up to three titles close to the query: weak matches first, then similar spelling."""
         rows = [int(r) for r in top_rows(scores, np.flatnonzero(scores > MIN_SCORE), 3)]
         titles = [r.title for r in self.resources]
+        wanted = set(meaningful_stems(parsed))
         for _, _, row in process.extract(
             parsed.text, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=SUGGEST_MIN_RATIO
         ):
-            if row not in rows:
+            # Spelt alike is not enough: the title must share one of the query's meaningful
+            # words ("an intro duction" is not close to "An Analysis of ...").
+            shared = wanted & set(content_stems(words(titles[row])))
+            if row not in rows and shared:
                 rows.append(int(row))
         return tuple(self.resources[r] for r in rows[:3])
 
@@ -250,7 +303,12 @@ class Engine:
         for p in top_rows(combined, np.flatnonzero(combined >= ASK_MIN_SCORE), 20 * k):
             owner = int(index.passage_owner[p])
             text = index.passages[p]
-            if owner in owners or coverage(parsed, set(sentence_features(text))) < ASK_MIN_COVERAGE:
+            present = set(sentence_features(text))
+            if (
+                owner in owners
+                or not matches(parsed, present)
+                or coverage(parsed, present) < ASK_MIN_COVERAGE
+            ):
                 continue
             owners.add(owner)
             found.append(Passage(text, self.resources[owner], round(float(combined[p]), 4)))

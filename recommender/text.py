@@ -16,7 +16,7 @@ from functools import lru_cache
 import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from recommender.vocabulary import ACRONYMS, SYNONYMS
+from recommender.vocabulary import ACRONYMS, STEM_EXCEPTIONS, SYNONYMS
 
 _WORD = re.compile(r"[a-z0-9]+(?:\+\+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(\[])")
@@ -45,11 +45,14 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball stem; an acronym's plural (`rnns`, `gans`) folds onto the acronym, and British
-    `-isation` onto `-ization` (regularisation, normalisation, optimisation)."""
+    `-isation` onto `-ization` (regularisation, normalisation, optimisation). Words listed in
+    STEM_EXCEPTIONS keep their own stem (`transformers` is not `transformations`)."""
     if len(word) > 2 and word.endswith("s") and word[:-1] in ACRONYMS:
         word = word[:-1]
     if "isation" in word:
         word = word.replace("isation", "ization")
+    if word in STEM_EXCEPTIONS:
+        return STEM_EXCEPTIONS[word]
     return str(_stemmer.stemWord(word))
 
 

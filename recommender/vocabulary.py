@@ -388,6 +388,34 @@ Only true synonyms: "dropout" is a kind of regularization, not another word for 
 synonym it made `paper dropout` answer with a paper on regularizing RNNs); the topic
 `regularization` lists it among its terms instead."""
 
+# --- Stemming exceptions -----------------------------------------------------------------------
+
+STEM_EXCEPTIONS: dict[str, str] = {
+    # the architecture is not a transformation (Snowball gives both `transform`)
+    "transformer": "transformer",
+    "transformers": "transformer",
+    # Adam the optimiser is not Ryan P. Adams
+    "adams": "adams",
+    # AI alignment is not "learning to align" words; layer normalisation is not a normal law
+    "alignment": "alignment",
+    "alignments": "alignment",
+    "normalization": "normaliz",
+    "normalizations": "normaliz",
+    "normalizing": "normaliz",
+    "normalising": "normaliz",
+    "normalize": "normaliz",
+    "normalise": "normaliz",
+    "normalized": "normaliz",
+    "normalised": "normaliz",
+    # CLIP the model is not gradient clipping
+    "clipping": "clipping",
+    "clipped": "clipping",
+}
+"""Words whose Snowball stem would collide with an unrelated word (a stem collision): they get
+their own stem, on both sides of the index, so `transformers` never matches "Linear
+Transformations" and `adam` never matches an author called Adams. Looked up after British
+`-isation` becomes `-ization`."""
+
 # --- Query filler ------------------------------------------------------------------------------
 
 QUERY_FILLER_WORDS: frozenset[str] = frozenset(
@@ -403,6 +431,11 @@ QUERY_FILLER_WORDS: frozenset[str] = frozenset(
         "suggest",
         "want",
         "need",
+        "buy",
+        "choose",
+        "pick",
+        "latest",
+        "recent",
         "looking",
         "find",
         "learn",
@@ -447,6 +480,50 @@ QUERY_FILLER_WORDS: frozenset[str] = frozenset(
 """Words of a request, not of its subject (`what is the best book to learn ...`): a query drops
 them so they neither match nor get corrected as typos. Checked on the surface word, before
 stemming, so `learn` is filler while `learning` (as in "deep learning") is not."""
+
+# --- Generic words -----------------------------------------------------------------------------
+
+GENERIC_WORDS: frozenset[str] = frozenset(
+    {
+        "network",
+        "networks",
+        "net",
+        "nets",
+        "neural",
+        "deep",
+        "learning",
+        "machine",
+        "model",
+        "models",
+        "method",
+        "methods",
+        "algorithm",
+        "algorithms",
+        "approach",
+        "approaches",
+        "train",
+        "training",
+        "trained",
+        "tune",
+        "tuned",
+        "tuning",
+        "recipe",
+        "recipes",
+        "analysis",
+        "recognition",
+        "using",
+        "use",
+        "data",
+        "simple",
+        "new",
+        "improved",
+        "better",
+    }
+)
+"""Words too general to say what a query is about (`networks`, `learning`, `recipe`, `tuned`).
+A result must hold the query's other, meaningful words; it never matches on a generic word alone
+while the query has meaningful words (`sourdough bread recipe` is not about RBM recipes). A
+query made only of generic words (`neural networks`) needs them all."""
 
 # --- Topic prerequisites -----------------------------------------------------------------------
 
