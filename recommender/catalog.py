@@ -40,7 +40,13 @@ FIELDS: tuple[str, ...] = (
     "description_source",
     "prerequisites",
     "sources",
+    "origin",
+    "authors_complete",
+    "historical",
+    "former_ids",
 )
+ORIGINS = ("seed", "curated")
+"""`seed`: found in one of the five reading lists; `curated`: written and checked by hand."""
 REQUIRED_FIELDS = ("id", "title", "kind", "topics", "level")
 
 HEADER = """\
@@ -83,6 +89,8 @@ class Catalog:
     def __init__(self, resources: Iterable[Resource], content_hash: str = "") -> None:
         self.resources: tuple[Resource, ...] = tuple(resources)
         self._by_id: dict[str, Resource] = {r.id: r for r in self.resources}
+        # A renamed resource stays reachable under its former ids (bookmarks, reading lists).
+        self._former: dict[str, Resource] = {f: r for r in self.resources for f in r.former_ids}
         self.content_hash = content_hash or hash_resources(self.resources)
 
     def __len__(self) -> int:
@@ -95,7 +103,8 @@ class Catalog:
         return resource_id in self._by_id
 
     def by_id(self, resource_id: str) -> Resource | None:
-        return self._by_id.get(resource_id)
+        """The resource with this id, or the one that was known by it before a rename."""
+        return self._by_id.get(resource_id) or self._former.get(resource_id)
 
     def ids(self) -> tuple[str, ...]:
         return tuple(self._by_id)
@@ -211,6 +220,29 @@ def validate_entry(entry: Any, where: str) -> list[Problem]:
     )
     if not sources_ok:
         bad("sources must be a list of {document, section} mappings")
+    problems.extend(Problem(where, m) for m in _provenance_problems(entry))
+    return problems
+
+
+def _provenance_problems(entry: Mapping[str, Any]) -> list[str]:
+    """Problems of the provenance fields: origin, authors_complete, historical, former_ids."""
+    problems: list[str] = []
+    origin = entry.get("origin")
+    if origin is not None and origin not in ORIGINS:
+        problems.append(f"unknown origin {origin!r} (one of: {', '.join(ORIGINS)})")
+    complete = entry.get("authors_complete")
+    if complete is not None and not isinstance(complete, bool):
+        problems.append("authors_complete must be true or false")
+    if complete is False and not entry.get("authors"):
+        problems.append("authors_complete is false but no authors are given")
+    historical = entry.get("historical")
+    if historical is not None and (not isinstance(historical, str) or not historical.strip()):
+        problems.append("historical must be a short reason (text)")
+    former = entry.get("former_ids")
+    if former is not None and (
+        not _check_str_list(former) or not all(ID_PATTERN.match(f) for f in former)
+    ):
+        problems.append("former_ids must be a list of slugs")
     return problems
 
 
@@ -239,6 +271,13 @@ def parse_catalog_text(text: str) -> tuple[list[Resource], list[Problem]]:
             if seen[rid] == 2:
                 problems.append(Problem(rid, f"duplicate id (again at {line})"))
     ids = set(seen)
+    formers: Counter[str] = Counter()
+    for entry in entries:
+        if isinstance(entry, Mapping) and _check_str_list(entry.get("former_ids") or []):
+            for former in entry.get("former_ids") or []:
+                formers[former] += 1
+                if former in ids or formers[former] == 2:
+                    problems.append(Problem(str(entry.get("id")), f"former id {former!r} is taken"))
     for entry in entries:
         if isinstance(entry, Mapping) and _check_str_list(entry.get("prerequisites") or []):
             for prereq in entry.get("prerequisites") or []:
@@ -271,6 +310,10 @@ def resource_from_dict(entry: Mapping[str, Any]) -> Resource:
         sources=tuple(
             SourceRef(s["document"], s.get("section") or "") for s in entry.get("sources") or ()
         ),
+        origin=entry.get("origin") or "seed",
+        authors_complete=entry.get("authors_complete", True) is not False,
+        historical=entry.get("historical"),
+        former_ids=tuple(entry.get("former_ids") or ()),
     )
 
 
@@ -290,6 +333,11 @@ def resource_to_dict(resource: Resource) -> dict[str, Any]:
         "description_source": resource.description_source,
         "prerequisites": list(resource.prerequisites),
         "sources": [_source_dict(s) for s in resource.sources],
+        "origin": resource.origin,
+        # written only when false: a complete list is the normal case
+        "authors_complete": None if resource.authors_complete else False,
+        "historical": resource.historical,
+        "former_ids": list(resource.former_ids),
     }
     keep_empty = {"url"}  # `url: null` says on purpose that no document gives one
     return {k: v for k, v in out.items() if k in keep_empty or v not in (None, [], "")}

@@ -164,7 +164,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "regularization",
         "Regularization",
-        ("regularization", "dropout", "batch normalization", "overfitting", "pooling"),
+        ("regularization", "dropout", "weight decay", "overfitting", "pooling"),
     ),
     Topic(
         "cnn",
@@ -187,7 +187,6 @@ TOPICS: tuple[Topic, ...] = (
         (
             "nlp",
             "natural language",
-            "language model",
             "translation",
             "sentiment",
             "parsing",
@@ -203,7 +202,7 @@ TOPICS: tuple[Topic, ...] = (
             "word2vec",
             "word vectors",
             "paragraph vector",
-            "representations",
+            "word representations",
             "thought vectors",
         ),
     ),
@@ -215,7 +214,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "memory-networks",
         "Memory architectures",
-        ("memory networks", "neural turing machine", "stack", "attention", "memory"),
+        ("memory networks", "neural turing machine", "external memory", "memory"),
     ),
     Topic(
         "speech",
@@ -225,19 +224,12 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "autoencoders",
         "Autoencoders",
-        (
-            "autoencoder",
-            "autoencoders",
-            "vae",
-            "variational autoencoder",
-            "sparse coding",
-            "dimensionality reduction",
-        ),
+        ("autoencoder", "autoencoders", "sparse coding", "dimensionality reduction"),
     ),
     Topic(
         "generative-models",
         "Generative models",
-        ("generative", "gan", "gans", "generative adversarial", "vae", "deep generative models"),
+        ("generative", "generative model", "deep generative models", "generative modeling"),
     ),
     Topic(
         "rbm-dbn",
@@ -262,11 +254,10 @@ TOPICS: tuple[Topic, ...] = (
         (
             "reinforcement learning",
             "rl",
-            "dqn",
             "q-learning",
-            "atari",
             "policy",
             "temporal difference",
+            "markov decision process",
         ),
     ),
     Topic("linear-algebra", "Linear algebra", ("linear algebra", "matrix", "matrices", "vectors")),
@@ -310,6 +301,197 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic("community", "Community", ("forum", "community", "subreddit", "news", "q&a")),
     Topic("ai", "Artificial intelligence", ("artificial intelligence", "ai", "robotics")),
+    # --- the areas of the modern catalog (2015-2025) ---
+    Topic(
+        "attention",
+        "Attention",
+        ("attention", "attention mechanism", "self-attention", "cross-attention"),
+    ),
+    Topic(
+        "transformers",
+        "Transformers",
+        ("transformer", "transformers", "multi-head attention", "positional encoding"),
+    ),
+    Topic(
+        "language-models",
+        "Language models",
+        (
+            "language model",
+            "language models",
+            "language modeling",
+            "language modelling",
+            "bert",
+            "gpt",
+            "pre-trained language",
+            "pretrained language",
+        ),
+    ),
+    Topic(
+        "llm",
+        "Large language models",
+        ("large language model", "large language models", "llm", "llms", "chatgpt", "scaling laws"),
+    ),
+    Topic(
+        "prompting",
+        "Prompting and reasoning",
+        ("prompting", "prompt engineering", "in-context learning", "chain-of-thought", "reasoning"),
+    ),
+    Topic(
+        "alignment",
+        "Alignment and human feedback",
+        (
+            "alignment",
+            "rlhf",
+            "human feedback",
+            "human preferences",
+            "instruction tuning",
+            "preference optimization",
+        ),
+    ),
+    Topic(
+        "fine-tuning",
+        "Fine-tuning and adaptation",
+        (
+            "fine-tuning",
+            "fine tuning",
+            "finetuning",
+            "lora",
+            "low-rank adaptation",
+            "adapters",
+            "parameter-efficient",
+            "transfer learning",
+        ),
+    ),
+    Topic(
+        "rag",
+        "Retrieval-augmented generation",
+        (
+            "retrieval-augmented",
+            "retrieval augmented",
+            "rag",
+            "dense retrieval",
+            "passage retrieval",
+        ),
+    ),
+    Topic(
+        "mixture-of-experts",
+        "Mixture of experts",
+        ("mixture of experts", "mixture-of-experts", "moe", "sparse experts", "expert routing"),
+    ),
+    Topic(
+        "gans",
+        "Generative adversarial networks",
+        ("gan", "gans", "generative adversarial", "adversarial network", "adversarial networks"),
+    ),
+    Topic(
+        "vae",
+        "Variational autoencoders",
+        ("vae", "vaes", "variational autoencoder", "variational autoencoders", "variational bayes"),
+    ),
+    Topic(
+        "normalizing-flows",
+        "Normalizing flows",
+        ("normalizing flow", "normalizing flows", "normalising flows", "flow-based", "real nvp"),
+    ),
+    Topic(
+        "diffusion",
+        "Diffusion models",
+        (
+            "diffusion",
+            "diffusion model",
+            "diffusion models",
+            "denoising diffusion",
+            "score-based",
+            "ddpm",
+            "stable diffusion",
+        ),
+    ),
+    Topic(
+        "vision-transformers",
+        "Vision transformers",
+        ("vision transformer", "vision transformers", "vit", "image patches"),
+    ),
+    Topic(
+        "self-supervised",
+        "Self-supervised learning",
+        ("self-supervised", "self supervised", "self-supervision", "pretext task"),
+    ),
+    Topic(
+        "contrastive-learning",
+        "Contrastive learning",
+        ("contrastive learning", "contrastive loss", "contrastive", "simclr", "moco"),
+    ),
+    Topic(
+        "multimodal",
+        "Multimodal learning",
+        ("multimodal", "multi-modal", "vision-language", "image-text", "text-to-image", "clip"),
+    ),
+    Topic(
+        "normalization",
+        "Normalization layers",
+        (
+            "batch normalization",
+            "batch norm",
+            "layer normalization",
+            "group normalization",
+            "normalization layer",
+        ),
+    ),
+    Topic(
+        "gnn",
+        "Graph neural networks",
+        (
+            "graph neural network",
+            "graph neural networks",
+            "gnn",
+            "gnns",
+            "graph convolutional",
+            "message passing",
+            "learning on graphs",
+            "graph representation learning",
+        ),
+    ),
+    Topic(
+        "interpretability",
+        "Interpretability",
+        (
+            "interpretability",
+            "interpretable",
+            "explainability",
+            "saliency",
+            "feature visualization",
+            "attribution",
+            "circuits",
+        ),
+    ),
+    Topic(
+        "deep-rl",
+        "Deep reinforcement learning",
+        (
+            "deep reinforcement learning",
+            "deep rl",
+            "dqn",
+            "atari",
+            "policy gradient",
+            "policy gradients",
+            "actor-critic",
+            "ppo",
+            "alphago",
+        ),
+    ),
+    Topic(
+        "efficiency",
+        "Efficiency (compression, fast inference)",
+        (
+            "quantization",
+            "distillation",
+            "pruning",
+            "model compression",
+            "efficient inference",
+            "mixed precision",
+            "flashattention",
+        ),
+    ),
 )
 
 TOPIC_SLUGS: tuple[str, ...] = tuple(t.slug for t in TOPICS)

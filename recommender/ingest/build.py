@@ -1,7 +1,9 @@
 """From the five source documents and the curation file to catalog resources.
 
 parse (one parser per format) -> align the two copies of the post -> merge mentions ->
-stable ids -> curation fixes -> kind, level and topics by rule (classify) -> Resource.
+stable ids -> curation fixes -> kind, level and topics by rule (classify) -> Resource; then
+the curation file's `added` entries and the curated source files (data/sources/curated-*.yaml,
+whole resources written and checked by hand, `origin: curated`; see curated.py).
 Ids are slugs of the merged title (an alias's name, else the best document title), taken
 before curation, so that fixing a title in the curation file never renames an entry; repeats
 get -2, -3 in reading order. Everything is deterministic: the same inputs give the same
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from recommender.ingest.align import align_copies
 from recommender.ingest.blog_numbered import parse_blog_numbered
 from recommender.ingest.blog_urls import parse_blog_with_urls
 from recommender.ingest.classify import classify_kind, classify_level, classify_topics
+from recommender.ingest.curated import CuratedSourceError, read_curated, repeats
 from recommender.ingest.curation import Curation
 from recommender.ingest.guide import parse_guide
 from recommender.ingest.markdown_page import parse_markdown_page
@@ -83,6 +86,8 @@ class BuildReport:
     lossy_urls_left_out: dict[str, str] = field(default_factory=dict)
     unknown_curation_ids: list[str] = field(default_factory=list)
     descriptions: Counter[str] = field(default_factory=Counter)
+    curated: int = 0
+    unknown_prerequisites: dict[str, list[str]] = field(default_factory=dict)
 
 
 def read_mentions(
@@ -161,8 +166,12 @@ def _resource(
         ref = SourceRef(str(extra.get("document", "")), str(extra.get("section") or ""))
         if ref not in sources:
             sources.append(ref)
+    renamed = fixes.get("id")
     return Resource(
-        id=rid,
+        id=str(renamed or rid),
+        former_ids=(rid,) if renamed and renamed != rid else (),
+        authors_complete=fixes.get("authors_complete", True) is not False,
+        historical=fixes.get("historical"),
         title=title,
         kind=kind,
         level=level,
@@ -211,6 +220,22 @@ def build_resources(sources_dir: Path, curation: Curation) -> tuple[list[Resourc
         if resource.description:
             report.descriptions[resource.description_source or "curated"] += 1
         resources.append(resource)
+    curated = read_curated(sources_dir)
+    problems = repeats(curated, resources)
+    if problems:
+        raise CuratedSourceError(str(sources_dir), problems)
+    # A curated entry may name seed resources as prerequisites; built with another curation
+    # file (a test, a fork) those ids may not exist: leave them out and say so.
+    known = {r.id for r in resources} | {r.id for r in curated}
+    for index, resource in enumerate(curated):
+        missing = [p for p in resource.prerequisites if p not in known]
+        if missing:
+            report.unknown_prerequisites[resource.id] = missing
+            kept = tuple(p for p in resource.prerequisites if p in known)
+            curated[index] = replace(resource, prerequisites=kept)
+    resources += curated
+    report.descriptions["curated"] += len(curated)
+    report.curated = len(curated)
     report.unknown_curation_ids = sorted((set(curation.entries) | set(curation.drops)) - used)
     return resources, report
 

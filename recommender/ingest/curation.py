@@ -3,12 +3,15 @@
 Sections of the file:
   aliases  - one resource under several names or links: `name` (the title it gets), `titles`
              and `urls` (compared normalised) that all mean it.
-  entries  - per-id fixes applied on top of the merged documents: title, url (repairs; null
-             removes a wrong link), authors, year, kind, topics, level, description (our own
-             words: `description_source: curated`), description_document (take this
-             document's description instead of the default one), prerequisites (ids),
-             extra_sources (more {document, section} where the resource is listed), note
-             (why the fix was made; the file is rewritten by `import`, comments would be lost).
+  entries  - per-id fixes applied on top of the merged documents: id (a new id; the old one
+             stays resolvable as a former id), title, url (repairs; null removes a wrong
+             link), authors, authors_complete (false: only the first authors are known),
+             year, kind, topics, level, historical (why it is kept although superseded),
+             description (our own words: `description_source: curated`),
+             description_document (take this document's description instead of the default
+             one), prerequisites (ids), extra_sources (more {document, section} where the
+             resource is listed), note (why the fix was made; the file is rewritten by
+             `import`, comments would be lost).
   drops    - id -> reason: merged entries that are not resources worth recommending.
   added    - whole new entries that no source document holds (`deepread catalog import`).
 
@@ -29,6 +32,7 @@ from recommender.ingest.merge import Alias
 
 ENTRY_FIELDS = frozenset(
     {
+        "id",
         "title",
         "url",
         "authors",
@@ -40,6 +44,8 @@ ENTRY_FIELDS = frozenset(
         "description_document",
         "prerequisites",
         "extra_sources",
+        "historical",
+        "authors_complete",
         "note",
     }
 )
