@@ -63,6 +63,20 @@ NAME_WEIGHT = 0.4
 TOPIC_BOOST = 0.08
 PRIOR_WEIGHT = 0.05
 """How much being cited by several source documents counts, among resources that match."""
+CANONICAL_WEIGHT = 0.1
+"""How much being the work others build on counts, among resources that match: a resource
+that many catalog entries name as a prerequisite ("Attention Is All You Need", BERT, DDPM) is
+the canonical reading of its area and leads a plain topic query."""
+CANONICAL_SCALE = 30
+"""A paper that this many resources build on counts fully (fewer: less, on a log scale)."""
+TOPIC_CANONICAL_WEIGHT = 0.2
+"""More of the same within a topic the query names: `transformers` leads with the Transformer
+paper, `gans` with Goodfellow et al., though their titles do not say the topic's name."""
+MIN_CANONICAL_COUNT = 3
+"""A topic's top paper needs this many resources of the topic built on it to lead the topic."""
+HISTORICAL_PENALTY = 0.05
+"""Taken off a historical resource's score (Theano, Lua Torch, a withdrawn course), so that a
+current equivalent ranks above it."""
 PROFILE_WEIGHT = 0.3
 PAPER_MIN_SCORE = 0.12
 PAPER_MIN_COVERAGE = 0.6
@@ -76,6 +90,50 @@ ASK_MIN_COVERAGE = 0.5
 PASSAGE_FULL_WORDS = 10
 """Passages shorter than this many words are trusted less (score × sqrt(words / 10))."""
 _TIER = 10.0
+
+
+def descendants(resources: Sequence[Resource], row: dict[str, int]) -> list[set[int]]:
+    """For each paper, every resource that names it as a prerequisite, directly or through
+    others (empty for other kinds: explainers lead through their own words already)."""
+    below: list[set[int]] = [set() for _ in resources]
+    for i, resource in enumerate(resources):
+        for pid in resource.prerequisites:
+            if pid in row and row[pid] != i:
+                below[row[pid]].add(i)
+    out: list[set[int]] = []
+    for start, resource in enumerate(resources):
+        seen: set[int] = set()
+        stack = list(below[start]) if resource.kind == "paper" else []
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(below[node] - seen)
+        out.append(seen - {start})
+    return out
+
+
+def canonical_weights(
+    built_on: Sequence[set[int]],
+    members: np.ndarray | None = None,
+    min_count: int = 0,
+    scale: int = 1,
+) -> np.ndarray:
+    """0-1 per resource: how much of the catalog (or of `members`) builds on a paper, on a log
+    scale up to the most built-on paper, or to `scale` resources if that is more (one paper
+    building on another in a small catalog does not make it canonical). "Attention Is All You
+    Need" is under BERT, GPT and most language-model papers. All zero when no paper has
+    `min_count` such resources (no paper leads that part)."""
+    if members is None:
+        counts = np.array([len(b) for b in built_on], dtype=np.float32)
+    else:
+        inside = set(np.flatnonzero(members).tolist())
+        counts = np.array([len(b & inside) for b in built_on], dtype=np.float32) * members
+    top = float(counts.max(initial=0.0))
+    if top < max(1, min_count):
+        return np.zeros(len(built_on), dtype=np.float32)
+    weights: np.ndarray = np.log1p(counts) / np.float32(np.log1p(max(top, scale)))
+    return weights.astype(np.float32)
 
 
 class Engine:
@@ -92,6 +150,15 @@ class Engine:
             for slug in resource.topics:
                 if slug in self.topic_rows:
                     self.topic_rows[slug][i] = True
+        built_on = descendants(self.resources, self.row)
+        self.canonical = canonical_weights(built_on, scale=CANONICAL_SCALE)
+        # Within a topic, what builds on a paper inside that topic: `transformers` leads with
+        # the Transformer paper, `rnn` is not taken over by the ancestors of the Transformer.
+        self.topic_canonical = {
+            slug: canonical_weights(built_on, members, MIN_CANONICAL_COUNT) ** 2
+            for slug, members in self.topic_rows.items()
+        }
+        self.historical = np.array([bool(r.historical) for r in self.resources], dtype=bool)
 
     @cached_property
     def _passage_weight(self) -> np.ndarray:
@@ -128,9 +195,14 @@ class Engine:
         scores = (1.0 - NAME_WEIGHT) * score(self.index.by_term, ids, weights)
         scores += NAME_WEIGHT * score(self.index.name_by_term, ids, weights)
         for slug in parsed.topics[:2]:
-            scores = scores + TOPIC_BOOST * self.topic_rows[slug]
+            scores = scores + self.topic_rows[slug] * (
+                TOPIC_BOOST + TOPIC_CANONICAL_WEIGHT * self.topic_canonical[slug]
+            )
         if PRIOR_WEIGHT:
             scores += PRIOR_WEIGHT * self.index.prior * (scores > 0)
+        scores += (CANONICAL_WEIGHT * self.canonical - HISTORICAL_PENALTY * self.historical) * (
+            scores > 0
+        )
         return scores
 
     def _holding(self, word: str) -> np.ndarray:
