@@ -33,6 +33,8 @@ from recommender.query import (
     ParsedQuery,
     QueryParser,
     coverage,
+    defined_subject,
+    defines,
     match_topics,
     matches,
     meaningful_stems,
@@ -87,6 +89,8 @@ SUGGEST_MIN_RATIO = 80
 ASK_MIN_SCORE = 0.18
 ASK_MIN_COVERAGE = 0.5
 """An answer must contain at least half of the question's own words (see query.coverage)."""
+DEFINITION_BONUS = 1.5
+"""A passage that defines what a "what is X" question asks about counts this much more."""
 PASSAGE_FULL_WORDS = 10
 """Passages shorter than this many words are trusted less (score × sqrt(words / 10))."""
 _TIER = 10.0
@@ -370,9 +374,17 @@ class Engine:
         passage = score(index.passage_by_term, ids, weights)
         resource = self.text_scores(parsed, (ids, weights))
         combined = self._passage_weight * (0.75 * passage + 0.25 * resource[index.passage_owner])
+        candidates = top_rows(combined, np.flatnonzero(combined >= ASK_MIN_SCORE), 20 * k)
+        subject = defined_subject(parsed.text)
+        if subject:  # "what is X": the passages that define X come first
+            combined = combined.copy()
+            for p in candidates:
+                if defines(index.passages[p], subject):
+                    combined[p] *= DEFINITION_BONUS
+            candidates = top_rows(combined, candidates, candidates.size)
         found: list[Passage] = []
         owners: set[int] = set()
-        for p in top_rows(combined, np.flatnonzero(combined >= ASK_MIN_SCORE), 20 * k):
+        for p in candidates:
             owner = int(index.passage_owner[p])
             text = index.passages[p]
             present = set(sentence_features(text))

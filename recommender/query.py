@@ -9,6 +9,7 @@ lower weight, so `rnn` also searches "recurrent neural network" without drowning
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from recommender.text import (
     STOP_WORDS,
     content_stems,
     equivalent_stems,
+    split_sentences,
     stem,
     strip_control,
     with_bigrams,
@@ -306,3 +308,45 @@ def matches(parsed: ParsedQuery, present: Container[str]) -> bool:
     if as_typed and not any(s in as_typed for s in hits):
         return False
     return len(hits) >= needed(len(required))
+
+
+_WHAT_IS = re.compile(
+    r"^\s*(?:what|who)(?:'s|\s+(?:is|are|was|were))\s+(?:an?\s+|the\s+)?(?P<subject>[^?.!]+?)"
+    r"\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_DEFINING_VERBS = frozenset({"is", "are", "was", "were", "refers", "means", "denotes"})
+_INTRODUCING_VERBS = frozenset({"introduces", "proposes", "presents", "defines"})
+_ARTICLES = frozenset({"the", "an"})  # `words` already drops "a"
+
+
+def defined_subject(question: str) -> tuple[tuple[str, ...], ...]:
+    """For a "what is X" question, X as stems and in its other spellings (`what is an llm`
+    gives `llm` and `large language model`); empty for any other question."""
+    match = _WHAT_IS.match(clean_query(question))
+    if not match:
+        return ()
+    subject = tuple(content_stems(words(match.group("subject"))))
+    if not subject:
+        return ()
+    return (subject, *equivalent_stems(list(subject)))
+
+
+def defines(passage: str, subjects: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether a sentence of the passage defines the subject: "Dropout is a technique ...",
+    "Batch Normalization allows ..." does not; "Introduces the Transformer, ..." does."""
+    for sentence in split_sentences(passage) or [passage]:
+        surface = words(sentence)
+        if surface[:1] and surface[0] in _INTRODUCING_VERBS:
+            surface = surface[1:]
+        introduced = len(surface) < len(words(sentence))
+        while surface[:1] and surface[0] in _ARTICLES:
+            surface = surface[1:]
+        stems = [stem(w) for w in surface]
+        for subject in subjects:
+            n = len(subject)
+            if tuple(stems[:n]) != subject:
+                continue
+            if introduced or (surface[n : n + 1] and surface[n] in _DEFINING_VERBS):
+                return True
+    return False

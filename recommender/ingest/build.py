@@ -40,7 +40,7 @@ from recommender.ingest.guide import parse_guide
 from recommender.ingest.markdown_page import parse_markdown_page
 from recommender.ingest.mention import Mention
 from recommender.ingest.merge import FieldOrder, MergedEntry, merge_mentions
-from recommender.ingest.text import slugify
+from recommender.ingest.text import clean_document_text, slugify
 from recommender.ingest.urls import url_key
 from recommender.resource import Resource, SourceRef
 
@@ -88,6 +88,7 @@ class BuildReport:
     descriptions: Counter[str] = field(default_factory=Counter)
     curated: int = 0
     unknown_prerequisites: dict[str, list[str]] = field(default_factory=dict)
+    unused_text_fixes: list[str] = field(default_factory=list)
 
 
 def read_mentions(
@@ -127,17 +128,33 @@ def assign_ids(entries: list[MergedEntry]) -> list[str | None]:
     return ids
 
 
-def _description(entry: MergedEntry, fixes: Mapping[str, Any]) -> tuple[str | None, str | None]:
+def _description(
+    entry: MergedEntry, fixes: Mapping[str, Any], report: BuildReport | None = None
+) -> tuple[str | None, str | None]:
     if fixes.get("description"):
         return str(fixes["description"]), "curated"
+    text: str | None = None
     wanted = fixes.get("description_document")
     if wanted:
         for mention in entry.mentions:
             if mention.document == wanted and mention.description:
-                return mention.description, "document"
-    if entry.description:
-        return entry.description, "document"
-    return None, None
+                text = mention.description
+                break
+    if text is None and entry.description:
+        text = entry.description
+    if text is None:
+        return None, None
+    return _apply_text_fixes(clean_document_text(text), fixes, report), "document"
+
+
+def _apply_text_fixes(text: str, fixes: Mapping[str, Any], report: BuildReport | None) -> str:
+    """The curation's literal repairs of a document's text (words glued in its PDF)."""
+    for wrong, right in (fixes.get("text_fixes") or {}).items():
+        if wrong in text:
+            text = text.replace(wrong, right)
+        elif report is not None:
+            report.unused_text_fixes.append(wrong)
+    return text
 
 
 def _resource(
@@ -151,7 +168,7 @@ def _resource(
         report.lossy_urls_left_out[rid] = entry.url or ""
     else:
         url = entry.url
-    description, description_source = _description(entry, fixes)
+    description, description_source = _description(entry, fixes, report)
     if description_source:
         report.descriptions[description_source] += 1
     kind = fixes.get("kind") or classify_kind(entry.kinds, url, title)

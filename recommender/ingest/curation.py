@@ -9,7 +9,9 @@ Sections of the file:
              year, kind, topics, level, historical (why it is kept although superseded),
              description (our own words: `description_source: curated`),
              description_document (take this document's description instead of the default
-             one), prerequisites (ids), extra_sources (more {document, section} where the
+             one), text_fixes (wrong -> right literal repairs of a document's text, for PDF
+             artifacts no cleaning rule can fix: "amultilayered" -> "a multilayered"),
+             prerequisites (ids), extra_sources (more {document, section} where the
              resource is listed), note (why the fix was made; the file is rewritten by
              `import`, comments would be lost).
   drops    - id -> reason: merged entries that are not resources worth recommending.
@@ -46,6 +48,7 @@ ENTRY_FIELDS = frozenset(
         "extra_sources",
         "historical",
         "authors_complete",
+        "text_fixes",
         "note",
     }
 )
@@ -116,6 +119,12 @@ def parse_curation(text: str, path: str = "curation") -> Curation:
         for name in fixes:
             if name not in ENTRY_FIELDS:
                 problems.append(Problem(str(rid), f"unknown field {name!r}"))
+        text_fixes = fixes.get("text_fixes")
+        if text_fixes is not None and not (
+            isinstance(text_fixes, Mapping)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in text_fixes.items())
+        ):
+            problems.append(Problem(str(rid), "text_fixes must map wrong text to right text"))
     drops = data.get("drops") or {}
     if not isinstance(drops, Mapping) or not all(isinstance(v, str) for v in drops.values()):
         problems.append(Problem("drops", "expected a mapping of id -> reason"))
