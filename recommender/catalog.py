@@ -25,6 +25,7 @@ from recommender.schema import DESCRIPTION_SOURCES as DESCRIPTION_SOURCES
 from recommender.schema import FIELDS as FIELDS
 from recommender.schema import ID_PATTERN as ID_PATTERN
 from recommender.schema import MAX_ID_LENGTH as MAX_ID_LENGTH
+from recommender.schema import ORIGINS as ORIGINS
 from recommender.schema import REQUIRED_FIELDS as REQUIRED_FIELDS
 from recommender.vocabulary import KINDS, LEVELS
 
@@ -78,6 +79,8 @@ class Catalog:
     def __init__(self, resources: Iterable[Resource], content_hash: str = "") -> None:
         self.resources: tuple[Resource, ...] = tuple(resources)
         self._by_id: dict[str, Resource] = {r.id: r for r in self.resources}
+        # A renamed resource stays reachable under its former ids (bookmarks, reading lists).
+        self._former: dict[str, Resource] = {f: r for r in self.resources for f in r.former_ids}
         self.content_hash = content_hash or hash_resources(self.resources)
 
     def __len__(self) -> int:
@@ -90,7 +93,8 @@ class Catalog:
         return resource_id in self._by_id
 
     def by_id(self, resource_id: str) -> Resource | None:
-        return self._by_id.get(resource_id)
+        """The resource with this id, or the one that was known by it before a rename."""
+        return self._by_id.get(resource_id) or self._former.get(resource_id)
 
     def ids(self) -> tuple[str, ...]:
         return tuple(self._by_id)
@@ -165,6 +169,13 @@ def parse_catalog_text(text: str) -> tuple[list[Resource], list[Problem]]:
             if seen[rid] == 2:
                 problems.append(Problem(rid, f"duplicate id (again at {line})"))
     ids = set(seen)
+    formers: Counter[str] = Counter()
+    for entry in entries:
+        if isinstance(entry, Mapping) and _check_str_list(entry.get("former_ids") or []):
+            for former in entry.get("former_ids") or []:
+                formers[former] += 1
+                if former in ids or formers[former] == 2:
+                    problems.append(Problem(str(entry.get("id")), f"former id {former!r} is taken"))
     for entry in entries:
         if isinstance(entry, Mapping) and _check_str_list(entry.get("prerequisites") or []):
             for prereq in entry.get("prerequisites") or []:
@@ -197,6 +208,10 @@ def resource_from_dict(entry: Mapping[str, Any]) -> Resource:
         sources=tuple(
             SourceRef(s["document"], s.get("section") or "") for s in entry.get("sources") or ()
         ),
+        origin=entry.get("origin") or "seed",
+        authors_complete=entry.get("authors_complete", True) is not False,
+        historical=entry.get("historical"),
+        former_ids=tuple(entry.get("former_ids") or ()),
     )
 
 
@@ -216,6 +231,11 @@ def resource_to_dict(resource: Resource) -> dict[str, Any]:
         "description_source": resource.description_source,
         "prerequisites": list(resource.prerequisites),
         "sources": [_source_dict(s) for s in resource.sources],
+        "origin": resource.origin,
+        # written only when false: a complete list is the normal case
+        "authors_complete": None if resource.authors_complete else False,
+        "historical": resource.historical,
+        "former_ids": list(resource.former_ids),
     }
     keep_empty = {"url"}  # `url: null` says on purpose that no document gives one
     return {k: v for k, v in out.items() if k in keep_empty or v not in (None, [], "")}

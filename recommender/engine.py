@@ -27,7 +27,19 @@ from recommender.index import (
 )
 from recommender.paths import PER_LEVEL, learning_path, prerequisite_path, resolve_topic
 from recommender.personal import Profile, preference
-from recommender.query import ParsedQuery, QueryParser, coverage, match_topics
+from recommender.query import (
+    PHRASE_SHARE,
+    ParsedQuery,
+    QueryParser,
+    coverage,
+    defined_subject,
+    defines,
+    match_topics,
+    matches,
+    meaningful_stems,
+    needed,
+    other_spellings,
+)
 from recommender.resource import Resource
 from recommender.results import (
     Answer,
@@ -40,7 +52,7 @@ from recommender.results import (
     UnknownResourceError,
 )
 from recommender.summarize import NO_SUMMARY, summarize
-from recommender.text import words
+from recommender.text import content_stems, stem, words
 from recommender.vocabulary import KINDS, LEVELS, TOPIC_PREREQUISITES, TOPICS, topic_label
 
 MIN_SCORE = 0.02
@@ -52,6 +64,20 @@ NAME_WEIGHT = 0.4
 TOPIC_BOOST = 0.08
 PRIOR_WEIGHT = 0.05
 """How much being cited by several source documents counts, among resources that match."""
+CANONICAL_WEIGHT = 0.1
+"""How much being the work others build on counts, among resources that match: a resource
+that many catalog entries name as a prerequisite ("Attention Is All You Need", BERT, DDPM) is
+the canonical reading of its area and leads a plain topic query."""
+CANONICAL_SCALE = 30
+"""A paper that this many resources build on counts fully (fewer: less, on a log scale)."""
+TOPIC_CANONICAL_WEIGHT = 0.2
+"""More of the same within a topic the query names: `transformers` leads with the Transformer
+paper, `gans` with Goodfellow et al., though their titles do not say the topic's name."""
+MIN_CANONICAL_COUNT = 3
+"""A topic's top paper needs this many resources of the topic built on it to lead the topic."""
+HISTORICAL_PENALTY = 0.05
+"""Taken off a historical resource's score (Theano, Lua Torch, a withdrawn course), so that a
+current equivalent ranks above it."""
 PROFILE_WEIGHT = 0.3
 PAPER_MIN_SCORE = 0.12
 PAPER_MIN_COVERAGE = 0.6
@@ -60,9 +86,55 @@ PAPER_PREFERENCE = 0.7
 ASK_MIN_SCORE = 0.18
 ASK_MIN_COVERAGE = 0.5
 """An answer must contain at least half of the question's own words (see query.coverage)."""
+DEFINITION_BONUS = 1.5
+"""A passage that defines what a "what is X" question asks about counts this much more."""
 PASSAGE_FULL_WORDS = 10
 """Passages shorter than this many words are trusted less (score × sqrt(words / 10))."""
 _TIER = 10.0
+
+
+def descendants(resources: Sequence[Resource], row: dict[str, int]) -> list[set[int]]:
+    """For each paper, every resource that names it as a prerequisite, directly or through
+    others (empty for other kinds: explainers lead through their own words already)."""
+    below: list[set[int]] = [set() for _ in resources]
+    for i, resource in enumerate(resources):
+        for pid in resource.prerequisites:
+            if pid in row and row[pid] != i:
+                below[row[pid]].add(i)
+    out: list[set[int]] = []
+    for start, resource in enumerate(resources):
+        seen: set[int] = set()
+        stack = list(below[start]) if resource.kind == "paper" else []
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(below[node] - seen)
+        out.append(seen - {start})
+    return out
+
+
+def canonical_weights(
+    built_on: Sequence[set[int]],
+    members: np.ndarray | None = None,
+    min_count: int = 0,
+    scale: int = 1,
+) -> np.ndarray:
+    """0-1 per resource: how much of the catalog (or of `members`) builds on a paper, on a log
+    scale up to the most built-on paper, or to `scale` resources if that is more (one paper
+    building on another in a small catalog does not make it canonical). "Attention Is All You
+    Need" is under BERT, GPT and most language-model papers. All zero when no paper has
+    `min_count` such resources (no paper leads that part)."""
+    if members is None:
+        counts = np.array([len(b) for b in built_on], dtype=np.float32)
+    else:
+        inside = set(np.flatnonzero(members).tolist())
+        counts = np.array([len(b & inside) for b in built_on], dtype=np.float32) * members
+    top = float(counts.max(initial=0.0))
+    if top < max(1, min_count):
+        return np.zeros(len(built_on), dtype=np.float32)
+    weights: np.ndarray = np.log1p(counts) / np.float32(np.log1p(max(top, scale)))
+    return weights.astype(np.float32)
 
 
 class Engine:
@@ -79,6 +151,15 @@ class Engine:
             for slug in resource.topics:
                 if slug in self.topic_rows:
                     self.topic_rows[slug][i] = True
+        built_on = descendants(self.resources, self.row)
+        self.canonical = canonical_weights(built_on, scale=CANONICAL_SCALE)
+        # Within a topic, what builds on a paper inside that topic: `transformers` leads with
+        # the Transformer paper, `rnn` is not taken over by the ancestors of the Transformer.
+        self.topic_canonical = {
+            slug: canonical_weights(built_on, members, MIN_CANONICAL_COUNT) ** 2
+            for slug, members in self.topic_rows.items()
+        }
+        self.historical = np.array([bool(r.historical) for r in self.resources], dtype=bool)
 
     @cached_property
     def _passage_weight(self) -> np.ndarray:
@@ -115,10 +196,50 @@ class Engine:
         scores = (1.0 - NAME_WEIGHT) * score(self.index.by_term, ids, weights)
         scores += NAME_WEIGHT * score(self.index.name_by_term, ids, weights)
         for slug in parsed.topics[:2]:
-            scores = scores + TOPIC_BOOST * self.topic_rows[slug]
+            scores = scores + self.topic_rows[slug] * (
+                TOPIC_BOOST + TOPIC_CANONICAL_WEIGHT * self.topic_canonical[slug]
+            )
         if PRIOR_WEIGHT:
             scores += PRIOR_WEIGHT * self.index.prior * (scores > 0)
+        scores += (CANONICAL_WEIGHT * self.canonical - HISTORICAL_PENALTY * self.historical) * (
+            scores > 0
+        )
         return scores
+
+    def _holding(self, word: str) -> np.ndarray:
+        """Rows holding a stem, or most of one of its other spellings (see query.matches)."""
+        n = len(self.resources)
+        by_term, vocabulary = self.index.by_term, self.index.vocabulary
+
+        def postings(term: str) -> np.ndarray:
+            t = vocabulary.get(term)
+            if t is None:
+                return np.zeros(0, dtype=np.int64)
+            return np.asarray(by_term.indices[by_term.indptr[t] : by_term.indptr[t + 1]])
+
+        held = np.zeros(n, dtype=bool)
+        held[postings(word)] = True
+        for core in other_spellings(word):
+            count = np.zeros(n, dtype=np.int32)
+            for part in core:
+                count[postings(part)] += 1
+            held |= count >= PHRASE_SHARE * len(core)
+        return held
+
+    def matching(self, parsed: ParsedQuery) -> np.ndarray:
+        """Rows that hold the query's meaningful words: `query.matches`, for every row at once
+        from the posting lists of a few words (no loop over the catalog)."""
+        n = len(self.resources)
+        required = meaningful_stems(parsed)
+        if not required or n == 0:
+            return np.zeros(n, dtype=bool)
+        fixed = {stem(new) for _, new in parsed.corrections}
+        held = [self._holding(word) for word in required]
+        ok = np.sum(held, axis=0) >= needed(len(required))
+        typed = [h for word, h in zip(required, held, strict=True) if word not in fixed]
+        if typed:
+            ok &= np.logical_or.reduce(typed)
+        return np.asarray(ok, dtype=bool)
 
     def _rows(self, ids: Iterable[str]) -> list[int]:
         return [self.row[i] for i in ids if i in self.row]
@@ -148,7 +269,7 @@ class Engine:
         query_vector = self.query_vector(parsed)
         if parsed.has_terms:
             base = self.text_scores(parsed, query_vector)
-            mask = base > MIN_SCORE
+            mask = (base > MIN_SCORE) & self.matching(parsed)
             if pref is not None:
                 base = base + PROFILE_WEIGHT * pref * mask
         elif pref is not None or parsed.level or parsed.kind:
@@ -185,20 +306,23 @@ class Engine:
     # --- paper ---------------------------------------------------------------------------------
 
     def coverage(self, parsed: ParsedQuery, row: int) -> float:
-        """Share of the query's own words that the resource contains (see query.coverage)."""
-        return coverage(parsed, {self.terms[int(i)] for i in row_terms(self.index.matrix, row)[0]})
+        """Share of the query's own words that the resource contains (see query.coverage);
+        0 when it lacks the query's meaningful words (see query.matches)."""
+        present = {self.terms[int(i)] for i in row_terms(self.index.matrix, row)[0]}
+        return coverage(parsed, present) if matches(parsed, present) else 0.0
 
     def paper(self, query: str) -> PaperAnswer:
         """The best-matching paper with a summary, or None and "did you mean" suggestions."""
         parsed = self.parse(query)
         if not parsed.has_terms or not self.resources:
             return PaperAnswer(parsed.text, None, ())
-        scores = self.text_scores(parsed)
+        scores = self.text_scores(parsed) * self.matching(parsed)
         papers = self.index.kinds == KINDS.index("paper")
         best_any = int(np.argmax(scores))
         best_paper = int(np.argmax(np.where(papers, scores, -1.0)))
         row = best_paper if scores[best_paper] >= PAPER_PREFERENCE * scores[best_any] else best_any
         if scores[row] >= PAPER_MIN_SCORE and self.coverage(parsed, row) >= PAPER_MIN_COVERAGE:
+            # (scores are zero where the meaningful words are missing, so this is a match)
             resource = self.resources[row]
             match = PaperMatch(
                 resource,
@@ -224,8 +348,12 @@ class Engine:
         """Up to three titles close to the query: weak matches first, then similar spelling."""
         rows = [int(r) for r in top_rows(scores, np.flatnonzero(scores > MIN_SCORE), 3)]
         titles = [r.title for r in self.resources]
+        wanted = set(meaningful_stems(parsed))
         for row, _ in fuzzy.ranked(parsed.text, titles, cutoff=fuzzy.SPELLING, limit=3):
-            if row not in rows:
+            # Spelt alike is not enough: the title must share one of the query's meaningful
+            # words ("an intro duction" is not close to "An Analysis of ...").
+            shared = wanted & set(content_stems(words(titles[row])))
+            if row not in rows and shared:
                 rows.append(int(row))
         return tuple(self.resources[r] for r in rows[:3])
 
@@ -241,12 +369,25 @@ class Engine:
         passage = score(index.passage_by_term, ids, weights)
         resource = self.text_scores(parsed, (ids, weights))
         combined = self._passage_weight * (0.75 * passage + 0.25 * resource[index.passage_owner])
+        candidates = top_rows(combined, np.flatnonzero(combined >= ASK_MIN_SCORE), 20 * k)
+        subject = defined_subject(parsed.text)
+        if subject:  # "what is X": the passages that define X come first
+            combined = combined.copy()
+            for p in candidates:
+                if defines(index.passages[p], subject):
+                    combined[p] *= DEFINITION_BONUS
+            candidates = top_rows(combined, candidates, candidates.size)
         found: list[Passage] = []
         owners: set[int] = set()
-        for p in top_rows(combined, np.flatnonzero(combined >= ASK_MIN_SCORE), 20 * k):
+        for p in candidates:
             owner = int(index.passage_owner[p])
             text = index.passages[p]
-            if owner in owners or coverage(parsed, set(sentence_features(text))) < ASK_MIN_COVERAGE:
+            present = set(sentence_features(text))
+            if (
+                owner in owners
+                or not matches(parsed, present)
+                or coverage(parsed, present) < ASK_MIN_COVERAGE
+            ):
                 continue
             owners.add(owner)
             found.append(Passage(text, self.resources[owner], round(float(combined[p]), 4)))

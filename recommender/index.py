@@ -25,7 +25,7 @@ from recommender.resource import Resource
 from recommender.text import (
     content_stems,
     equivalent_stems,
-    split_sentences,
+    standalone_passages,
     stem,
     with_bigrams,
     words,
@@ -173,6 +173,18 @@ def name_features(resource: Resource) -> list[str]:
     return with_bigrams(title) + people + site + _phrase_features(equivalent_stems(title))
 
 
+def resource_passages(resource: Resource) -> list[str]:
+    """What `ask` may quote from a resource: a description written for the catalog is one
+    passage (one to three sentences meant to be read together: "The foundation of every later
+    VAE variant." means nothing alone); a document's abstract gives its sentences, each with
+    the ones before it that it leans on (text.standalone_passages)."""
+    if not resource.description:
+        return []
+    if resource.description_source == "curated":
+        return [" ".join(resource.description.split())]
+    return standalone_passages(resource.description)
+
+
 def sentence_features(text: str) -> list[str]:
     stems = content_stems(words(text))
     return with_bigrams(stems) + _phrase_features(equivalent_stems(stems))
@@ -311,8 +323,8 @@ def build_index(resources: Sequence[Resource]) -> Index:
     passages: list[str] = []
     owners: list[int] = []
     for row, resource in enumerate(resources):
-        for sentence in split_sentences(resource.description or ""):
-            passages.append(sentence)
+        for passage in resource_passages(resource):
+            passages.append(passage)
             owners.append(row)
     passage_matrix = _rows_matrix([sentence_features(p) for p in passages], vocabulary, idf)
     names = _rows_matrix([name_features(r) for r in resources], vocabulary, idf)

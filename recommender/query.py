@@ -8,6 +8,8 @@ lower weight, so `rnn` also searches "recurrent neural network" without drowning
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from recommender.text import (
     STOP_WORDS,
     content_stems,
     equivalent_stems,
+    split_sentences,
     stem,
     strip_control,
     with_bigrams,
@@ -24,11 +27,14 @@ from recommender.text import (
 )
 from recommender.vocabulary import (
     ACRONYMS,
+    GENERIC_WORDS,
     KIND_WORDS,
     KINDS,
     LEVEL_WORDS,
     LEVELS,
     QUERY_FILLER_WORDS,
+    STEM_EXCEPTIONS,
+    SYNONYMS,
     TOPICS,
 )
 
@@ -47,8 +53,21 @@ MARKER_WEIGHT = 0.3
 _ADJECTIVES = frozenset({"hard", "easy"})
 """Level words that, followed by "to", describe the subject ("hard to train") instead."""
 
+GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
+
 MIN_TYPO_LENGTH = 4
 
+
+VOCABULARY_WORDS = frozenset(
+    [
+        *ACRONYMS,
+        *STEM_EXCEPTIONS,
+        *(t for topic in TOPICS for t in topic.terms if " " not in t and "-" not in t),
+        *(w for group in SYNONYMS for w in group if " " not in w and "-" not in w),
+    ]
+)
+"""Words the vocabulary knows: never "corrected" into a catalog word (`transformers` is not a
+typo of "transformations", even in a catalog without transformers)."""
 
 _MAX_REMEMBERED = 10_000  # typo corrections remembered per parser (a bot sees the same typos)
 
@@ -132,7 +151,7 @@ class QueryParser:
             len(word) < MIN_TYPO_LENGTH
             or word.isdigit()
             or stem(word) in self._known
-            or word in ACRONYMS
+            or word in VOCABULARY_WORDS
         ):
             return word
         if word not in self._corrected:
@@ -140,7 +159,10 @@ class QueryParser:
             best = fuzzy.best(word, candidates, cutoff=fuzzy.TYPO, scorer="ratio")
             if len(self._corrected) >= _MAX_REMEMBERED:
                 self._corrected.clear()
-            self._corrected[word] = str(candidates[best[0]]) if best else word
+            fixed = str(candidates[best[0]]) if best else word
+            if fixed.rstrip("s") == word.rstrip("s"):  # `adam` is not a typo of "Adams"
+                fixed = word
+            self._corrected[word] = fixed
         return self._corrected[word]
 
     def parse(self, text: str, level: str | None = None, kind: str | None = None) -> ParsedQuery:
@@ -223,3 +245,102 @@ def coverage(parsed: ParsedQuery, present: Container[str]) -> float:
     if as_typed and not hits.intersection(as_typed):
         return 0.0
     return len(hits) / len(stems)
+
+
+def meaningful_stems(parsed: ParsedQuery) -> tuple[str, ...]:
+    """The query's words that say what it is about: its content stems minus generic ones
+    (`networks`, `learning`, `recipe`); all of them when every word is generic."""
+    stems = tuple(dict.fromkeys(content_stems(parsed.terms)))
+    specific = tuple(s for s in stems if s not in GENERIC_STEMS)
+    return specific or stems
+
+
+PHRASE_SHARE = 0.6
+"""Share of another spelling's meaningful words a text needs to hold the word it stands for."""
+
+
+def other_spellings(word: str) -> list[tuple[str, ...]]:
+    """The meaningful stems of each acronym expansion or synonym of a stem: `rnn` → (recurr,),
+    `dqn` → (reinforc, atari); generic words (`deep`, `network`) are left out, so a text does
+    not hold `dqn` by saying "deep network learning"."""
+    out = []
+    for phrase in equivalent_stems([word]):
+        core = tuple(p for p in phrase if p not in GENERIC_STEMS) or phrase
+        out.append(core)
+    return out
+
+
+def needed(count: int) -> int:
+    """How many of `count` meaningful words a result must hold: all of one or two, two thirds
+    of a longer query (a whole question carries a word or two that no title repeats)."""
+    return count if count <= 2 else math.ceil(2 * count / 3)
+
+
+def matches(parsed: ParsedQuery, present: Container[str]) -> bool:
+    """The rule every answer obeys: the result holds the query's meaningful words.
+
+    A word counts when the result has its stem, or most of an acronym's or synonym's other
+    spelling (`rnn` is held by "recurrent neural network"). Stems are compared after the
+    stemming exceptions, so a stem collision (`transformers`/"transformations",
+    `adam`/"Adams") never counts. At least `needed(n)` of the n meaningful words must be held,
+    and one of them as typed (not only through a typo correction). Off-domain queries
+    (`sourdough bread recipe`, `tax law`) hold none and answer nothing.
+    """
+    required = meaningful_stems(parsed)
+    if not required:
+        return False
+    fixed = {stem(new) for _, new in parsed.corrections}
+
+    def held(s: str) -> bool:
+        return s in present or any(
+            sum(p in present for p in core) >= PHRASE_SHARE * len(core)
+            for core in other_spellings(s)
+        )
+
+    hits = [s for s in required if held(s)]
+    as_typed = [s for s in required if s not in fixed]
+    if as_typed and not any(s in as_typed for s in hits):
+        return False
+    return len(hits) >= needed(len(required))
+
+
+_WHAT_IS = re.compile(
+    r"^\s*(?:what|who)(?:'s|\s+(?:is|are|was|were))\s+(?:an?\s+|the\s+)?(?P<subject>[^?.!]+?)"
+    r"\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_DEFINING_VERBS = frozenset({"is", "are", "was", "were", "refers", "means", "denotes"})
+_INTRODUCING_VERBS = frozenset({"introduces", "proposes", "presents", "defines"})
+_ARTICLES = frozenset({"the", "an"})  # `words` already drops "a"
+
+
+def defined_subject(question: str) -> tuple[tuple[str, ...], ...]:
+    """For a "what is X" question, X as stems and in its other spellings (`what is an llm`
+    gives `llm` and `large language model`); empty for any other question."""
+    match = _WHAT_IS.match(clean_query(question))
+    if not match:
+        return ()
+    subject = tuple(content_stems(words(match.group("subject"))))
+    if not subject:
+        return ()
+    return (subject, *equivalent_stems(list(subject)))
+
+
+def defines(passage: str, subjects: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether a sentence of the passage defines the subject: "Dropout is a technique ...",
+    "Batch Normalization allows ..." does not; "Introduces the Transformer, ..." does."""
+    for sentence in split_sentences(passage) or [passage]:
+        surface = words(sentence)
+        if surface[:1] and surface[0] in _INTRODUCING_VERBS:
+            surface = surface[1:]
+        introduced = len(surface) < len(words(sentence))
+        while surface[:1] and surface[0] in _ARTICLES:
+            surface = surface[1:]
+        stems = [stem(w) for w in surface]
+        for subject in subjects:
+            n = len(subject)
+            if tuple(stems[:n]) != subject:
+                continue
+            if introduced or (surface[n : n + 1] and surface[n] in _DEFINING_VERBS):
+                return True
+    return False

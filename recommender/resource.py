@@ -21,6 +21,12 @@ class Resource:
     `level_source` tells whether the guide's star rating gave the level (`rating`) or a person
     or documented rule did (`curated`); `description_source` tells whether the description is
     a document's own abstract/blurb (`document`) or written for the catalog (`curated`).
+    `origin` tells where the resource itself comes from: one of the seed reading lists
+    (`seed`) or the hand-checked curated source file (`curated`, recommender/data/sources/curated-*.yaml).
+    `authors_complete` is False when `authors` holds only the first authors ("et al.");
+    `historical` says why a resource is kept although superseded (a retired framework, a
+    withdrawn course), None for current ones; `former_ids` are ids it was known by, which
+    still resolve to it.
     """
 
     id: str
@@ -36,6 +42,22 @@ class Resource:
     description_source: str | None = None
     prerequisites: tuple[str, ...] = ()
     sources: tuple[SourceRef, ...] = field(default=())
+    origin: str = "seed"
+    authors_complete: bool = True
+    historical: str | None = None
+    former_ids: tuple[str, ...] = ()
+
+    @property
+    def byline(self) -> str:
+        """Authors as people read them: "A, B and C"; "A, B et al." when the list is partial."""
+        names = list(self.authors)
+        if not names:
+            return ""
+        if not self.authors_complete:
+            return ", ".join(names) + " et al."
+        if len(names) == 1:
+            return names[0]
+        return ", ".join(names[:-1]) + " and " + names[-1]
 
     @property
     def host(self) -> str | None:

@@ -27,6 +27,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    model_validator,
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
@@ -36,6 +37,8 @@ CATALOG_VERSION: Final = 1
 DESCRIPTION_SOURCES: tuple[str, ...] = ("document", "curated")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH: Final = 80
+ORIGINS: tuple[str, ...] = ("seed", "curated")
+"""`seed`: found in one of the five reading lists; `curated`: written and checked by hand."""
 
 # A message pydantic should show as it is: already in the curator's words.
 _OURS = "catalog"
@@ -114,6 +117,16 @@ class CatalogEntry(BaseModel):
     description_source: Annotated[str, AfterValidator(_one_of(DESCRIPTION_SOURCES))] | None = None
     prerequisites: list[Text] | None = None  # known ids: a check across entries
     sources: list[SourceEntry] | None = None
+    origin: Annotated[str, AfterValidator(_one_of(ORIGINS))] | None = None
+    authors_complete: bool | None = None
+    historical: Text | None = None
+    former_ids: list[Slug] | None = None
+
+    @model_validator(mode="after")
+    def _complete_needs_authors(self) -> CatalogEntry:
+        if self.authors_complete is False and not self.authors:
+            raise PydanticCustomError(_OURS, "authors_complete is false but no authors are given")
+        return self
 
 
 class CatalogDocument(BaseModel):
@@ -152,6 +165,10 @@ FIELD_PROBLEMS: dict[str, Callable[[Any], str]] = {
     "description_source": _choice("description_source", DESCRIPTION_SOURCES),
     "prerequisites": lambda _: "prerequisites must be a list of resource ids",
     "sources": lambda _: "sources must be a list of {document, section} mappings",
+    "origin": _choice("origin", ORIGINS),
+    "authors_complete": lambda _: "authors_complete must be true or false",
+    "historical": lambda _: "historical must be a short reason (text)",
+    "former_ids": lambda _: "former_ids must be a list of slugs",
 }
 NOT_A_CATALOG = "expected a mapping with a `resources:` list"
 

@@ -2,7 +2,10 @@
 
 Sentences are ranked by TF-IDF centrality (LexRank without the random walk: the summed cosine
 of a sentence with the others, plus with the abstract as a whole), then shown in the order the
-author wrote them. No network, no language model: every word is the author's.
+author wrote them. A chosen sentence that leans on the one before it ("It also acts as ...",
+"a technique for addressing this problem") brings that sentence along, and one that cannot be
+resolved that way is passed over, so a summary never opens with an unresolved reference. No
+network, no language model: every word is the author's.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from recommender.index import sentence_features, weigh
-from recommender.text import content_stems, split_sentences, words
+from recommender.text import content_stems, passage_spans, split_sentences, words
 
 MAX_SENTENCES = 3
 MAX_SUMMARY_CHARS = 420
@@ -96,17 +99,23 @@ def summarize(
         return NO_SUMMARY
     flat = " ".join(text.split()).strip("[]… ")
     sentences = split_sentences(flat)
-    if len(sentences) <= 2 or len(flat) <= MAX_SUMMARY_CHARS // 2:
+    spans = passage_spans(sentences)
+    if (len(sentences) <= 2 or len(flat) <= MAX_SUMMARY_CHARS // 2) and spans[:1] == [(0, 0)]:
         return flat
     scores = sentence_scores(sentences, vocabulary, idf, title)
     ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
-    chosen: list[int] = []
-    length = 0
+    chosen: set[int] = set()
     for i in ranked:
-        if len(chosen) >= max_sentences:
-            break
-        if chosen and length + len(sentences[i]) > MAX_SUMMARY_CHARS and len(chosen) >= 2:
+        span = spans[i]
+        if len(chosen) >= max_sentences or span is None or i in chosen:
             continue
-        chosen.append(i)
-        length += len(sentences[i]) + 1
+        unit = set(range(span[0], span[1] + 1)) - chosen
+        length = sum(len(sentences[j]) + 1 for j in chosen | unit)
+        if chosen and length > MAX_SUMMARY_CHARS and len(chosen) >= 2:
+            continue
+        if len(chosen) + len(unit) > max_sentences + 1:
+            continue
+        chosen |= unit
+    if not chosen:
+        return NO_SUMMARY
     return " ".join(sentences[i] for i in sorted(chosen))

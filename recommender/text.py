@@ -16,7 +16,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from recommender.stop_words import SKLEARN_ENGLISH_STOP_WORDS
-from recommender.vocabulary import ACRONYMS, SYNONYMS
+from recommender.vocabulary import ACRONYMS, STEM_EXCEPTIONS, SYNONYMS
 
 _WORD = re.compile(r"[a-z0-9]+(?:\+\+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(\[])")
@@ -45,11 +45,14 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball stem; an acronym's plural (`rnns`, `gans`) folds onto the acronym, and British
-    `-isation` onto `-ization` (regularisation, normalisation, optimisation)."""
+    `-isation` onto `-ization` (regularisation, normalisation, optimisation). Words listed in
+    STEM_EXCEPTIONS keep their own stem (`transformers` is not `transformations`)."""
     if len(word) > 2 and word.endswith("s") and word[:-1] in ACRONYMS:
         word = word[:-1]
     if "isation" in word:
         word = word.replace("isation", "ization")
+    if word in STEM_EXCEPTIONS:
+        return STEM_EXCEPTIONS[word]
     return str(_stemmer.stemWord(word))
 
 
@@ -67,6 +70,144 @@ def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph: cut after . ! ? followed by a capital; short bits dropped."""
     flat = " ".join(strip_control(text).split())
     return [s.strip() for s in _SENTENCE_END.split(flat) if len(s.split()) >= 3]
+
+
+_LEANING_START = frozenset(
+    [
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "he",
+        "she",
+        "his",
+        "her",
+        "we",
+        "our",
+        "us",
+        "however",
+        "moreover",
+        "furthermore",
+        "additionally",
+        "also",
+        "thus",
+        "hence",
+        "therefore",
+        "but",
+        "then",
+        "finally",
+        "instead",
+        "similarly",
+        "likewise",
+        "nevertheless",
+        "nonetheless",
+        "conversely",
+        "consequently",
+        "accordingly",
+        "otherwise",
+        "besides",
+        "meanwhile",
+        "still",
+        "yet",
+        "second",
+        "secondly",
+        "third",
+        "thirdly",
+        "lastly",
+        "next",
+        "here",
+    ]
+)
+_SELF_NOUNS = frozenset(
+    [
+        "paper",
+        "work",
+        "article",
+        "chapter",
+        "book",
+        "post",
+        "course",
+        "tutorial",
+        "video",
+        "thesis",
+        "survey",
+        "review",
+        "note",
+        "notes",
+        "site",
+        "blog",
+        "lecture",
+        "talk",
+        "monograph",
+        "report",
+        "section",
+        "study",
+        "page",
+        "series",
+        "repository",
+        "list",
+        "website",
+        "letter",
+        "essay",
+        "abstract",
+    ]
+)
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:this|these|those|such)\s+(?!as\b|that\b)([A-Za-z]+)", re.IGNORECASE
+)
+MAX_PASSAGE_SENTENCES = 3
+
+
+def opens_unresolved(sentence: str) -> bool:
+    """Whether a sentence opens with a pronoun, a linking word or a demonstrative that points
+    outside it ("It also acts as ...", "We show ...", "However, ...", "These tasks ..."); "This
+    paper" and "This chapter" name the document itself and need nothing."""
+    head = sentence.split(" ", 2)
+    first = head[0].strip(",;:\"“”'(").lower()
+    if first in _LEANING_START:
+        return True
+    if first in {"this", "these", "those", "such"}:
+        second = head[1].strip(",;:\"“”'()").lower() if len(head) > 1 else ""
+        return second not in _SELF_NOUNS
+    return False
+
+
+def leans_on_previous(sentence: str) -> bool:
+    """Whether a sentence needs the one before it to be understood: it opens unresolved, or
+    points back with a demonstrative ("addressing this problem", "in such networks"). Only
+    for a sentence that has one before it: a text's first sentence can refer only to itself."""
+    if opens_unresolved(sentence):
+        return True
+    return any(m.group(1).lower() not in _SELF_NOUNS for m in _DEMONSTRATIVE.finditer(sentence))
+
+
+def passage_spans(sentences: Sequence[str]) -> list[tuple[int, int] | None]:
+    """For each sentence, the span [start, end] of sentences it needs to stand alone: itself,
+    or with the sentences before it that it leans on (at most MAX_PASSAGE_SENTENCES); None
+    when even that does not stand alone (the text's first sentence says "We ...")."""
+    spans: list[tuple[int, int] | None] = []
+    for end in range(len(sentences)):
+        start: int | None = end
+        while start is not None and start > 0 and leans_on_previous(sentences[start]):
+            start -= 1
+            if end - start + 1 > MAX_PASSAGE_SENTENCES:
+                start = None
+        if start == 0 and opens_unresolved(sentences[0]):
+            start = None
+        spans.append((start, end) if start is not None else None)
+    return spans
+
+
+def standalone_passages(text: str) -> list[str]:
+    """The passages of a text for `ask`: each sentence, with the sentences it leans on before
+    it, so that no passage opens with an unresolved "It", "We" or "this problem"."""
+    sentences = split_sentences(text)
+    return [
+        " ".join(sentences[span[0] : span[1] + 1])
+        for span in passage_spans(sentences)
+        if span is not None
+    ]
 
 
 def _phrase_stems(phrase: str) -> tuple[str, ...]:

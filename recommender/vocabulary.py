@@ -164,7 +164,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "regularization",
         "Regularization",
-        ("regularization", "dropout", "batch normalization", "overfitting", "pooling"),
+        ("regularization", "dropout", "weight decay", "overfitting", "pooling"),
     ),
     Topic(
         "cnn",
@@ -187,7 +187,6 @@ TOPICS: tuple[Topic, ...] = (
         (
             "nlp",
             "natural language",
-            "language model",
             "translation",
             "sentiment",
             "parsing",
@@ -203,7 +202,7 @@ TOPICS: tuple[Topic, ...] = (
             "word2vec",
             "word vectors",
             "paragraph vector",
-            "representations",
+            "word representations",
             "thought vectors",
         ),
     ),
@@ -215,7 +214,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "memory-networks",
         "Memory architectures",
-        ("memory networks", "neural turing machine", "stack", "attention", "memory"),
+        ("memory networks", "neural turing machine", "external memory", "memory"),
     ),
     Topic(
         "speech",
@@ -225,19 +224,12 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "autoencoders",
         "Autoencoders",
-        (
-            "autoencoder",
-            "autoencoders",
-            "vae",
-            "variational autoencoder",
-            "sparse coding",
-            "dimensionality reduction",
-        ),
+        ("autoencoder", "autoencoders", "sparse coding", "dimensionality reduction"),
     ),
     Topic(
         "generative-models",
         "Generative models",
-        ("generative", "gan", "gans", "generative adversarial", "vae", "deep generative models"),
+        ("generative", "generative model", "deep generative models", "generative modeling"),
     ),
     Topic(
         "rbm-dbn",
@@ -262,11 +254,10 @@ TOPICS: tuple[Topic, ...] = (
         (
             "reinforcement learning",
             "rl",
-            "dqn",
             "q-learning",
-            "atari",
             "policy",
             "temporal difference",
+            "markov decision process",
         ),
     ),
     Topic("linear-algebra", "Linear algebra", ("linear algebra", "matrix", "matrices", "vectors")),
@@ -310,6 +301,197 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic("community", "Community", ("forum", "community", "subreddit", "news", "q&a")),
     Topic("ai", "Artificial intelligence", ("artificial intelligence", "ai", "robotics")),
+    # --- the areas of the modern catalog (2015-2025) ---
+    Topic(
+        "attention",
+        "Attention",
+        ("attention", "attention mechanism", "self-attention", "cross-attention"),
+    ),
+    Topic(
+        "transformers",
+        "Transformers",
+        ("transformer", "transformers", "multi-head attention", "positional encoding"),
+    ),
+    Topic(
+        "language-models",
+        "Language models",
+        (
+            "language model",
+            "language models",
+            "language modeling",
+            "language modelling",
+            "bert",
+            "gpt",
+            "pre-trained language",
+            "pretrained language",
+        ),
+    ),
+    Topic(
+        "llm",
+        "Large language models",
+        ("large language model", "large language models", "llm", "llms", "chatgpt", "scaling laws"),
+    ),
+    Topic(
+        "prompting",
+        "Prompting and reasoning",
+        ("prompting", "prompt engineering", "in-context learning", "chain-of-thought", "reasoning"),
+    ),
+    Topic(
+        "alignment",
+        "Alignment and human feedback",
+        (
+            "alignment",
+            "rlhf",
+            "human feedback",
+            "human preferences",
+            "instruction tuning",
+            "preference optimization",
+        ),
+    ),
+    Topic(
+        "fine-tuning",
+        "Fine-tuning and adaptation",
+        (
+            "fine-tuning",
+            "fine tuning",
+            "finetuning",
+            "lora",
+            "low-rank adaptation",
+            "adapters",
+            "parameter-efficient",
+            "transfer learning",
+        ),
+    ),
+    Topic(
+        "rag",
+        "Retrieval-augmented generation",
+        (
+            "retrieval-augmented",
+            "retrieval augmented",
+            "rag",
+            "dense retrieval",
+            "passage retrieval",
+        ),
+    ),
+    Topic(
+        "mixture-of-experts",
+        "Mixture of experts",
+        ("mixture of experts", "mixture-of-experts", "moe", "sparse experts", "expert routing"),
+    ),
+    Topic(
+        "gans",
+        "Generative adversarial networks",
+        ("gan", "gans", "generative adversarial", "adversarial network", "adversarial networks"),
+    ),
+    Topic(
+        "vae",
+        "Variational autoencoders",
+        ("vae", "vaes", "variational autoencoder", "variational autoencoders", "variational bayes"),
+    ),
+    Topic(
+        "normalizing-flows",
+        "Normalizing flows",
+        ("normalizing flow", "normalizing flows", "normalising flows", "flow-based", "real nvp"),
+    ),
+    Topic(
+        "diffusion",
+        "Diffusion models",
+        (
+            "diffusion",
+            "diffusion model",
+            "diffusion models",
+            "denoising diffusion",
+            "score-based",
+            "ddpm",
+            "stable diffusion",
+        ),
+    ),
+    Topic(
+        "vision-transformers",
+        "Vision transformers",
+        ("vision transformer", "vision transformers", "vit", "image patches"),
+    ),
+    Topic(
+        "self-supervised",
+        "Self-supervised learning",
+        ("self-supervised", "self supervised", "self-supervision", "pretext task"),
+    ),
+    Topic(
+        "contrastive-learning",
+        "Contrastive learning",
+        ("contrastive learning", "contrastive loss", "contrastive", "simclr", "moco"),
+    ),
+    Topic(
+        "multimodal",
+        "Multimodal learning",
+        ("multimodal", "multi-modal", "vision-language", "image-text", "text-to-image", "clip"),
+    ),
+    Topic(
+        "normalization",
+        "Normalization layers",
+        (
+            "batch normalization",
+            "batch norm",
+            "layer normalization",
+            "group normalization",
+            "normalization layer",
+        ),
+    ),
+    Topic(
+        "gnn",
+        "Graph neural networks",
+        (
+            "graph neural network",
+            "graph neural networks",
+            "gnn",
+            "gnns",
+            "graph convolutional",
+            "message passing",
+            "learning on graphs",
+            "graph representation learning",
+        ),
+    ),
+    Topic(
+        "interpretability",
+        "Interpretability",
+        (
+            "interpretability",
+            "interpretable",
+            "explainability",
+            "saliency",
+            "feature visualization",
+            "attribution",
+            "circuits",
+        ),
+    ),
+    Topic(
+        "deep-rl",
+        "Deep reinforcement learning",
+        (
+            "deep reinforcement learning",
+            "deep rl",
+            "dqn",
+            "atari",
+            "policy gradient",
+            "policy gradients",
+            "actor-critic",
+            "ppo",
+            "alphago",
+        ),
+    ),
+    Topic(
+        "efficiency",
+        "Efficiency (compression, fast inference)",
+        (
+            "quantization",
+            "distillation",
+            "pruning",
+            "model compression",
+            "efficient inference",
+            "mixed precision",
+            "flashattention",
+        ),
+    ),
 )
 
 TOPIC_SLUGS: tuple[str, ...] = tuple(t.slug for t in TOPICS)
@@ -367,6 +549,35 @@ ACRONYMS: dict[str, str] = {
     "mooc": "online course",
     "resnet": "residual network",
     "resnets": "residual networks",
+    # the modern catalog's areas
+    "llm": "large language model",
+    "llms": "large language models",
+    "gpt": "generative pre-trained transformer",
+    "bert": "bidirectional encoder representations from transformers",
+    "vit": "vision transformer",
+    "vits": "vision transformers",
+    "rlhf": "reinforcement learning from human feedback",
+    "lora": "low-rank adaptation",
+    "peft": "parameter-efficient fine-tuning",
+    "rag": "retrieval-augmented generation",
+    "ddpm": "denoising diffusion probabilistic model",
+    "ddim": "denoising diffusion implicit model",
+    "clip": "contrastive language-image pre-training",
+    "ppo": "proximal policy optimization",
+    "trpo": "trust region policy optimization",
+    "ddpg": "deep deterministic policy gradient",
+    "gnn": "graph neural network",
+    "gnns": "graph neural networks",
+    "gcn": "graph convolutional network",
+    "gcns": "graph convolutional networks",
+    "gat": "graph attention network",
+    "moe": "mixture of experts",
+    "dpo": "direct preference optimization",
+    "sft": "supervised fine-tuning",
+    "mae": "masked autoencoder",
+    "ssl": "self-supervised learning",
+    "nmt": "neural machine translation",
+    "xai": "explainable artificial intelligence",
 }
 """Acronym → expansion. Used both ways: a query's acronym adds its expansion, and a text's
 expansion adds the acronym to its index terms, so `rnn` finds "Recurrent Neural Networks"."""
@@ -382,11 +593,45 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("hyperparameter", "hyper-parameter"),
     ("batch norm", "batchnorm", "batch normalization"),
     ("gradient descent", "gradient-based optimization"),
+    ("fine-tuning", "finetuning"),
+    ("pre-training", "pretraining"),
+    ("self-attention", "self attention", "intra-attention"),
+    ("normalizing flows", "normalising flows"),
+    ("layer norm", "layernorm", "layer normalization"),
+    ("chain-of-thought", "chain of thought"),
 )
 """Groups of words that mean the same thing to a reader; any member expands to the others.
 Only true synonyms: "dropout" is a kind of regularization, not another word for it (as a
 synonym it made `paper dropout` answer with a paper on regularizing RNNs); the topic
 `regularization` lists it among its terms instead."""
+
+# --- Stemming exceptions -----------------------------------------------------------------------
+
+STEM_EXCEPTIONS: dict[str, str] = {
+    # the architecture is not a transformation (Snowball gives both `transform`)
+    "transformer": "transformer",
+    "transformers": "transformer",
+    # Adam the optimiser is not Ryan P. Adams
+    "adams": "adams",
+    # AI alignment is not "learning to align" words; layer normalisation is not a normal law
+    "alignment": "alignment",
+    "alignments": "alignment",
+    "normalization": "normaliz",
+    "normalizations": "normaliz",
+    "normalizing": "normaliz",
+    "normalising": "normaliz",
+    "normalize": "normaliz",
+    "normalise": "normaliz",
+    "normalized": "normaliz",
+    "normalised": "normaliz",
+    # CLIP the model is not gradient clipping
+    "clipping": "clipping",
+    "clipped": "clipping",
+}
+"""Words whose Snowball stem would collide with an unrelated word (a stem collision): they get
+their own stem, on both sides of the index, so `transformers` never matches "Linear
+Transformations" and `adam` never matches an author called Adams. Looked up after British
+`-isation` becomes `-ization`."""
 
 # --- Query filler ------------------------------------------------------------------------------
 
@@ -403,6 +648,11 @@ QUERY_FILLER_WORDS: frozenset[str] = frozenset(
         "suggest",
         "want",
         "need",
+        "buy",
+        "choose",
+        "pick",
+        "latest",
+        "recent",
         "looking",
         "find",
         "learn",
@@ -448,6 +698,50 @@ QUERY_FILLER_WORDS: frozenset[str] = frozenset(
 them so they neither match nor get corrected as typos. Checked on the surface word, before
 stemming, so `learn` is filler while `learning` (as in "deep learning") is not."""
 
+# --- Generic words -----------------------------------------------------------------------------
+
+GENERIC_WORDS: frozenset[str] = frozenset(
+    {
+        "network",
+        "networks",
+        "net",
+        "nets",
+        "neural",
+        "deep",
+        "learning",
+        "machine",
+        "model",
+        "models",
+        "method",
+        "methods",
+        "algorithm",
+        "algorithms",
+        "approach",
+        "approaches",
+        "train",
+        "training",
+        "trained",
+        "tune",
+        "tuned",
+        "tuning",
+        "recipe",
+        "recipes",
+        "analysis",
+        "recognition",
+        "using",
+        "use",
+        "data",
+        "simple",
+        "new",
+        "improved",
+        "better",
+    }
+)
+"""Words too general to say what a query is about (`networks`, `learning`, `recipe`, `tuned`).
+A result must hold the query's other, meaningful words; it never matches on a generic word alone
+while the query has meaningful words (`sourdough bread recipe` is not about RBM recipes). A
+query made only of generic words (`neural networks`) needs them all."""
+
 # --- Topic prerequisites -----------------------------------------------------------------------
 
 TOPIC_PREREQUISITES: dict[str, tuple[str, ...]] = {
@@ -472,6 +766,28 @@ TOPIC_PREREQUISITES: dict[str, tuple[str, ...]] = {
     "reinforcement-learning": ("ml-basics", "neural-networks"),
     "frameworks": ("programming", "neural-networks"),
     "hardware": ("frameworks",),
+    "attention": ("rnn",),
+    "transformers": ("attention", "neural-networks"),
+    "language-models": ("transformers", "embeddings"),
+    "llm": ("language-models", "transformers"),
+    "prompting": ("llm",),
+    "alignment": ("llm", "reinforcement-learning"),
+    "fine-tuning": ("transformers", "language-models"),
+    "rag": ("llm", "embeddings"),
+    "mixture-of-experts": ("transformers",),
+    "gans": ("neural-networks", "generative-models"),
+    "vae": ("autoencoders", "probability"),
+    "normalizing-flows": ("generative-models", "probability"),
+    "diffusion": ("generative-models", "vae"),
+    "vision-transformers": ("transformers", "cnn"),
+    "self-supervised": ("neural-networks", "cnn"),
+    "contrastive-learning": ("self-supervised",),
+    "multimodal": ("transformers", "computer-vision"),
+    "normalization": ("neural-networks", "optimization"),
+    "gnn": ("neural-networks", "linear-algebra"),
+    "interpretability": ("neural-networks", "cnn"),
+    "deep-rl": ("reinforcement-learning", "neural-networks"),
+    "efficiency": ("neural-networks", "hardware"),
 }
 """Topics to know before a topic: a learning path starts with a beginner resource of each
 (`rnn` → neural networks and backpropagation basics before any recurrent-network reading)."""

@@ -1,7 +1,9 @@
 """From the five source documents and the curation file to catalog resources.
 
 parse (one parser per format) -> align the two copies of the post -> merge mentions ->
-stable ids -> curation fixes -> kind, level and topics by rule (classify) -> Resource.
+stable ids -> curation fixes -> kind, level and topics by rule (classify) -> Resource; then
+the curation file's `added` entries and the curated source files (recommender/data/sources/curated-*.yaml,
+whole resources written and checked by hand, `origin: curated`; see curated.py).
 Ids are slugs of the merged title (an alias's name, else the best document title), taken
 before curation, so that fixing a title in the curation file never renames an entry; repeats
 get -2, -3 in reading order. Everything is deterministic: the same inputs give the same
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +34,13 @@ from recommender.ingest.align import align_copies
 from recommender.ingest.blog_numbered import parse_blog_numbered
 from recommender.ingest.blog_urls import parse_blog_with_urls
 from recommender.ingest.classify import classify_kind, classify_level, classify_topics
+from recommender.ingest.curated import CuratedSourceError, read_curated, repeats
 from recommender.ingest.curation import Curation
 from recommender.ingest.guide import parse_guide
 from recommender.ingest.markdown_page import parse_markdown_page
 from recommender.ingest.mention import Mention
 from recommender.ingest.merge import FieldOrder, MergedEntry, merge_mentions
-from recommender.ingest.text import slugify
+from recommender.ingest.text import clean_document_text, slugify
 from recommender.ingest.urls import url_key
 from recommender.resource import Resource, SourceRef
 
@@ -83,6 +86,9 @@ class BuildReport:
     lossy_urls_left_out: dict[str, str] = field(default_factory=dict)
     unknown_curation_ids: list[str] = field(default_factory=list)
     descriptions: Counter[str] = field(default_factory=Counter)
+    curated: int = 0
+    unknown_prerequisites: dict[str, list[str]] = field(default_factory=dict)
+    unused_text_fixes: list[str] = field(default_factory=list)
 
 
 def read_mentions(
@@ -122,17 +128,33 @@ def assign_ids(entries: list[MergedEntry]) -> list[str | None]:
     return ids
 
 
-def _description(entry: MergedEntry, fixes: Mapping[str, Any]) -> tuple[str | None, str | None]:
+def _description(
+    entry: MergedEntry, fixes: Mapping[str, Any], report: BuildReport | None = None
+) -> tuple[str | None, str | None]:
     if fixes.get("description"):
         return str(fixes["description"]), "curated"
+    text: str | None = None
     wanted = fixes.get("description_document")
     if wanted:
         for mention in entry.mentions:
             if mention.document == wanted and mention.description:
-                return mention.description, "document"
-    if entry.description:
-        return entry.description, "document"
-    return None, None
+                text = mention.description
+                break
+    if text is None and entry.description:
+        text = entry.description
+    if text is None:
+        return None, None
+    return _apply_text_fixes(clean_document_text(text), fixes, report), "document"
+
+
+def _apply_text_fixes(text: str, fixes: Mapping[str, Any], report: BuildReport | None) -> str:
+    """The curation's literal repairs of a document's text (words glued in its PDF)."""
+    for wrong, right in (fixes.get("text_fixes") or {}).items():
+        if wrong in text:
+            text = text.replace(wrong, right)
+        elif report is not None:
+            report.unused_text_fixes.append(wrong)
+    return text
 
 
 def _resource(
@@ -146,7 +168,7 @@ def _resource(
         report.lossy_urls_left_out[rid] = entry.url or ""
     else:
         url = entry.url
-    description, description_source = _description(entry, fixes)
+    description, description_source = _description(entry, fixes, report)
     if description_source:
         report.descriptions[description_source] += 1
     kind = fixes.get("kind") or classify_kind(entry.kinds, url, title)
@@ -161,8 +183,12 @@ def _resource(
         ref = SourceRef(str(extra.get("document", "")), str(extra.get("section") or ""))
         if ref not in sources:
             sources.append(ref)
+    renamed = fixes.get("id")
     return Resource(
-        id=rid,
+        id=str(renamed or rid),
+        former_ids=(rid,) if renamed and renamed != rid else (),
+        authors_complete=fixes.get("authors_complete", True) is not False,
+        historical=fixes.get("historical"),
         title=title,
         kind=kind,
         level=level,
@@ -211,6 +237,22 @@ def build_resources(sources_dir: Path, curation: Curation) -> tuple[list[Resourc
         if resource.description:
             report.descriptions[resource.description_source or "curated"] += 1
         resources.append(resource)
+    curated = read_curated(sources_dir)
+    problems = repeats(curated, resources)
+    if problems:
+        raise CuratedSourceError(str(sources_dir), problems)
+    # A curated entry may name seed resources as prerequisites; built with another curation
+    # file (a test, a fork) those ids may not exist: leave them out and say so.
+    known = {r.id for r in resources} | {r.id for r in curated}
+    for index, resource in enumerate(curated):
+        missing = [p for p in resource.prerequisites if p not in known]
+        if missing:
+            report.unknown_prerequisites[resource.id] = missing
+            kept = tuple(p for p in resource.prerequisites if p in known)
+            curated[index] = replace(resource, prerequisites=kept)
+    resources += curated
+    report.descriptions["curated"] += len(curated)
+    report.curated = len(curated)
     report.unknown_curation_ids = sorted((set(curation.entries) | set(curation.drops)) - used)
     return resources, report
 

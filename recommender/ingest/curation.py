@@ -4,12 +4,17 @@ documents do not.
 Sections of the file:
   aliases  - one resource under several names or links: `name` (the title it gets), `titles`
              and `urls` (compared normalised) that all mean it.
-  entries  - per-id fixes applied on top of the merged documents: title, url (repairs; null
-             removes a wrong link), authors, year, kind, topics, level, description (our own
-             words: `description_source: curated`), description_document (take this
-             document's description instead of the default one), prerequisites (ids),
-             extra_sources (more {document, section} where the resource is listed), note
-             (why the fix was made; the file is rewritten by `import`, comments would be lost).
+  entries  - per-id fixes applied on top of the merged documents: id (a new id; the old one
+             stays resolvable as a former id), title, url (repairs; null removes a wrong
+             link), authors, authors_complete (false: only the first authors are known),
+             year, kind, topics, level, historical (why it is kept although superseded),
+             description (our own words: `description_source: curated`),
+             description_document (take this document's description instead of the default
+             one), text_fixes (wrong -> right literal repairs of a document's text, for PDF
+             artifacts no cleaning rule can fix: "amultilayered" -> "a multilayered"),
+             prerequisites (ids), extra_sources (more {document, section} where the
+             resource is listed), note (why the fix was made; the file is rewritten by
+             `import`, comments would be lost).
   drops    - id -> reason: merged entries that are not resources worth recommending.
   added    - whole new entries that no source document holds (`deepread catalog import`).
 
@@ -30,6 +35,7 @@ from recommender.ingest.merge import Alias
 
 ENTRY_FIELDS = frozenset(
     {
+        "id",
         "title",
         "url",
         "authors",
@@ -41,6 +47,9 @@ ENTRY_FIELDS = frozenset(
         "description_document",
         "prerequisites",
         "extra_sources",
+        "historical",
+        "authors_complete",
+        "text_fixes",
         "note",
     }
 )
@@ -111,6 +120,12 @@ def parse_curation(text: str, path: str = "curation") -> Curation:
         for name in fixes:
             if name not in ENTRY_FIELDS:
                 problems.append(Problem(str(rid), f"unknown field {name!r}"))
+        text_fixes = fixes.get("text_fixes")
+        if text_fixes is not None and not (
+            isinstance(text_fixes, Mapping)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in text_fixes.items())
+        ):
+            problems.append(Problem(str(rid), "text_fixes must map wrong text to right text"))
     drops = data.get("drops") or {}
     if not isinstance(drops, Mapping) or not all(isinstance(v, str) for v in drops.values()):
         problems.append(Problem("drops", "expected a mapping of id -> reason"))

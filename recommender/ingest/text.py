@@ -149,3 +149,26 @@ def sentence_case_start(text: str) -> str:
     if text[-1] not in ".!?)]…":
         text += "."
     return text
+
+
+_HYPHEN_BREAK = re.compile(r"\b([A-Za-z]{2,})- ([a-z]{2,})\b")
+_SUSPENDED = frozenset({"and", "or", "to", "as", "nor", "versus", "vs"})
+_GLUED_AFTER_HYPHEN = re.compile(r"(?<=-)([A-Z][a-z]+)([A-Z][a-z]{2,})\b")
+_CITATION = re.compile(r"(?:,\s*)?\s?\[\d+(?:\s*[,–-]\s*\d+)*\]")
+
+
+def clean_document_text(text: str) -> str:
+    """A document's abstract without the marks of its PDF: line-end hyphenation joined
+    ("excel- lent" -> "excellent", but "pre- and post-" kept), a word glued to the next one
+    after a hyphen split ("Short-TermMemory" -> "Short-Term Memory"), citation markers
+    dropped ("(5.1%, [22])" -> "(5.1%)"). Words glued without a mark ("amultilayered") are
+    beyond a safe rule: the curation file fixes those (`text_fixes`)."""
+
+    def join(match: re.Match[str]) -> str:
+        head, tail = match.group(1), match.group(2)
+        return match.group(0) if tail in _SUSPENDED else head + tail
+
+    text = _HYPHEN_BREAK.sub(join, text)
+    text = _GLUED_AFTER_HYPHEN.sub(r"\1 \2", text)
+    text = _CITATION.sub("", text)
+    return squash(text)

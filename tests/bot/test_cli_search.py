@@ -63,16 +63,17 @@ def test_paper_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_paper_no_match_suggests(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "paper", "batch", "lattice", "gauge", "chromodynamics", "--json")
+    code, out, _ = run(
+        capsys, "paper", "Reinforcement", "Learning:", "An", "Intro", "duction", "--json"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["match"] is None
     assert data["suggestions"][0] == {
-        "id": "batch-normalization-ioffe-2015",
-        "title": "Batch Normalization: Accelerating Deep Network Training by Reducing Internal "
-        "Covariate Shift",
+        "id": "sutton-barto-rl-book",
+        "title": "Reinforcement Learning: An Introduction",
     }
-    code, out, _ = run(capsys, "paper", "batch", "lattice", "gauge", "chromodynamics")
+    code, out, _ = run(capsys, "paper", "Reinforcement", "Learning:", "An", "Intro", "duction")
     assert "Did you mean" in out
 
 

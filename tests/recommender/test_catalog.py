@@ -152,3 +152,79 @@ def test_validator_never_crashes_on_structures(entries: list[dict[str, object]])
 
     text = yaml.safe_dump({"version": 1, "resources": entries})
     validate_text(text)
+
+
+# --- provenance fields: origin, authors_complete, historical, former_ids ---------------------
+
+PROVENANCE = """\
+version: 1
+resources:
+- id: nyu-course
+  title: Yann LeCun's NYU Course
+  kind: course
+  topics: [deep-learning]
+  level: intermediate
+  origin: seed
+  former_ids: [nyu-couse]
+- id: attention
+  title: Attention Is All You Need
+  authors: [Ashish Vaswani, Noam Shazeer]
+  authors_complete: false
+  kind: paper
+  topics: [transformers]
+  level: advanced
+  origin: curated
+- id: theano
+  title: Theano
+  kind: website
+  topics: [frameworks]
+  level: intermediate
+  historical: development stopped in 2017
+"""
+
+
+def test_provenance_fields_parse_and_round_trip() -> None:
+    resources, problems = parse_catalog_text(PROVENANCE)
+    assert problems == []
+    course, paper, theano = resources
+    assert course.origin == "seed" and course.former_ids == ("nyu-couse",)
+    assert paper.origin == "curated" and not paper.authors_complete
+    assert theano.origin == "seed" and theano.historical == "development stopped in 2017"
+    assert theano.authors_complete  # the normal case needs no field
+    again, _ = parse_catalog_text(dump_catalog(resources))
+    assert again == resources
+    assert "authors_complete" not in dump_catalog([theano])
+
+
+def test_a_renamed_resource_is_found_by_its_former_id() -> None:
+    catalog = Catalog(parse_catalog_text(PROVENANCE)[0])
+    assert catalog.by_id("nyu-couse") is catalog.by_id("nyu-course") is not None
+    assert "nyu-couse" not in catalog.ids()
+
+
+def test_byline_says_et_al_for_a_partial_author_list() -> None:
+    course, paper, _ = parse_catalog_text(PROVENANCE)[0]
+    assert paper.byline == "Ashish Vaswani, Noam Shazeer et al."
+    assert course.byline == ""
+    three = Resource("x", "X", "paper", "advanced", ("ai",), authors=("A", "B", "C"))
+    assert three.byline == "A, B and C"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("origin: curated", "origin: invented"), "unknown origin"),
+        (("authors_complete: false", "authors_complete: maybe"), "authors_complete must be"),
+        (("historical: development stopped in 2017", "historical: ''"), "historical must be"),
+        (("former_ids: [nyu-couse]", "former_ids: [theano]"), "former id 'theano' is taken"),
+        (("former_ids: [nyu-couse]", "former_ids: [Not A Slug]"), "former_ids must be"),
+    ],
+)
+def test_provenance_problems_are_named(change: tuple[str, str], message: str) -> None:
+    problems = validate_text(PROVENANCE.replace(*change))
+    assert any(message in str(p) for p in problems), problems
+
+
+def test_partial_author_list_needs_authors() -> None:
+    text = PROVENANCE.replace("  authors: [Ashish Vaswani, Noam Shazeer]\n", "")
+    assert any("no authors" in str(p) for p in validate_text(text))

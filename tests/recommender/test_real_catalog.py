@@ -50,9 +50,15 @@ def test_rnn_beginner_ranks_beginner_resources_first(real: Engine) -> None:
 
 
 def test_unknown_paper_offers_did_you_mean(real: Engine) -> None:
-    answer = real.paper("batch lattice gauge chromodynamics")
+    answer = real.paper("Reinforcement Learning: An Intro duction")
     assert answer.match is None
     assert 1 <= len(answer.suggestions) <= 3
+    assert answer.suggestions[0].title.startswith("Reinforcement Learning: An Introduction")
+
+
+def test_paper_on_something_the_catalog_lacks_offers_nothing(real: Engine) -> None:
+    answer = real.paper("batch lattice gauge chromodynamics")
+    assert answer.match is None and answer.suggestions == ()
 
 
 @pytest.mark.parametrize("topic", ["nonsense-topic", "quantum poetry", "topic"])

@@ -42,6 +42,10 @@ def test_the_model_declares_the_files_fields_in_order() -> None:
         "description_source",
         "prerequisites",
         "sources",
+        "origin",
+        "authors_complete",
+        "historical",
+        "former_ids",
     )
     assert REQUIRED_FIELDS == ("id", "title", "kind", "topics", "level")
     assert set(FIELD_PROBLEMS) == set(FIELDS)

@@ -97,7 +97,9 @@ def test_counts_are_in_the_expected_range(catalog: dict[str, Resource]) -> None:
     assert 340 <= len(mentions) <= 360
     _resources, report = build_resources(default_sources_dir(), Curation())
     assert 185 <= report.merged <= 210  # before aliases and drops
-    assert 185 <= len(catalog) <= 200
+    seeds = [r for r in catalog.values() if r.origin == "seed"]
+    assert 185 <= len(seeds) <= 200
+    assert len(catalog) >= 340  # with the curated modern resources
     assert 65 <= report.descriptions["document"] <= 85
 
 
@@ -116,7 +118,9 @@ def test_cs231n_is_one_entry_with_fields_from_three_documents(catalog: dict[str,
     (cs231n,) = matches
     assert {PAGE_V2, PAGE_V1, GUIDE, POST_URLS, POST_NUMBERED} <= _documents(cs231n)
     assert cs231n.url == "http://cs231n.github.io"  # from 000, not 003's syllabus page
-    assert cs231n.description and cs231n.description.startswith("A great set of lessons")  # 004
+    # 004's blurb ("A great set of lessons ... You'll find there ...") spoke to the reader: the
+    # curation replaces it with a description in our own words.
+    assert cs231n.description_source == "curated"
     assert (cs231n.level, cs231n.level_source) == ("intermediate", "rating")  # the guide's ★★
     assert cs231n.kind == "course"
 
@@ -127,7 +131,7 @@ def test_nielsen_book_is_one_entry_with_fields_from_three_documents(
     (book,) = [r for r in catalog.values() if r.title == "Neural Networks and Deep Learning"]
     assert _documents(book) == {GUIDE, POST_URLS, POST_NUMBERED}
     assert book.url == "http://neuralnetworksanddeeplearning.com/"  # 003 (reviewed)
-    assert book.description and book.description.startswith("This is a goldmine")  # 004
+    assert book.description_source == "curated"  # 004's "This is where I started ..." replaced
     assert (book.level, book.level_source) == ("beginner", "rating")  # the guide's ★
     assert book.authors == ("Michael Nielsen",) and book.kind == "book"
 
