@@ -16,17 +16,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recommender import schema
+# The format's facts keep their old address here too (importers know them as catalog's).
+from recommender.catalog_format import CATALOG_VERSION as CATALOG_VERSION
+from recommender.catalog_format import DESCRIPTION_SOURCES as DESCRIPTION_SOURCES
+from recommender.catalog_format import FIELDS as FIELDS
+from recommender.catalog_format import ID_PATTERN as ID_PATTERN
+from recommender.catalog_format import MAX_ID_LENGTH as MAX_ID_LENGTH
+from recommender.catalog_format import ORIGINS as ORIGINS
+from recommender.catalog_format import REQUIRED_FIELDS as REQUIRED_FIELDS
 from recommender.resource import Resource, SourceRef
-
-# The schema's facts keep their old address here too (importers know them as catalog's).
-from recommender.schema import CATALOG_VERSION as CATALOG_VERSION
-from recommender.schema import DESCRIPTION_SOURCES as DESCRIPTION_SOURCES
-from recommender.schema import FIELDS as FIELDS
-from recommender.schema import ID_PATTERN as ID_PATTERN
-from recommender.schema import MAX_ID_LENGTH as MAX_ID_LENGTH
-from recommender.schema import ORIGINS as ORIGINS
-from recommender.schema import REQUIRED_FIELDS as REQUIRED_FIELDS
 from recommender.vocabulary import KINDS, LEVELS
 
 if TYPE_CHECKING:
@@ -132,6 +130,8 @@ def _check_str_list(value: Any) -> bool:
 
 def validate_entry(entry: Any, where: str) -> list[Problem]:
     """Problems of one raw entry (a mapping from YAML); empty when it is good."""
+    from recommender import schema  # here: only validating a file needs pydantic's models
+
     return [Problem(where, message) for message in schema.entry_problems(entry)]
 
 
@@ -148,6 +148,8 @@ def parse_catalog_text(text: str) -> tuple[list[Resource], list[Problem]]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         return [], [_yaml_problem(exc)]
+    from recommender import schema  # here: a warm start reads validated JSON (loading.py)
+
     found = schema.problems(data)
     whole = [Problem("file", p.message) for p in found if p.entry is None]
     if whole:

@@ -22,7 +22,8 @@ class Resource:
     or documented rule did (`curated`); `description_source` tells whether the description is
     a document's own abstract/blurb (`document`) or written for the catalog (`curated`).
     `origin` tells where the resource itself comes from: one of the seed reading lists
-    (`seed`) or the hand-checked curated source file (`curated`, recommender/data/sources/curated-*.yaml).
+    (`seed`) or the hand-checked curated source file (`curated`,
+    recommender/data/sources/curated-*.yaml).
     `authors_complete` is False when `authors` holds only the first authors ("et al.");
     `historical` says why a resource is kept although superseded (a retired framework, a
     withdrawn course), None for current ones; `former_ids` are ids it was known by, which

@@ -14,10 +14,9 @@ coerce.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Final
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -31,14 +30,16 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from recommender.catalog_format import (
+    CATALOG_VERSION,
+    DESCRIPTION_SOURCES,
+    ID_PATTERN,
+    MAX_ID_LENGTH,
+    ORIGINS,
+    REQUIRED_FIELDS,
+)
+from recommender.catalog_format import FIELDS as FIELDS  # the model declares exactly these
 from recommender.vocabulary import KINDS, LEVEL_SOURCES, LEVELS, TOPIC_SLUGS
-
-CATALOG_VERSION: Final = 1
-DESCRIPTION_SOURCES: tuple[str, ...] = ("document", "curated")
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_ID_LENGTH: Final = 80
-ORIGINS: tuple[str, ...] = ("seed", "curated")
-"""`seed`: found in one of the five reading lists; `curated`: written and checked by hand."""
 
 # A message pydantic should show as it is: already in the curator's words.
 _OURS = "catalog"
@@ -136,12 +137,6 @@ class CatalogDocument(BaseModel):
 
     version: Annotated[int, Field(ge=CATALOG_VERSION, le=CATALOG_VERSION)] = CATALOG_VERSION
     resources: list[CatalogEntry]
-
-
-FIELDS: tuple[str, ...] = tuple(CatalogEntry.model_fields)
-REQUIRED_FIELDS: tuple[str, ...] = tuple(
-    name for name, info in CatalogEntry.model_fields.items() if info.is_required()
-)
 
 
 def _choice(name: str, allowed: Sequence[str]) -> Callable[[Any], str]:

@@ -2,8 +2,9 @@
 
 parse (one parser per format) -> align the two copies of the post -> merge mentions ->
 stable ids -> curation fixes -> kind, level and topics by rule (classify) -> Resource; then
-the curation file's `added` entries and the curated source files (recommender/data/sources/curated-*.yaml,
-whole resources written and checked by hand, `origin: curated`; see curated.py).
+the curation file's `added` entries and the curated source files
+(recommender/data/sources/curated-*.yaml, whole resources written and checked by hand,
+`origin: curated`; see curated.py).
 Ids are slugs of the merged title (an alias's name, else the best document title), taken
 before curation, so that fixing a title in the curation file never renames an entry; repeats
 get -2, -3 in reading order. Everything is deterministic: the same inputs give the same

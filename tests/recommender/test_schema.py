@@ -50,6 +50,9 @@ def test_the_model_declares_the_files_fields_in_order() -> None:
     assert REQUIRED_FIELDS == ("id", "title", "kind", "topics", "level")
     assert set(FIELD_PROBLEMS) == set(FIELDS)
     assert catalog.FIELDS is FIELDS and catalog.ID_PATTERN is schema.ID_PATTERN
+    assert tuple(schema.CatalogEntry.model_fields) == FIELDS  # the model declares them all
+    required = [n for n, f in schema.CatalogEntry.model_fields.items() if f.is_required()]
+    assert tuple(required) == REQUIRED_FIELDS
 
 
 def test_a_good_entry_and_every_optional_field_set_or_null() -> None:
