@@ -42,10 +42,8 @@ class StatusServer:
         site = web.TCPSite(runner, self.host, self.port)
         await site.start()
         self._runner = runner
-        server = site._server  # the bound socket tells the real port when 0 was asked
-        sockets = getattr(server, "sockets", None) or []
-        if sockets:
-            self.port = int(sockets[0].getsockname()[1])
+        if runner.addresses:  # the bound socket tells the real port when 0 was asked
+            self.port = int(runner.addresses[0][1])
         log.info("metrics and health on http://%s:%d/metrics and /healthz", self.host, self.port)
 
     async def stop(self) -> None:

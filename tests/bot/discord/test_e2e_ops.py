@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import discord
 import pytest
 
 from bot.discord import runner
-from bot.discord.client import DeepreadBot
+from bot.discord.client import DeepreadBot, create_bot
 from bot.discord.errors import RESTARTING_TEXT
 from bot.discord.services import Services
 from bot.discord.wiring import build_services
@@ -109,6 +110,14 @@ async def test_metrics_move_and_health_follows_gateway_and_database(tmp_path: Pa
         assert sample(text, "deepread_db_seconds_count", operation="read") >= 1
         assert "deepread_gateway_latency_seconds" in text
 
+        # Channel posts (what the daily poster sends) are counted per attempt, sent or failed.
+        await bot.get_partial_messageable(env.fake.channel_id).send("today's pick")
+        with pytest.raises(discord.HTTPException):
+            await bot.get_partial_messageable(1234).send("nowhere")
+        _, text = await get(bot, "/metrics")
+        assert sample(text, "deepread_daily_posts_total", result="sent") == 1
+        assert sample(text, "deepread_daily_posts_total", result="failed") == 1
+
         status, body = await get(bot, "/healthz")
         assert status == 200, body
         assert '"gateway": "connected"' in body and '"database": "ok"' in body
@@ -191,3 +200,12 @@ async def _started(started: list[DeepreadBot]) -> bool:
 
 async def _draining(bot: DeepreadBot) -> bool:
     return bot.draining
+
+
+async def test_metrics_are_off_and_on_loopback_by_default(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, cache_dir=tmp_path)  # type: ignore[call-arg]
+    assert settings.metrics_port is None and settings.metrics_host == "127.0.0.1"
+    assert settings.log_format == "text"
+    assert create_bot(settings, Services()).status_server is None
+    on = create_bot(settings.model_copy(update={"metrics_port": 9100}), Services())
+    assert on.status_server is not None and on.status_server.host == "127.0.0.1"
