@@ -10,6 +10,7 @@ plain `deepread progress` reads.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_cache_path, user_data_path
 from pydantic import Field, SecretStr
@@ -49,6 +50,17 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="Python logging level.")
     catalog_path: Path = Field(default_factory=default_catalog_path)
     cache_dir: Path = Field(default_factory=default_cache_dir, description="Index cache folder.")
+    # Running on a server (README "Run it on a server"): metrics and health are off unless a
+    # port is set, and listen on loopback unless told otherwise, so nothing is exposed by
+    # accident; JSON logs are one object per line for a log collector.
+    metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, description="Serve /metrics and /healthz on this port."
+    )
+    metrics_host: str = Field(default="127.0.0.1", description="Address /metrics listens on.")
+    log_format: Literal["text", "json"] = Field(default="text", description="Log line format.")
+    shutdown_grace_s: float = Field(
+        default=10.0, ge=0, description="On SIGTERM, how long interactions in flight may finish."
+    )
 
 
 def load_settings() -> Settings:

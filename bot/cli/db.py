@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from bot.cli._common import UserError, print_json
 from bot.service import StoreError
-from bot.service.admin import display_url, schema_status, upgrade_database
+from bot.service.admin import backup_sqlite, display_url, schema_status, upgrade_database
 from bot.settings import load_settings
 
-app = typer.Typer(help="The database: apply migrations, show the schema revision.")
+app = typer.Typer(help="The database: apply migrations, show the schema revision, back up.")
 
 
 def _url(url: str | None) -> str:
@@ -50,3 +51,19 @@ def status(
         print_json({"current": info.current, "head": info.head, "state": info.state})
         return
     typer.echo(f"{display_url(target)}: {info.state} (at {info.current}, newest {info.head})")
+
+
+@app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
+    url: Annotated[str | None, typer.Option(help="Database URL (default: DATABASE_URL).")] = None,
+) -> None:
+    """Copy a SQLite database consistently, even while the bot writes to it (PostgreSQL:
+    use pg_dump, see README)."""
+    target = _url(url)
+    try:
+        written = backup_sqlite(target, path, force=force)
+    except StoreError as exc:
+        raise UserError(str(exc), exit_code=1) from None
+    typer.echo(f"{display_url(target)} -> {written}")

@@ -62,11 +62,13 @@ def require_token(settings: Settings) -> str:
 
 async def default_services(settings: Settings) -> Services:
     """Production wiring: the catalog, its engine (index cached under CACHE_DIR), and the
-    service over DATABASE_URL with migrations applied; persistent buttons mark through it."""
+    service over DATABASE_URL with migrations applied; persistent buttons mark through it;
+    its database timings go to the bot's metrics."""
+    from bot.discord.metrics import Metrics
     from bot.discord.wiring import build_services
     from bot.service import Service
 
-    return build_services(await Service.from_settings(settings))
+    return build_services(await Service.from_settings(settings), Metrics())
 
 
 async def _run_bot(settings: Settings, token: str) -> None:
@@ -80,12 +82,13 @@ async def _run_bot(settings: Settings, token: str) -> None:
 
 
 def configure_logging(settings: Settings, token: str) -> None:
+    """Text or JSON lines on stderr (LOG_FORMAT), the token redacted from either."""
+    from bot.cli.logs import formatter
     from bot.discord import redaction
 
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(formatter(settings.log_format))
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
     redaction.install(token)
 
 

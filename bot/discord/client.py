@@ -7,8 +7,9 @@ only through interactions), which mentions may ping (none, ever), when to sync c
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import discord
@@ -17,11 +18,13 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.discord import command_sync, expired
+from bot.discord import command_sync, expired, shutdown
 from bot.discord.buttons import ResourceButton
 from bot.discord.errors import DeepreadTree
 from bot.discord.extensions import walk_extensions
+from bot.discord.instrument import InteractionTracker
 from bot.discord.services import Services
+from bot.discord.status_server import StatusServer
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 SetupHook = Callable[["DeepreadBot"], Awaitable[None]]
 _DISCORD_API_BASE = Route.BASE
 _DISCORD_GATEWAY = DiscordWebSocket.DEFAULT_GATEWAY
+HEALTH_DB_TIMEOUT_S = 2.0
 
 
 def configure_endpoints(api_base: str | None, gateway_url: str | None) -> None:
@@ -55,6 +59,8 @@ class DeepreadBot(commands.AutoShardedBot):
         # send operators looking for a problem that does not exist.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
+        self.metrics = services.metrics
+        self.tracker = InteractionTracker(self.metrics)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -62,12 +68,22 @@ class DeepreadBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=DeepreadTree,
             guild_ready_timeout=guild_ready_timeout,
+            http_trace=self.tracker.trace_config(),
         )
         self.settings = settings
         self.services = services
         self.auto_sync = auto_sync
         self._extra_setup = tuple(extra_setup)
         self._services_closed = False
+        self.draining = False  # set on SIGTERM: new commands are turned away politely
+        self._connected_shards: set[int] = set()
+        self._error_counter = self.metrics.count_errors()
+        self._shard_collector = self.metrics.watch_shards(lambda: self.latencies)
+        self.status_server: StatusServer | None = None
+        if settings.metrics_port is not None:
+            self.status_server = StatusServer(
+                self.metrics, self.readiness, host=settings.metrics_host, port=settings.metrics_port
+            )
         if settings.discord_gateway_url:
             self._pin_gateway(settings.discord_gateway_url)
 
@@ -83,6 +99,12 @@ class DeepreadBot(commands.AutoShardedBot):
         setattr(self.http, "get_bot_gateway", get_bot_gateway)  # noqa: B010
 
     async def setup_hook(self) -> None:
+        logging.getLogger().addHandler(self._error_counter)
+        catalog = getattr(self.services.service, "catalog", None)  # stand-ins may have none
+        if catalog is not None:
+            self.metrics.catalog_resources.set(len(catalog))
+        if self.status_server is not None:
+            await self.status_server.start()
         self.add_dynamic_items(ResourceButton)
         for extension in walk_extensions():
             await self.load_extension(extension)
@@ -100,6 +122,7 @@ class DeepreadBot(commands.AutoShardedBot):
         return await command_sync.sync(self.tree, guild_id=guild_id, force=force)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
+        self.tracker.arrived(interaction)
         # Dispatched for every interaction once discord.py has offered a component click to
         # the live views and dynamic items; `expired` tells whether any of them takes it.
         if expired.unhandled(interaction):
@@ -113,12 +136,63 @@ class DeepreadBot(commands.AutoShardedBot):
             self.shard_count or 1,
         )
 
+    # --- health and shutdown ----------------------------------------------------------------
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        self._connected_shards.add(shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        self._connected_shards.add(shard_id)
+
+    async def on_shard_disconnect(self, shard_id: int) -> None:
+        self._connected_shards.discard(shard_id)
+
+    def gateway_connected(self) -> bool:
+        """Every shard has a live session (READY or RESUMED since its last disconnect)."""
+        shards = set(self.shards)
+        return (
+            self.is_ready()
+            and not self.is_closed()
+            and bool(shards)
+            and shards <= self._connected_shards
+        )
+
+    async def readiness(self) -> tuple[bool, Mapping[str, str]]:
+        """Ready to answer: not shutting down, the gateway connected, the database answering."""
+        gateway = "connected" if self.gateway_connected() else "disconnected"
+        try:
+            await asyncio.wait_for(self.services.ping(), HEALTH_DB_TIMEOUT_S)
+            database = "ok"
+        except Exception as exc:  # any failure is "not ready", never a crash of the check
+            database = f"unavailable ({type(exc).__name__})"
+        parts = {"gateway": gateway, "database": database}
+        if self.draining:
+            parts["shutdown"] = "draining"
+        ready = gateway == "connected" and database == "ok" and not self.draining
+        return ready, parts
+
+    async def drain(self, timeout: float) -> None:
+        """Stop taking new interactions and wait (at most `timeout`) for those in flight."""
+        self.draining = True
+        self.metrics.draining.set(1)
+        running = len(shutdown.in_flight())
+        log.info(
+            "shutting down: %d interaction(s) in flight, waiting up to %.0f s", running, timeout
+        )
+        left = await shutdown.drain(timeout)
+        if left:
+            log.warning("%d interaction(s) still running after %.0f s; closing", left, timeout)
+
     async def close(self) -> None:
         # Bot.close unloads extensions first (cog_unload cancels their loops), then the
         # connection; services go last so no command runs against a closed store.
         await super().close()
         if not self._services_closed:  # close() runs again on `async with` exit
             self._services_closed = True
+            if self.status_server is not None:
+                await self.status_server.stop()
+            logging.getLogger().removeHandler(self._error_counter)
+            self.metrics.registry.unregister(self._shard_collector)
             await self.services.aclose()
 
 

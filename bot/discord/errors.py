@@ -18,6 +18,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.discord.instrument import mark_outcome
+
 log = logging.getLogger(__name__)
 
 
@@ -28,6 +30,13 @@ class UserFacingError(Exception):
         super().__init__(message)
         self.message = message
         self.suggestion = suggestion
+
+
+class Restarting(app_commands.CheckFailure):
+    """A command arrived while the bot shuts down (SIGTERM): it is turned away politely."""
+
+
+RESTARTING_TEXT = "I'm restarting; try again in a minute."
 
 
 def new_error_id() -> str:
@@ -53,6 +62,8 @@ def describe(error: BaseException) -> tuple[str, str | None]:
         if original.suggestion:
             text += f"\n-# {original.suggestion}"
         return text, None
+    if isinstance(error, Restarting):
+        return RESTARTING_TEXT, None
     if isinstance(error, app_commands.CommandNotFound):
         return "I don't know that command any more.\n-# Try `/help` to see what I can do.", None
     if isinstance(error, app_commands.CommandOnCooldown):
@@ -75,6 +86,8 @@ async def report(
     """Tell the user (ephemeral) and log; swallows every failure of its own."""
     text, error_id = describe(error)
     original = unwrap(error)
+    outcome = "refused" if isinstance(error, Restarting) else "user_error"
+    mark_outcome(interaction, outcome if error_id is None else "failure")
     if error_id is not None:
         log.error(
             "error %s in %s (user %s, interaction %s)",
@@ -128,7 +141,13 @@ def _where(interaction: discord.Interaction) -> str:
 
 
 class DeepreadTree(app_commands.CommandTree[discord.Client]):
-    """The command tree whose errors go to `report` instead of discord.py's stderr print."""
+    """The command tree whose errors go to `report` instead of discord.py's stderr print,
+    and which turns new commands away while the bot shuts down."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if getattr(interaction.client, "draining", False):
+            raise Restarting(RESTARTING_TEXT)
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

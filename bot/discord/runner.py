@@ -1,7 +1,11 @@
 """Running the bot as a service: start, stop cleanly on SIGINT/SIGTERM, and one-shot sync.
 
-On a signal the bot closes (cogs unloaded and their loops cancelled, gateway closed, services
-closed) and `run` returns normally, so `deepread run` exits 0 under systemd or Docker stop.
+On a signal the bot first stops taking new interactions (a command gets "I'm restarting, try
+again in a minute") and lets those in flight finish, for at most SHUTDOWN_GRACE_S (10 s);
+then it closes (cogs unloaded and their loops cancelled, gateway closed, services and with
+them the store closed), log handlers are flushed, and `run` returns normally, so
+`deepread run` exits 0 under systemd or `docker stop` (whose default grace is 10 s: give the
+container a longer `stop_grace_period`, as compose.yaml does).
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Sequence
 
-from bot.discord.client import create_bot
+from bot.discord.client import SetupHook, create_bot
 from bot.discord.services import Services
 from bot.settings import Settings
 
@@ -19,7 +24,12 @@ log = logging.getLogger(__name__)
 
 
 async def run(
-    settings: Settings, services: Services, token: str, *, stop: asyncio.Event | None = None
+    settings: Settings,
+    services: Services,
+    token: str,
+    *,
+    stop: asyncio.Event | None = None,
+    extra_setup: Sequence[SetupHook] = (),
 ) -> None:
     """Run until `stop` is set or SIGINT/SIGTERM arrives; login errors propagate."""
     stop = stop or asyncio.Event()
@@ -29,14 +39,14 @@ async def run(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
             installed.append(sig)
-    bot = create_bot(settings, services)
+    bot = create_bot(settings, services, extra_setup=extra_setup)
     try:
         async with bot:
             runner = asyncio.create_task(bot.start(token), name="deepread-bot")
             stopper = asyncio.create_task(stop.wait(), name="deepread-stop")
             done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
             if stopper in done:
-                log.info("shutting down")
+                await bot.drain(settings.shutdown_grace_s)
                 await bot.close()
             else:
                 stopper.cancel()
@@ -44,6 +54,8 @@ async def run(
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
 
 
 async def sync(

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
+from bot.discord.metrics import Metrics
 from bot.service import Service
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,14 @@ class Services:
     service: Service | None = None
     # Handlers for persistent resource buttons, by action name ("mark", "save").
     resource_actions: Mapping[str, ResourceAction] = field(default_factory=dict)
+    # The bot's instruments (served on METRICS_PORT); the service's store reports its
+    # timings here when wired by `wiring.build_services`.
+    metrics: Metrics = field(default_factory=Metrics)
+
+    async def ping(self) -> None:
+        """Raise unless the database answers; without a service there is none to ask."""
+        if self.service is not None:
+            await self.service.ping()
 
     async def aclose(self) -> None:
         """Close whatever holds resources (DB pools, thread pools); errors are logged, not raised.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.discord.metrics import Metrics
 from bot.discord.resources import inert
 from bot.discord.services import ResourceAction, Services
 from bot.service import Service, ServiceError
@@ -32,5 +33,8 @@ def resource_actions(service: Service) -> dict[str, ResourceAction]:
     return {action: mark_action(service, status) for action, status in BUTTON_STATUSES.items()}
 
 
-def build_services(service: Service) -> Services:
-    return Services(service=service, resource_actions=resource_actions(service))
+def build_services(service: Service, metrics: Metrics | None = None) -> Services:
+    """The bot's services over `service`, its database timings reported to `metrics`."""
+    metrics = metrics or Metrics()
+    service.time_store(metrics.observe_db)
+    return Services(service=service, resource_actions=resource_actions(service), metrics=metrics)

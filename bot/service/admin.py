@@ -7,6 +7,7 @@ this module, so the faces keep one door (see `tests/test_import_contracts.py`).
 
 from __future__ import annotations
 
+from bot.store.backup import backup_sqlite
 from bot.store.engine import display_url
 from bot.store.migrate import schema_status, upgrade_database
 from recommender.catalog import (
@@ -34,6 +35,7 @@ __all__ = [
     "CatalogError",
     "Curation",
     "CurationError",
+    "backup_sqlite",
     "build_catalog_text",
     "catalog_stats",
     "default_catalog_path",

@@ -103,6 +103,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         self.recommender = recommender
         self.clock = clock
         self._user_views: UserViews[UserView] = UserViews(self.load_user_view)
+        self._store_timing: Callable[[str, float], None] | None = None
 
     @property
     def user_views(self) -> UserViews[UserView]:
@@ -113,7 +114,19 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         if self._store is None:
             assert self._open_store is not None
             self._store = self._open_store()
+            self._store.timing = self._store_timing
         return self._store
+
+    def time_store(self, timing: Callable[[str, float], None]) -> None:
+        """Report each database transaction's ("read"/"write", seconds) to `timing`: how a
+        host's metrics see database latency without the service knowing about metrics."""
+        self._store_timing = timing
+        if self._store is not None:
+            self._store.timing = timing
+
+    async def ping(self) -> None:
+        """Raise StoreError unless the database answers (health checks)."""
+        await self.store.ping()
 
     @classmethod
     async def open(

@@ -11,6 +11,7 @@ driver's error codes, see `contention`.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -25,6 +26,8 @@ from bot.store.values import DEFAULT_BUSY_TIMEOUT_MS
 
 T = TypeVar("T")
 Work = Callable[[AsyncConnection], Awaitable[T]]
+Timing = Callable[[str, float], None]
+"""Told ("read" or "write", seconds) after each transaction, retries and waiting included."""
 
 
 class StoreBase:
@@ -36,6 +39,9 @@ class StoreBase:
         self._retries = retries
         self._retry_delay = retry_delay
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
+        # Set by whoever measures the database (the bot's metrics); the store stays ignorant
+        # of what is done with the figures.
+        self.timing: Timing | None = None
 
     @classmethod
     def open(
@@ -65,14 +71,31 @@ class StoreBase:
             async with self._write_lock:
                 return await self._transaction(work)
 
-        return await self._retrying(attempt)
+        return await self._timed("write", attempt)
 
     async def _read(self, work: Work[T]) -> T:
         async def attempt() -> T:
             async with self.engine.connect() as connection:
                 return await work(connection)
 
-        return await self._retrying(attempt)
+        return await self._timed("read", attempt)
+
+    async def ping(self) -> None:
+        """One round trip (`SELECT 1`): a health check's question "does the database answer?"."""
+
+        async def work(connection: AsyncConnection) -> None:
+            await connection.exec_driver_sql("SELECT 1")
+
+        await self._read(work)
+
+    async def _timed(self, operation: str, attempt: Callable[[], Awaitable[T]]) -> T:
+        if self.timing is None:
+            return await self._retrying(attempt)
+        started = time.perf_counter()
+        try:
+            return await self._retrying(attempt)
+        finally:
+            self.timing(operation, time.perf_counter() - started)
 
     async def _transaction(self, work: Work[T]) -> T:
         async with self.engine.begin() as connection:
