@@ -43,6 +43,7 @@ FIELDS: tuple[str, ...] = (
     "origin",
     "authors_complete",
     "historical",
+    "alternative_url",
     "former_ids",
 )
 ORIGINS = ("seed", "curated")
@@ -225,7 +226,8 @@ def validate_entry(entry: Any, where: str) -> list[Problem]:
 
 
 def _provenance_problems(entry: Mapping[str, Any]) -> list[str]:
-    """Problems of the provenance fields: origin, authors_complete, historical, former_ids."""
+    """Problems of the provenance fields: origin, authors_complete, historical,
+    alternative_url, former_ids."""
     problems: list[str] = []
     origin = entry.get("origin")
     if origin is not None and origin not in ORIGINS:
@@ -238,6 +240,11 @@ def _provenance_problems(entry: Mapping[str, Any]) -> list[str]:
     historical = entry.get("historical")
     if historical is not None and (not isinstance(historical, str) or not historical.strip()):
         problems.append("historical must be a short reason (text)")
+    alternative = entry.get("alternative_url")
+    if alternative is not None and not is_valid_url(alternative):
+        problems.append(f"malformed alternative_url {alternative!r}")
+    if alternative is not None and not entry.get("url"):
+        problems.append("alternative_url without a url it stands in for")
     former = entry.get("former_ids")
     if former is not None and (
         not _check_str_list(former) or not all(ID_PATTERN.match(f) for f in former)
@@ -313,6 +320,7 @@ def resource_from_dict(entry: Mapping[str, Any]) -> Resource:
         origin=entry.get("origin") or "seed",
         authors_complete=entry.get("authors_complete", True) is not False,
         historical=entry.get("historical"),
+        alternative_url=entry.get("alternative_url"),
         former_ids=tuple(entry.get("former_ids") or ()),
     )
 
@@ -337,6 +345,7 @@ def resource_to_dict(resource: Resource) -> dict[str, Any]:
         # written only when false: a complete list is the normal case
         "authors_complete": None if resource.authors_complete else False,
         "historical": resource.historical,
+        "alternative_url": resource.alternative_url,
         "former_ids": list(resource.former_ids),
     }
     keep_empty = {"url"}  # `url: null` says on purpose that no document gives one
