@@ -53,11 +53,18 @@ def load_queries(path: Path, catalog: Catalog) -> list[Judged]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     out = []
     for item in data["queries"]:
-        unknown = [rid for rid in item["relevant"] if rid not in catalog]
+        unknown = [rid for rid in item["relevant"] if catalog.by_id(rid) is None]
         if unknown:
             raise SystemExit(f"{item['query']!r}: ids not in the catalog: {unknown}")
-        out.append(Judged(item["query"], item.get("style", "plain"), item["relevant"]))
+        # a judged resource renamed since (its former id) keeps its grade under its new id
+        relevant = {_current_id(catalog, rid): grade for rid, grade in item["relevant"].items()}
+        out.append(Judged(item["query"], item.get("style", "plain"), relevant))
     return out
+
+
+def _current_id(catalog: Catalog, rid: str) -> str:
+    resource = catalog.by_id(rid)
+    return resource.id if resource is not None else rid
 
 
 def ndcg(ranked: Sequence[str], relevant: Mapping[str, int], k: int = 5) -> float:

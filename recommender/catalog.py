@@ -213,6 +213,7 @@ def resource_from_dict(entry: Mapping[str, Any]) -> Resource:
         origin=entry.get("origin") or "seed",
         authors_complete=entry.get("authors_complete", True) is not False,
         historical=entry.get("historical"),
+        alternative_url=entry.get("alternative_url"),
         former_ids=tuple(entry.get("former_ids") or ()),
     )
 
@@ -237,6 +238,7 @@ def resource_to_dict(resource: Resource) -> dict[str, Any]:
         # written only when false: a complete list is the normal case
         "authors_complete": None if resource.authors_complete else False,
         "historical": resource.historical,
+        "alternative_url": resource.alternative_url,
         "former_ids": list(resource.former_ids),
     }
     keep_empty = {"url"}  # `url: null` says on purpose that no document gives one

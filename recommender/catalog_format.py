@@ -32,6 +32,7 @@ FIELDS: tuple[str, ...] = (
     "origin",
     "authors_complete",
     "historical",
+    "alternative_url",
     "former_ids",
 )
 """Every field of an entry, in the order the file writes them."""

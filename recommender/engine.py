@@ -290,6 +290,8 @@ class Engine:
             tier += np.abs(self.index.levels - LEVELS.index(parsed.level))
         if parsed.kind and kind is None:
             tier += 3.0 * (self.index.kinds != KINDS.index(parsed.kind))
+        if parsed.level == LEVELS[0]:  # a beginner gets the current equivalent first
+            tier += 0.5 * self.historical
         key = base - _TIER * np.where(relevant, tier, 7.0)
         offset, k = max(0, offset), max(0, k)
         top = top_rows(key, rows, offset + k)[offset:]

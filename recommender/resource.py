@@ -26,8 +26,9 @@ class Resource:
     recommender/data/sources/curated-*.yaml).
     `authors_complete` is False when `authors` holds only the first authors ("et al.");
     `historical` says why a resource is kept although superseded (a retired framework, a
-    withdrawn course), None for current ones; `former_ids` are ids it was known by, which
-    still resolve to it.
+    withdrawn course), None for current ones; `alternative_url` is a current or archived copy
+    of a link whose host is retired; `former_ids` are ids it was known by, which still
+    resolve to it.
     """
 
     id: str
@@ -46,6 +47,7 @@ class Resource:
     origin: str = "seed"
     authors_complete: bool = True
     historical: str | None = None
+    alternative_url: str | None = None
     former_ids: tuple[str, ...] = ()
 
     @property
@@ -59,6 +61,11 @@ class Resource:
         if len(names) == 1:
             return names[0]
         return ", ".join(names[:-1]) + " and " + names[-1]
+
+    @property
+    def link(self) -> str | None:
+        """The link to open: the alternative when the original host is retired, else the URL."""
+        return self.alternative_url or self.url
 
     @property
     def host(self) -> str | None:

@@ -121,12 +121,15 @@ class CatalogEntry(BaseModel):
     origin: Annotated[str, AfterValidator(_one_of(ORIGINS))] | None = None
     authors_complete: bool | None = None
     historical: Text | None = None
+    alternative_url: Url | None = None
     former_ids: list[Slug] | None = None
 
     @model_validator(mode="after")
-    def _complete_needs_authors(self) -> CatalogEntry:
+    def _fields_that_need_others(self) -> CatalogEntry:
         if self.authors_complete is False and not self.authors:
             raise PydanticCustomError(_OURS, "authors_complete is false but no authors are given")
+        if self.alternative_url is not None and not self.url:
+            raise PydanticCustomError(_OURS, "alternative_url without a url it stands in for")
         return self
 
 
@@ -163,6 +166,7 @@ FIELD_PROBLEMS: dict[str, Callable[[Any], str]] = {
     "origin": _choice("origin", ORIGINS),
     "authors_complete": lambda _: "authors_complete must be true or false",
     "historical": lambda _: "historical must be a short reason (text)",
+    "alternative_url": lambda value: f"malformed alternative_url {value!r}",
     "former_ids": lambda _: "former_ids must be a list of slugs",
 }
 NOT_A_CATALOG = "expected a mapping with a `resources:` list"

@@ -527,7 +527,7 @@ ACRONYMS: dict[str, str] = {
     "rl": "reinforcement learning",
     "nlp": "natural language processing",
     "sgd": "stochastic gradient descent",
-    "dqn": "deep q-network reinforcement learning atari",
+    "dqn": "deep q-network deep reinforcement learning",
     "ml": "machine learning",
     "dl": "deep learning",
     "ai": "artificial intelligence",

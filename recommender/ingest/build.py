@@ -41,7 +41,7 @@ from recommender.ingest.guide import parse_guide
 from recommender.ingest.markdown_page import parse_markdown_page
 from recommender.ingest.mention import Mention
 from recommender.ingest.merge import FieldOrder, MergedEntry, merge_mentions
-from recommender.ingest.text import clean_document_text, slugify
+from recommender.ingest.text import clean_document_text, normalise_name, slugify
 from recommender.ingest.urls import url_key
 from recommender.resource import Resource, SourceRef
 
@@ -185,17 +185,19 @@ def _resource(
         if ref not in sources:
             sources.append(ref)
     renamed = fixes.get("id")
+    authors = tuple(fixes["authors"]) if "authors" in fixes else entry.authors
     return Resource(
         id=str(renamed or rid),
         former_ids=(rid,) if renamed and renamed != rid else (),
-        authors_complete=fixes.get("authors_complete", True) is not False,
+        authors_complete=bool(fixes.get("authors_complete", entry.authors_complete)),
         historical=fixes.get("historical"),
+        alternative_url=fixes.get("alternative_url"),
         title=title,
         kind=kind,
         level=level,
         topics=tuple(topics),
         url=url,
-        authors=tuple(fixes["authors"]) if "authors" in fixes else entry.authors,
+        authors=tuple(normalise_name(name) for name in authors),
         year=fixes.get("year", entry.year),
         level_source=level_source,
         description=description,

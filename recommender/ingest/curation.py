@@ -8,6 +8,7 @@ Sections of the file:
              stays resolvable as a former id), title, url (repairs; null removes a wrong
              link), authors, authors_complete (false: only the first authors are known),
              year, kind, topics, level, historical (why it is kept although superseded),
+             alternative_url (a current or archived copy when the url's host is retired),
              description (our own words: `description_source: curated`),
              description_document (take this document's description instead of the default
              one), text_fixes (wrong -> right literal repairs of a document's text, for PDF
@@ -48,6 +49,7 @@ ENTRY_FIELDS = frozenset(
         "prerequisites",
         "extra_sources",
         "historical",
+        "alternative_url",
         "authors_complete",
         "text_fixes",
         "note",

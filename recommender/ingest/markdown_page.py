@@ -133,6 +133,14 @@ def _parse_tail(tail: str) -> tuple[tuple[str, ...], int | None, str | None]:
     return tuple(dict.fromkeys(authors)), year, description
 
 
+_ET_AL = re.compile(r"\bet\.?\s+al\b")
+
+
+def _names_only_first_authors(tail: str) -> bool:
+    """Whether the item names its authors as "Cho et al": the list is not complete."""
+    return bool(_ET_AL.search(_plain(tail)[:60]))
+
+
 def _items(tokens: list[Any]) -> Iterator[tuple[str, Any]]:
     """(section, inline token) for every paragraph that holds an item."""
     section = ""
@@ -161,6 +169,7 @@ def parse_markdown_page(text: str, document: str) -> list[Mention]:
         if not title:
             continue
         authors, year, description = _parse_tail(tail)
+        complete = not (authors and _names_only_first_authors(tail))
         mentions.append(
             Mention(
                 document=document,
@@ -169,6 +178,7 @@ def parse_markdown_page(text: str, document: str) -> list[Mention]:
                 title=title,
                 url=clean_url(href),
                 authors=authors,
+                authors_complete=complete,
                 year=year,
                 description=description,
                 kind=section_kind(section),

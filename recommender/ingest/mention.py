@@ -21,6 +21,7 @@ class Mention:
     resource ("13" of the Deep Learning book). `lossy` marks text that lost characters in
     the document (003 lost every hyphen), so the merge prefers any other document's text.
     `position` is the item's index in its document, used to keep the output order stable.
+    `authors_complete` is False when the document names only the first authors ("et al").
     """
 
     document: str
@@ -36,3 +37,4 @@ class Mention:
     chapter: str | None = None
     lossy: bool = False
     parent_position: int | None = None
+    authors_complete: bool = True

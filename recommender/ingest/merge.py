@@ -55,6 +55,7 @@ class MergedEntry:
     url: str | None
     url_lossy: bool
     authors: tuple[str, ...]
+    authors_complete: bool
     year: int | None
     description: str | None
     description_document: str | None
@@ -202,6 +203,7 @@ def _merge_group(group: list[Mention], alias: str | None, order: FieldOrder) -> 
         url=linked[0].url if linked else None,
         url_lossy=bool(linked) and linked[0].lossy,
         authors=authored[0].authors if authored else (),
+        authors_complete=authored[0].authors_complete if authored else True,
         year=dated[0].year if dated else None,
         description=described[0].description if described else None,
         description_document=described[0].document if described else None,

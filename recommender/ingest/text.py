@@ -172,3 +172,14 @@ def clean_document_text(text: str) -> str:
     text = _GLUED_AFTER_HYPHEN.sub(r"\1 \2", text)
     text = _CITATION.sub("", text)
     return squash(text)
+
+
+_BARE_INITIAL = re.compile(r"\b([A-Z])(?=\s+[A-Z][a-z])")
+
+
+def normalise_name(name: str) -> str:
+    """A person's name as shown: compatibility characters unfolded ("Geoﬀrey" with the ﬀ
+    ligature -> "Geoffrey", NFKC) and a bare initial given its full stop ("I Sutskever" ->
+    "I. Sutskever")."""
+    name = squash(unicodedata.normalize("NFKC", name))
+    return _BARE_INITIAL.sub(r"\1.", name)

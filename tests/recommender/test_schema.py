@@ -45,6 +45,7 @@ def test_the_model_declares_the_files_fields_in_order() -> None:
         "origin",
         "authors_complete",
         "historical",
+        "alternative_url",
         "former_ids",
     )
     assert REQUIRED_FIELDS == ("id", "title", "kind", "topics", "level")
