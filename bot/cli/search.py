@@ -16,12 +16,14 @@ from rich.table import Table
 
 from bot.cli._common import UserError, console, plain, print_json, run_service
 from bot.service import (
+    CATALOG_SCOPE,
     KINDS,
     LEVELS,
     LearningPath,
     Recommendation,
     Recommendations,
     Resource,
+    nothing_on,
 )
 
 MAX_K = 50
@@ -31,6 +33,10 @@ UserOption = Annotated[
     typer.Option("--user", "-u", help="Answer for this Discord user id (their history)."),
 ]
 Words = Annotated[list[str], typer.Argument(help="What you are looking for, in a few words.")]
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
@@ -58,7 +64,11 @@ def resource_json(resource: Resource, score: float | None = None, why: str = "")
         "level": resource.level,
         "topics": list(resource.topics),
         "authors": list(resource.authors),
+        "authors_complete": resource.authors_complete,
         "year": resource.year,
+        "origin": resource.origin,
+        "historical": resource.historical,
+        "link": resource.link,
         "score": score,
         "why": why,
     }
@@ -74,7 +84,8 @@ def _results_table(title: str, recs: tuple[Recommendation, ...], offset: int = 0
         table.add_column(column, overflow="fold")
     for n, rec in enumerate(recs, start=offset + 1):
         r = rec.resource
-        table.add_row(str(n), plain(r.title), plain(r.id), r.kind, r.level, plain(rec.why))
+        why = f"historical: {r.historical} · {rec.why}" if r.historical else rec.why
+        table.add_row(str(n), plain(r.title), plain(r.id), r.kind, r.level, plain(why))
     return table
 
 
@@ -114,11 +125,11 @@ def recommend(
                 plain(f"No more results for “{found.query}”: --offset {offset} is past the end.")
             )
         else:
-            out.print(plain(f"Nothing in the catalog matches “{found.query}”."))
+            out.print(plain(f"{_first_up(nothing_on(found.query))}. {CATALOG_SCOPE}"))
         return
     out.print(_results_table(f"Recommended for “{found.query}”", found.results, offset))
     for rec in found.results:
-        out.print(plain(f"  {rec.resource.id}: {rec.resource.url or '(no link)'}"))
+        out.print(plain(f"  {rec.resource.id}: {rec.resource.link or '(no link)'}"))
     if found.remaining:
         out.print(plain(f"{found.remaining} more: --offset {found.next_offset}"))
 
@@ -144,18 +155,20 @@ def paper(words: Words, user: UserOption = None, as_json: JsonOption = False) ->
         return
     out = console()
     if card is None:
-        out.print(plain(f"No paper matches “{answer.query}” well enough."))
+        out.print(plain(f"No paper matches “{answer.query}”: {nothing_on(answer.query)}."))
         if answer.suggestions:
             out.print("Did you mean:")
             for r in answer.suggestions:
                 out.print(plain(f"  • {r.title}  [{r.id}]"))
         return
     r = card.resource
-    byline = ", ".join(r.authors) or "unknown authors"
+    byline = r.byline or "unknown authors"
     status = f" · you: {card.status}" if card.status else ""
     out.print(plain(r.title, style="bold"))
     out.print(plain(f"{byline}{f' ({r.year})' if r.year else ''} · {r.kind} · {r.level}{status}"))
-    out.print(plain(f"{r.url or '(no link)'}  [{r.id}]"))
+    out.print(plain(f"{r.link or '(no link)'}  [{r.id}]"))
+    origin = "curated for deepread" if r.origin == "curated" else "from the seed reading lists"
+    out.print(plain(f"historical: {r.historical} · {origin}" if r.historical else origin))
     out.print(plain(f"\n{card.summary}\n"))
     if card.related:
         out.print(plain("Related: " + "; ".join(f"{x.title} [{x.id}]" for x in card.related)))
@@ -186,7 +199,7 @@ def ask(words: Words, as_json: JsonOption = False) -> None:
         return
     out = console()
     if not answer.passages:
-        out.print("I don't know: nothing in the catalog answers that.")
+        out.print(plain(f"I don't know: {nothing_on(question)} that answers it. {CATALOG_SCOPE}"))
         return
     for n, p in enumerate(answer.passages, start=1):
         where = p.resource.url or p.resource.id
@@ -247,7 +260,7 @@ def path(
         return
     out = console()
     if not found.steps:
-        out.print(plain(f"No learning path for “{found.topic}”: the catalog has nothing on it."))
+        out.print(plain(f"No learning path for “{found.topic}”: {nothing_on(found.topic)}."))
         return
     table = Table(title=plain(f"Learning path: {found.label}"))
     for column in ("#", "", "stage", "title", "id", "kind", "why"):

@@ -41,7 +41,7 @@ def title_text(title: str, limit: int = TITLE_IN_LIST) -> str:
 
 def linked_title(resource: Resource, limit: int = TITLE_IN_LIST) -> str:
     text = title_text(resource.title, limit)
-    url = safe_url(resource.url)
+    url = safe_url(resource.link)
     return f"[{text}]({url})" if url else text
 
 
@@ -59,6 +59,18 @@ def meta_line(resource: Resource) -> str:
     return inert(" · ".join(parts))
 
 
+def historical_line(reason: str, limit: int = 160) -> str:
+    """`historical: …`: why a resource is kept although superseded, shown wherever it is."""
+    return inert(formatting.truncate("historical: " + " ".join(reason.split()), limit))
+
+
+def origin_text(resource: Resource) -> str:
+    """Where the resource comes from: the 2015-2016 seed lists, or our own curated additions."""
+    if resource.origin == "curated":
+        return "Curated for deepread"
+    return "From the seed reading lists"
+
+
 def why_line(why: str, limit: int = 160) -> str:
     return inert(formatting.truncate(" ".join(why.split()), limit)) if why else ""
 
@@ -67,6 +79,8 @@ def resource_block(position: int | None, resource: Resource, why: str = "") -> s
     """Two or three lines for one resource of a list."""
     head = f"**{position}.** " if position is not None else ""
     lines = [f"{head}{linked_title(resource)}", f"-# {meta_line(resource)}"]
+    if resource.historical:
+        lines.append(f"-# {historical_line(resource.historical)}")
     if why:
         lines.append(f"↳ {why_line(why)}")
     return "\n".join(lines)

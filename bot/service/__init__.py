@@ -8,6 +8,7 @@ vocabulary the faces need. `tests/test_import_contracts.py` holds them to it.
 """
 
 from bot.service.answers import (
+    CATALOG_SCOPE,
     Answer,
     Choice,
     LearningPath,
@@ -18,6 +19,7 @@ from bot.service.answers import (
     Recommendation,
     Recommendations,
     Similar,
+    nothing_on,
 )
 from bot.service.core import ForgetResult, MarkResult, Preferences, Service
 from bot.service.entries import ReadingEntry
@@ -30,6 +32,7 @@ from recommender.resource import Resource
 from recommender.vocabulary import KINDS, LEVELS, topic_label
 
 __all__ = [
+    "CATALOG_SCOPE",
     "ID_PATTERN",
     "KINDS",
     "LEVELS",
@@ -56,5 +59,6 @@ __all__ = [
     "StoreError",
     "UnknownResource",
     "default_guild",
+    "nothing_on",
     "topic_label",
 ]

@@ -11,6 +11,16 @@ from dataclasses import dataclass
 
 from recommender.resource import Resource
 
+CATALOG_SCOPE = "The catalog holds deep-learning reading, from the classics to 2025."
+"""What the catalog covers: said with every "nothing on that yet", so an empty answer reads as
+a gap in the catalog, not as a broken bot."""
+
+
+def nothing_on(query: str) -> str:
+    """The one wording both faces use when the catalog lacks a topic."""
+    shown = " ".join(query.split())[:100]
+    return f"nothing in the catalog on “{shown}” yet"
+
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:

@@ -31,4 +31,4 @@ class ReadingEntry:
 
     @property
     def url(self) -> str | None:
-        return self.resource.url if self.resource is not None else None
+        return self.resource.link if self.resource is not None else None

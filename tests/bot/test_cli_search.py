@@ -10,7 +10,22 @@ import pytest
 from bot.cli import main
 from tests.recommender.conftest import FIXTURE_CATALOG
 
-RESULT_KEYS = {"id", "title", "url", "kind", "level", "topics", "authors", "year", "score", "why"}
+RESULT_KEYS = {
+    "id",
+    "title",
+    "url",
+    "link",
+    "kind",
+    "level",
+    "topics",
+    "authors",
+    "authors_complete",
+    "year",
+    "origin",
+    "historical",
+    "score",
+    "why",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +143,28 @@ def test_bad_input_is_a_clear_error(
     assert code == 2
     assert message in err
     assert "Traceback" not in err + out
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["recommend", "sourdough", "bread", "recipe"], "Nothing in the catalog on “sourdough"),
+        (["paper", "tax", "law"], "nothing in the catalog on “tax law” yet"),
+        (["path", "tax", "law"], "nothing in the catalog on “tax law” yet"),
+        (["ask", "how", "do", "i", "file", "taxes"], "nothing in the catalog on"),
+    ],
+)
+def test_what_the_catalog_lacks_is_said_plainly(
+    capsys: pytest.CaptureFixture[str], args: list[str], shown: str
+) -> None:
+    code, out, _ = run(capsys, *args)
+    assert code == 0 and shown in out
+
+
+def test_json_tells_seed_from_curated_and_shows_the_link(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "recommend", "rnn", "--json")
+    for item in json.loads(out)["results"]:
+        assert item["origin"] in ("seed", "curated")
+        assert item["link"] in (item["url"], None) or item["link"].startswith("http")

@@ -274,6 +274,24 @@ async def test_recommend_nothing_found_is_ephemeral_with_a_tip(discord_env: Disc
     assert private and "found nothing" in data["content"] and "Try" in data["content"]
 
 
+@pytest.mark.parametrize(
+    ("command", "option", "text"),
+    [
+        ("recommend", "topic", "sourdough bread recipe"),
+        ("paper", "query", "tax law"),
+        ("ask", "question", "how do I file my taxes"),
+        ("path", "topic", "tax law"),
+    ],
+)
+async def test_what_the_catalog_lacks_is_said_plainly(
+    discord_env: DiscordEnv, command: str, option: str, text: str
+) -> None:
+    record = await discord_env.send_command(command, {option: text})
+    data, private = await answer(discord_env, record)
+    assert private and "nothing in the catalog on" in data["content"]
+    assert "2025" in data["content"]  # what the catalog covers, so a gap reads as a gap
+
+
 async def test_recommend_when_the_user_has_read_everything(discord_env: DiscordEnv) -> None:
     options = {"topic": "rnn", "kind": "video"}  # three videos in the catalog
     record = await discord_env.send_command("recommend", options, user="val")

@@ -9,7 +9,8 @@ from discord.ext import commands
 from bot.discord import access, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.ask._embeds import answer_embed
-from bot.service import Answer
+from bot.discord.resources import inert
+from bot.service import CATALOG_SCOPE, Answer, nothing_on
 
 EXAMPLE = "`/ask question: why do transformers use attention?`"
 
@@ -30,7 +31,8 @@ class AskCog(commands.Cog):
         answer = await replies.in_time(interaction, find())
         if not answer.passages:
             raise UserFacingError(
-                "I don't know — nothing in my catalog answers that well.",
-                suggestion="Try /recommend with the topic to find something to read about it.",
+                f"I don't know — {inert(nothing_on(question))} that answers it.",
+                suggestion=f"{CATALOG_SCOPE} Try /recommend with the topic to find something "
+                "to read about it.",
             )
         await replies.send(interaction, embed=answer_embed(question, answer.passages))

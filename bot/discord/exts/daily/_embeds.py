@@ -11,6 +11,7 @@ from datetime import datetime
 import discord
 
 from bot.discord import formatting, limits
+from bot.discord.resources import historical_line, linked_title
 from bot.service import GuildConfig, PostRecord, Resource
 from bot.service.daily_planning import WEEKDAY_NAMES, discord_timestamp, topic_label
 
@@ -48,9 +49,11 @@ def post_embed(
     *,
     title: str = TITLE,
 ) -> discord.Embed:
-    name = formatting.escape(resource.title)
-    heading = f"**[{name}]({resource.url})**" if resource.url else f"**{name}**"
-    description = "\n".join([heading, f"-# {facts_line(resource)}", "", formatting.escape(summary)])
+    heading = f"**{linked_title(resource)}**"
+    lines = [heading, f"-# {facts_line(resource)}"]
+    if resource.historical:
+        lines.append(f"-# {historical_line(resource.historical)}")
+    description = "\n".join([*lines, "", formatting.escape(summary)])
     embed = discord.Embed(
         title=title,
         description=formatting.truncate(description, limits.EMBED_DESCRIPTION),

@@ -12,7 +12,7 @@ from bot.discord.errors import UserFacingError
 from bot.discord.exts.paper._embeds import paper_embed, suggestions_text
 from bot.discord.resources import inert
 from bot.discord.views import InvokerView
-from bot.service import PaperAnswer, PaperCard, Resource
+from bot.service import CATALOG_SCOPE, PaperAnswer, PaperCard, Resource, nothing_on
 
 EXAMPLE = "`/paper query: attention is all you need`"
 
@@ -70,8 +70,9 @@ class PaperCog(commands.Cog):
         if not answer.suggestions:
             shown = inert(formatting.truncate(" ".join(query.split()), 100))
             raise UserFacingError(
-                f"I couldn't find a paper matching “{shown}”.",
-                suggestion="Start typing a title and pick it from the list, or try /recommend.",
+                f"I couldn't find a paper matching “{shown}”: {inert(nothing_on(query))}.",
+                suggestion=f"{CATALOG_SCOPE} Start typing a title and pick it from the list, "
+                "or try /recommend.",
             )
         await replies.send(
             interaction,

@@ -10,7 +10,7 @@ from bot.discord import access, formatting, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.path._embeds import path_embed
 from bot.discord.resources import inert
-from bot.service import LearningPath
+from bot.service import CATALOG_SCOPE, LearningPath, nothing_on
 
 EXAMPLE = "`/path topic: rnn`"
 
@@ -32,8 +32,8 @@ class PathCog(commands.Cog):
                 # Private either way: errors.report withdraws a public placeholder first.
                 shown = inert(formatting.truncate(" ".join(topic.split()), 100))
                 raise UserFacingError(
-                    f"I don't have a reading path for “{shown}”.",
-                    suggestion="Pick a topic from the list, or try /recommend.",
+                    f"I don't have a reading path for “{shown}”: {inert(nothing_on(topic))}.",
+                    suggestion=f"{CATALOG_SCOPE} Pick a topic from the list, or try /recommend.",
                 )
             return path
 

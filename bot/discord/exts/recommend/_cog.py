@@ -18,7 +18,7 @@ from bot.discord.exts.recommend._embeds import (
 )
 from bot.discord.resources import inert
 from bot.discord.views import InvokerView
-from bot.service import KINDS, LEVELS, Recommendation
+from bot.service import CATALOG_SCOPE, KINDS, LEVELS, Recommendation, nothing_on
 
 LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
 KIND_CHOICES = [app_commands.Choice(name=kind, value=kind) for kind in KINDS]
@@ -199,7 +199,10 @@ class RecommendCog(commands.Cog):
             request.topic, level=request.level, kind=request.kind
         )
         if not known:
-            return UserFacingError(f"I found nothing for “{shown}”.", suggestion=SEARCH_TIPS)
+            return UserFacingError(
+                f"I found nothing for “{shown}”: {inert(nothing_on(request.topic))}.",
+                suggestion=f"{CATALOG_SCOPE} {SEARCH_TIPS}",
+            )
         return UserFacingError(
             f"You have finished or dismissed everything I have for “{shown}”.",
             suggestion="Try a neighbouring topic or another level.",
