@@ -26,6 +26,7 @@ from bot.daily import (
     parse_timezone,
     timezone_choices,
 )
+from bot.service.answers import nothing_on
 from bot.service.guilds import GuildConfig
 from recommender import fuzzy
 from recommender.resource import Resource
@@ -82,8 +83,8 @@ def resolve_topic(text: str) -> str:
     close = fuzzy.close_names(wanted, [t.label for t in TOPICS])
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
     raise ScheduleError(
-        f"No topic matches {text.strip()!r}.{hint} Pick one from the list that appears "
-        "as you type, or leave the option out for any topic."
+        f"No topic matches {text.strip()!r} ({nothing_on(text)}).{hint} Pick one from the "
+        "list that appears as you type, or leave the option out for any topic."
     )
 
 

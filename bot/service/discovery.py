@@ -26,6 +26,7 @@ from bot.service.answers import (
     Recommendation,
     Recommendations,
     Similar,
+    nothing_on,
 )
 from bot.service.user_views import UserViews
 from bot.service.validation import (
@@ -341,16 +342,38 @@ class DiscoveryMixin:
         exact = self.catalog.by_id(current.strip())
         if exact is not None and (kind is None or exact.kind == kind):
             ranked = [(_label(exact), exact.id)] + [p for p in ranked if p[1] != exact.id]
+        typed = " ".join(current.split())[:MAX_TYPED]
+        if not ranked and typed:
+            # Say so where the member is looking; sent as it is, it gets a friendly answer.
+            return [Choice(_first_up(nothing_on(typed)), typed)]
         return [Choice(name, value) for name, value in ranked[:MAX_CHOICES]]
 
     def topic_choices(self, current: str) -> list[Choice]:
         """Autocomplete for a topic option: what is typed first (so "rnn beginner" can be
         sent as it is), then the vocabulary's topic labels (queries the engine understands)."""
         ranked = _rank([(t.label, t.label) for t in TOPICS], current)
-        typed = " ".join(current.split())
+        typed = " ".join(current.split())[:MAX_TYPED]
         if typed and typed not in {v for _, v in ranked}:
-            ranked = [(typed, typed), *ranked]
+            name = typed
+            if not ranked and not self._knows(typed):
+                name = f"{typed} — {nothing_on(typed)}"
+            ranked = [(name, typed), *ranked]
         return [Choice(name, value) for name, value in ranked[:MAX_CHOICES]]
+
+    def _knows(self, text: str) -> bool:
+        """Whether the catalog has anything on `text` (the cached anonymous ranking: cheap
+        enough for autocomplete, which must answer within Discord's 3 s)."""
+        if self.recommender is None:
+            return True  # cannot tell: say nothing rather than something wrong
+        try:
+            query = check_query(text)
+        except ServiceError:
+            return True
+        return bool(_everyones(self.recommender, query, None, None, 1, 0).results)
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _label(resource: Resource) -> str:

@@ -165,6 +165,7 @@ def test_json_tells_seed_from_curated_and_shows_the_link(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, _ = run(capsys, "recommend", "rnn", "--json")
+    assert code == 0
     for item in json.loads(out)["results"]:
         assert item["origin"] in ("seed", "curated")
         assert item["link"] in (item["url"], None) or item["link"].startswith("http")

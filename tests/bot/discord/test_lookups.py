@@ -73,3 +73,17 @@ def test_topic_choices_offer_what_is_typed_then_topics() -> None:
     assert len(topic_choices("")) == 25
     shown = access.choices(service().topic_choices("x" * 101))
     assert ("x" * 101) not in [c.value for c in shown]
+
+
+def test_autocomplete_says_what_the_catalog_lacks() -> None:
+    from tests.bot.discord.real_services import real_engine
+
+    nothing = resource_choices("qwzx plmokn")
+    assert nothing == [("Nothing in the catalog on “qwzx plmokn” yet", "qwzx plmokn")]
+    known = Service(None, real_catalog(), real_engine())  # type: ignore[arg-type]
+    lacking = [(c.name, c.value) for c in known.topic_choices("sourdough bread")]
+    assert lacking[0] == (
+        "sourdough bread — nothing in the catalog on “sourdough bread” yet",
+        "sourdough bread",
+    )
+    assert known.topic_choices("dropout")[0].name == "dropout"  # the catalog has it
