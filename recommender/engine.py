@@ -151,6 +151,9 @@ class Engine:
         self.resources = tuple(resources)
         self.index = index
         self.row = {r.id: i for i, r in enumerate(self.resources)}
+        for i, resource in enumerate(self.resources):  # a renamed resource keeps its old id
+            for former in resource.former_ids:
+                self.row.setdefault(former, i)
         self.parser = QueryParser(index.words, index.vocabulary)
         self.terms = sorted(index.vocabulary, key=index.vocabulary.__getitem__)
         self.topic_rows = {t.slug: np.zeros(len(self.resources), dtype=bool) for t in TOPICS}
