@@ -93,29 +93,34 @@ PASSAGE_FULL_WORDS = 10
 _TIER = 10.0
 
 
-def descendants(resources: Sequence[Resource], row: dict[str, int]) -> list[set[int]]:
-    """For each paper, every resource that names it as a prerequisite, directly or through
-    others (empty for other kinds: explainers lead through their own words already)."""
+def descendants(resources: Sequence[Resource], row: dict[str, int]) -> dict[int, np.ndarray]:
+    """For each paper, the rows of every resource that names it as a prerequisite, directly or
+    through others (empty for other kinds: explainers lead through their own words already).
+    Only papers something names are walked, so a catalog without prerequisites costs nothing."""
     below: list[set[int]] = [set() for _ in resources]
     for i, resource in enumerate(resources):
         for pid in resource.prerequisites:
             if pid in row and row[pid] != i:
                 below[row[pid]].add(i)
-    out: list[set[int]] = []
+    out: dict[int, np.ndarray] = {}
     for start, resource in enumerate(resources):
+        if resource.kind != "paper" or not below[start]:
+            continue
         seen: set[int] = set()
-        stack = list(below[start]) if resource.kind == "paper" else []
+        stack = list(below[start])
         while stack:
             node = stack.pop()
             if node not in seen:
                 seen.add(node)
                 stack.extend(below[node] - seen)
-        out.append(seen - {start})
+        seen.discard(start)
+        out[start] = np.fromiter(sorted(seen), dtype=np.int64, count=len(seen))
     return out
 
 
 def canonical_weights(
-    built_on: Sequence[set[int]],
+    built_on: dict[int, np.ndarray],
+    size: int,
     members: np.ndarray | None = None,
     min_count: int = 0,
     scale: int = 1,
@@ -125,14 +130,13 @@ def canonical_weights(
     building on another in a small catalog does not make it canonical). "Attention Is All You
     Need" is under BERT, GPT and most language-model papers. All zero when no paper has
     `min_count` such resources (no paper leads that part)."""
-    if members is None:
-        counts = np.array([len(b) for b in built_on], dtype=np.float32)
-    else:
-        inside = set(np.flatnonzero(members).tolist())
-        counts = np.array([len(b & inside) for b in built_on], dtype=np.float32) * members
+    counts = np.zeros(size, dtype=np.float32)
+    for i, rows in built_on.items():
+        if members is None or members[i]:
+            counts[i] = rows.size if members is None else int(members[rows].sum())
     top = float(counts.max(initial=0.0))
     if top < max(1, min_count):
-        return np.zeros(len(built_on), dtype=np.float32)
+        return np.zeros(size, dtype=np.float32)
     weights: np.ndarray = np.log1p(counts) / np.float32(np.log1p(max(top, scale)))
     return weights.astype(np.float32)
 
@@ -144,6 +148,9 @@ class Engine:
         self.resources = tuple(resources)
         self.index = index
         self.row = {r.id: i for i, r in enumerate(self.resources)}
+        for i, resource in enumerate(self.resources):  # a renamed resource keeps its old id
+            for former in resource.former_ids:
+                self.row.setdefault(former, i)
         self.parser = QueryParser(index.words, index.vocabulary)
         self.terms = sorted(index.vocabulary, key=index.vocabulary.__getitem__)
         self.topic_rows = {t.slug: np.zeros(len(self.resources), dtype=bool) for t in TOPICS}
@@ -152,11 +159,12 @@ class Engine:
                 if slug in self.topic_rows:
                     self.topic_rows[slug][i] = True
         built_on = descendants(self.resources, self.row)
-        self.canonical = canonical_weights(built_on, scale=CANONICAL_SCALE)
+        n = len(self.resources)
+        self.canonical = canonical_weights(built_on, n, scale=CANONICAL_SCALE)
         # Within a topic, what builds on a paper inside that topic: `transformers` leads with
         # the Transformer paper, `rnn` is not taken over by the ancestors of the Transformer.
         self.topic_canonical = {
-            slug: canonical_weights(built_on, members, MIN_CANONICAL_COUNT) ** 2
+            slug: canonical_weights(built_on, n, members, MIN_CANONICAL_COUNT) ** 2
             for slug, members in self.topic_rows.items()
         }
         self.historical = np.array([bool(r.historical) for r in self.resources], dtype=bool)

@@ -190,3 +190,9 @@ def test_a_beginner_gets_the_current_equivalent_before_a_historical_one() -> Non
         r.resource.id for r in engine.recommend("framework tutorial", level="beginner").results
     ]
     assert ranked == ["pytorch-tutorial", "theano-tutorial"]
+
+
+def test_the_engine_answers_for_a_former_id(catalog: Catalog) -> None:
+    engine = Engine.from_catalog(catalog)
+    similar = engine.similar("yann-lecun-s-nyu-couse", k=3)
+    assert similar and all(r.resource.id != "yann-lecun-s-nyu-course" for r in similar)
