@@ -51,11 +51,17 @@ def topics_text(topics: Iterable[str], limit: int = 3) -> str:
     return shown + (f" +{len(labels) - limit}" if len(labels) > limit else "")
 
 
+ORIGIN_TAGS = {"seed": "seed list", "curated": "curated"}
+"""Short provenance shown with every resource: from the 2015-2016 seed reading lists, or
+written and checked by hand for deepread."""
+
+
 def meta_line(resource: Resource) -> str:
-    """`paper · beginner · RNNs, Deep learning`."""
+    """`paper · beginner · RNNs, Deep learning · seed list`."""
     parts = [resource.kind, resource.level]
     if resource.topics:
         parts.append(topics_text(resource.topics))
+    parts.append(ORIGIN_TAGS.get(resource.origin, resource.origin))
     return inert(" · ".join(parts))
 
 
