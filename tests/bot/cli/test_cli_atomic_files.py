@@ -172,10 +172,10 @@ def test_build_and_export_on_a_full_disk_change_nothing(
     assert catalog.read_text("utf-8") == "an older catalog\n"
 
     export = tmp_path / "list.md"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'data' / 'db.sqlite'}")
     assert run(["export", "--user", "5", "--format", "md", "-o", str(export)]) == 1
     assert "No space left on device" in one_line(capsys.readouterr().err)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.yaml", "db.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.yaml", "data"]
 
 
 def curation_cut(path: Path, how: str) -> None:
