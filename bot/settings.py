@@ -11,14 +11,41 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from platformdirs import user_cache_path, user_data_path
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from recommender.catalog import default_catalog_path
 
 APP_NAME = "deepread"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+EXPECTED = {
+    "dev_guild_id": "a Discord server id (a positive whole number)",
+    "log_level": f"one of {', '.join(LOG_LEVELS)}",
+    "cache_dir": "a folder, or a path where one can be made",
+    "catalog_path": "a file path",
+    "database_url": "a SQLAlchemy URL such as sqlite+aiosqlite:///path/to/deepread.db",
+    "discord_api_base": "an http:// or https:// URL, e.g. https://discord.com/api/v10",
+    "discord_gateway_url": "a ws:// or wss:// URL, e.g. wss://gateway.discord.gg",
+    "discord_token": "the bot token from the Discord Developer Portal",
+}
+"""What each setting must be, in the words of the one-line error about it."""
+
+
+class SettingsError(ValueError):
+    """A setting with an unusable value; the message is one line naming the variable."""
+
+
+def _url(value: str | None, schemes: tuple[str, ...]) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ValueError("not a URL of that kind")
+    return value.strip()
 
 
 def default_database_url() -> str:
@@ -58,10 +85,70 @@ class Settings(BaseSettings):
     )
     metrics_host: str = Field(default="127.0.0.1", description="Address /metrics listens on.")
     log_format: Literal["text", "json"] = Field(default="text", description="Log line format.")
+    answer_budget_s: float = Field(
+        default=1.5,
+        ge=0,
+        le=2.5,
+        description="How long a command may work before it shows 'thinking…' (Discord: 3 s).",
+    )
     shutdown_grace_s: float = Field(
         default=10.0, ge=0, description="On SIGTERM, how long interactions in flight may finish."
     )
 
+    @field_validator("dev_guild_id")
+    @classmethod
+    def _snowflake(cls, value: int | None) -> int | None:
+        if value is not None and not 0 < value < 2**63:
+            raise ValueError("not a Discord id")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        """Checked here, not by `logging.basicConfig` at start-up (a traceback)."""
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError("not a logging level")
+        return level
+
+    @field_validator("cache_dir")
+    @classmethod
+    def _folder(cls, value: Path) -> Path:
+        """A folder, or a path whose nearest existing part is one (made on first write)."""
+        path = value.expanduser()
+        for part in (path, *path.parents):
+            if part.exists():
+                if not part.is_dir():
+                    raise ValueError(f"{part} is a file")
+                break
+        return path
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _rest_url(cls, value: str | None) -> str | None:
+        return _url(value, ("http", "https"))
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _gateway_url(cls, value: str | None) -> str | None:
+        return _url(value, ("ws", "wss"))
+
 
 def load_settings() -> Settings:
-    return Settings()
+    """The settings, or `SettingsError` naming the first bad variable and what it must be."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise settings_error(exc) from None
+
+
+def settings_error(exc: ValidationError) -> SettingsError:
+    """One line for a ValidationError of `Settings`: `LOG_LEVEL='NOPE' is not valid: ...`."""
+    problems = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        expected = EXPECTED.get(field, "a valid value")
+        given = error.get("input")
+        shown = f"={given!r}" if isinstance(given, str | int | float) else ""
+        problems.append(f"{field.upper()}{shown} is not valid: expected {expected}")
+    return SettingsError("; ".join(problems) + " (set in the environment or .env)")

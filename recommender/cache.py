@@ -1,4 +1,4 @@
-"""The on-disk cache: the only module of the recommender that writes files.
+"""The on-disk cache of the recommender: the fitted index and the parsed catalog.
 
 Two artifacts per catalog version, both named by a key of the catalog file's content hash, a
 format number and the source of the code that shapes them, so a changed catalog (or a changed
@@ -9,11 +9,11 @@ layout, vocabulary or parser) simply misses and is rebuilt:
 - `catalog-*.json`: the validated resources, so a warm start parses no YAML (PyYAML's pure
   Python loader takes about two seconds over the catalog; `json` a few milliseconds).
 
-Both are written to a temporary file in the same folder, flushed, fsynced and renamed, so a
-reader never sees half a file and two writers never corrupt each other. A file that cannot be
-read, is empty or is corrupt is a miss: the caller rebuilds and the artifact is written again.
-A cache that cannot be written (a read-only folder, say) costs speed, never an answer: it is
-logged and skipped.
+Both are written with `recommender.files.write_atomically` (a temporary file in the same
+folder, flushed, fsynced and renamed), so a reader never sees half a file and two writers
+never corrupt each other. A file that cannot be read, is empty or is corrupt is a miss: the
+caller rebuilds and the artifact is written again. A cache that cannot be written (a
+read-only folder, a full disk) costs speed, never an answer: it is logged and skipped.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -36,6 +34,7 @@ from recommender import index as index_module
 from recommender import stop_words, vocabulary
 from recommender import text as text_module
 from recommender.catalog import resource_from_dict, resource_to_dict
+from recommender.files import write_atomically
 from recommender.index import CsrArrays, Index
 from recommender.resource import Resource
 
@@ -90,25 +89,14 @@ def catalog_cache_file(cache_dir: Path, content_hash: str) -> Path:
 
 
 def write_atomic(path: Path, write: Callable[[IO[bytes]], object], stale: str) -> bool:
-    """Write `path` through a temporary file in the same folder (flushed and fsynced, then
-    renamed over it) and remove the older versions of the artifact (files matching the glob
-    `stale`); False, with a warning in the log, when the file cannot be written."""
-    tmp: str | None = None
+    """Write `path` atomically (`recommender.files`) and remove the older versions of the
+    artifact (files matching the glob `stale`); False, with a warning in the log, when the
+    file cannot be written."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        tmp = None
+        write_atomically(path, write)
     except OSError as exc:
         log.warning("cannot write the cache file %s: %s", path, exc)
         return False
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
     for old in path.parent.glob(stale):
         if old != path:
             old.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ import typer
 
 from bot.cli._common import UserError
 from bot.service import CatalogError
+from bot.settings import SettingsError
 
 HELP = "deepread: deep-learning reading recommendations, from a terminal."
 
@@ -90,6 +91,9 @@ def main(argv: list[str] | None = None) -> None:
     except CatalogError as exc:
         print(f"deepread: {exc}", file=sys.stderr)
         sys.exit(1)
+    except SettingsError as exc:
+        print(f"deepread: {exc}", file=sys.stderr)
+        sys.exit(2)
     except KeyboardInterrupt:
         print("deepread: interrupted", file=sys.stderr)
         sys.exit(130)

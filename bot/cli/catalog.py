@@ -10,7 +10,7 @@ import yaml
 from rich.table import Table
 
 from bot.cli._common import UserError, console, print_json
-from bot.service import topic_label
+from bot.service import WriteFailed, topic_label, write_atomically
 from bot.service.admin import (
     CatalogError,
     Curation,
@@ -90,6 +90,14 @@ def stats(
         out.print(table)
 
 
+def _write(path: Path, text: str) -> None:
+    """All or nothing: a full disk or a kill mid-write leaves the old file as it was."""
+    try:
+        write_atomically(path, text)
+    except WriteFailed as exc:
+        raise UserError(str(exc), exit_code=1) from None
+
+
 def _curation(path: Path) -> tuple[str, Curation]:
     try:
         text = read_curation_text(path)
@@ -131,8 +139,7 @@ def build(
             raise UserError(f"{target} is not what `catalog build` produces", exit_code=1)
         typer.echo(f"{target}: up to date")
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    _write(target, text)
     data = catalog_stats(load_catalog(target))
     described = ", ".join(f"{n} {k}" for k, n in sorted(report.descriptions.items()))
     typer.echo(
@@ -178,7 +185,7 @@ def import_list(
     result = import_awesome_list(text, file.name, raw, resources, parsed.aliases)
     if not (result.added or result.merged or result.skipped):
         raise UserError(f"{file}: no Markdown links found", exit_code=1)
-    curation_path.write_text(dump_curation(result.curation), encoding="utf-8")
+    _write(curation_path, dump_curation(result.curation))
     if as_json:
         print_json({"added": result.added, "merged": result.merged, "skipped": result.skipped})
         return

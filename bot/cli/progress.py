@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from bot.cli._common import UserError, console, plain, print_json, run_service
-from bot.service import Preferences, ReadingEntry, Service
+from bot.service import Preferences, ReadingEntry, Service, WriteFailed, write_atomically
 from bot.service.export import entry_dict
 from bot.service.progress import Progress
 
@@ -192,9 +192,9 @@ def export(
         typer.echo(text, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror}", exit_code=1) from None
+        write_atomically(output, text)
+    except WriteFailed as exc:
+        raise UserError(str(exc), exit_code=1) from None
     typer.echo(f"Wrote {output}")
 
 

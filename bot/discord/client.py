@@ -71,6 +71,8 @@ class DeepreadBot(commands.AutoShardedBot):
             http_trace=self.tracker.trace_config(),
         )
         self.settings = settings
+        # How long a command may work before acknowledging (replies.in_time reads it).
+        self.answer_budget_s = settings.answer_budget_s
         self.services = services
         self.auto_sync = auto_sync
         self._extra_setup = tuple(extra_setup)

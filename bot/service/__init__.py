@@ -4,7 +4,8 @@ Plain ids and text in, frozen dataclasses out. The faces import this package (it
 types and the presentation vocabulary it re-exports) and nothing below it: not the engine,
 the index, the store or the ingest code. A catalog `Resource` is plain frozen data and
 travels as it is; level and kind names, topic labels and the id pattern are the presentation
-vocabulary the faces need. `tests/test_import_contracts.py` holds them to it.
+vocabulary the faces need; `write_atomically` is how a face writes a file the user asked for
+(an export, a catalog), all or nothing. `tests/test_import_contracts.py` holds them to it.
 """
 
 from bot.service.answers import (
@@ -28,6 +29,7 @@ from bot.service.validation import ServiceError, UnknownResource
 from bot.store.errors import StoreError
 from bot.store.records import PostRecord
 from recommender.catalog import ID_PATTERN, CatalogError
+from recommender.files import WriteFailed, write_atomically
 from recommender.resource import Resource
 from recommender.vocabulary import KINDS, LEVELS, topic_label
 
@@ -58,7 +60,9 @@ __all__ = [
     "Similar",
     "StoreError",
     "UnknownResource",
+    "WriteFailed",
     "default_guild",
     "nothing_on",
     "topic_label",
+    "write_atomically",
 ]

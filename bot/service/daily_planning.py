@@ -11,8 +11,9 @@ schedule) are tested as plain functions.
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.daily import (
     WEEKDAY_NAMES,
@@ -182,9 +183,18 @@ def permanent_reason(status: int, channel_id: int, detail: str) -> str:
     if status == 404:
         return f"The channel {where} no longer exists (Discord: {detail})."
     return (
-        f"I may no longer post in {where}: I need View Channel, Send Messages and Embed "
-        f"Links there (Discord: {detail})."
+        f"I may no longer post in {where}: I need View Channel, Send Messages, Embed "
+        f"Links and Read Message History there (Discord: {detail})."
     )
+
+
+def post_nonce(guild_id: int, local_date: date) -> str:
+    """The nonce of a guild's post for a local date: the same for every attempt at that post,
+    by any process, so Discord (which keeps a nonce for a few minutes when asked to enforce
+    it) returns the message it already has instead of posting it again. 24 characters
+    (Discord allows 25), derived, not stored."""
+    digest = hashlib.sha256(f"deepread-daily:{guild_id}:{local_date.isoformat()}".encode())
+    return "dd" + digest.hexdigest()[:22]
 
 
 def failure_note(when: datetime, text: str) -> str:
@@ -208,6 +218,7 @@ __all__ = [
     "parse_time",
     "parse_timezone",
     "permanent_reason",
+    "post_nonce",
     "resolve_topic",
     "schedule_of",
     "timezone_choices",

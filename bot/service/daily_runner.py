@@ -1,16 +1,27 @@
 """The daily post's moving parts around the pure core: pick, claim, send, handle faults.
 
 `DailyRunner` is part of the service (settings, post log, read counts, the recommender) and
-knows nothing of Discord: sending is an injected `Send`, which raises `SendFailed` with a
-`Fault` when a post cannot go out. So the rules that make the schedule trustworthy are in one place:
+knows nothing of Discord: sending and looking for a post are injected (`Send`, `Find`), and
+raise `SendFailed` with a `Fault` when Discord cannot be used. So the rules that make the
+schedule trustworthy are in one place. Each (guild, local date) is posted at most once:
 
 - claim (guild, local date) in the post log before sending: a second tick, a restarted bot
-  or a second process finds the claim and does not send;
+  or a second process finds the claim and does not send. The claim is held for
+  `CLAIM_LEASE` (five minutes) and closed by recording the message id;
+- every attempt at a day's post carries the same nonce (`post_nonce`), and Discord, asked to
+  enforce it, answers a repeat within a few minutes with the message it already has;
+- a claim still open when its lease runs out (its process was killed, or lost Discord's
+  answer) is taken over by one tick, which first looks in the channel for the bot's post of
+  that day (`Find`) and records it, and sends only when it is not there;
+- TRANSIENT fault (5xx, rate limit, network, a lost response): the message may exist, so the
+  claim is kept and its lease ends now: the next tick (a minute later, same local day) looks
+  before it sends again. A cancelled send (shutdown) or a bug is handled the same way;
 - PERMANENT fault (channel gone, permission lost): release the claim, switch the schedule
   off and store the reason for `/daily status`;
-- TRANSIENT fault (5xx, rate limit, network): release the claim, so the next tick (a
-  minute later, same local day) claims and sends again;
 - one guild's failure never stops the tick, and each distinct failure is logged once.
+
+A claim is recovered on its own local date only: a post lost shortly before midnight is not
+sent the next day, which has its own post.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ from bot.service.daily_planning import (
     candidate_ids,
     failure_note,
     nothing_matches,
+    post_nonce,
     schedule_of,
     topic_query,
 )
@@ -59,8 +71,26 @@ class SendFailed(Exception):
         self.reason = reason
 
 
-Send = Callable[[int, Pick], Awaitable[int]]
-"""(channel id, pick) -> id of the message sent; raises SendFailed."""
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One guild's post for one local date: where it goes and how it is recognised."""
+
+    guild_id: int
+    channel_id: int
+    local_date: dt.date
+
+    @property
+    def nonce(self) -> str:
+        """The same for every attempt at this post (see `post_nonce`)."""
+        return post_nonce(self.guild_id, self.local_date)
+
+
+Send = Callable[[Delivery, Pick], Awaitable[int]]
+"""(delivery, pick) -> id of the message sent (with the delivery's nonce); raises SendFailed."""
+
+Find = Callable[[Delivery], Awaitable[int | None]]
+"""delivery -> id of the bot's post for that date among the channel's recent messages, or
+None; raises SendFailed when the channel cannot be read."""
 
 Members = Callable[[int, Sequence[int]], Awaitable[Collection[int]]]
 """(guild id, user ids) -> those of the users who are members of the guild."""
@@ -72,10 +102,11 @@ async def _nobody(guild_id: int, user_ids: Sequence[int]) -> Collection[int]:
 
 class Outcome(enum.Enum):
     POSTED = "posted"
+    FOUND = "found"  # an unsure earlier attempt had posted it: recorded, not sent again
     ALREADY_POSTED = "already posted"  # someone else holds the claim for that date
     NOTHING_TO_POST = "nothing to post"
     DISABLED = "disabled"  # permanent fault: schedule switched off
-    RETRY = "retry"  # transient fault: the claim was released
+    RETRY = "retry"  # transient fault: claim kept, lease ended: looked for, then sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +124,7 @@ class DailyRunner:
         self,
         service: Service,
         send: Send,
+        find: Find,
         *,
         clock: Callable[[], dt.datetime] | None = None,
         members: Members | None = None,
@@ -103,6 +135,7 @@ class DailyRunner:
         shards hold it)."""
         self.service = service
         self.send = send
+        self.find = find
         self.clock: Callable[[], dt.datetime] = clock or service.clock
         self.members: Members = members or _nobody
         self.serves = serves
@@ -153,6 +186,19 @@ class DailyRunner:
             reads.get(resource.id, 0),
         )
 
+    async def _claimed_pick(self, config: GuildConfig, resource_id: str | None) -> Pick | None:
+        """The pick a claim was made for, to send it again; a fresh pick when that resource
+        left the catalog meanwhile (a new catalog was deployed)."""
+        resource = self.service.catalog.by_id(resource_id) if resource_id else None
+        if resource is None:
+            return await self.pick(config.guild_id, config.topic, config.level)
+        members = list(
+            await self.members(config.guild_id, await self.service.readers_of([resource.id]))
+        )
+        reads = await self.service.read_counts(members) if members else {}
+        summary = self.service.engine().summary(resource)
+        return Pick(resource, summary, config.topic, config.level, reads.get(resource.id, 0))
+
     # --- posting ------------------------------------------------------------------------------
 
     async def tick(self) -> list[PostResult]:
@@ -175,13 +221,39 @@ class DailyRunner:
                 self._last = await self.service.last_post_dates()
             last = self._last
             results: list[PostResult] = []
+            tried: set[int] = set()
             for slot in due_slots(now, schedules, last):
                 guild_id = slot.schedule.guild_id
+                tried.add(guild_id)
                 try:
                     results.append(await self._post(configs[guild_id], slot.local_date, now))
                 except Exception as exc:  # the loop must survive anything one guild does
                     self._log_once(guild_id, f"{type(exc).__name__}: {exc}", exc)
+            results += await self._recover(configs, now, tried)
             return results
+
+    async def _recover(
+        self, configs: dict[int, GuildConfig], now: dt.datetime, tried: set[int]
+    ) -> list[PostResult]:
+        """Finish the open claims whose lease ran out (a crashed sender, a lost answer, a
+        failed try), each on its own local date only, for guilds this process serves; not
+        those `tried` in this tick already (a failure now is retried at the next tick)."""
+        results: list[PostResult] = []
+        # No time zone is a whole day away from UTC: yesterday's UTC date covers them all.
+        for record in await self.service.open_posts(now.date() - dt.timedelta(days=1)):
+            config = configs.get(record.guild_id)
+            if config is None or record.guild_id in tried or not self.serves(record.guild_id):
+                continue
+            try:
+                if local_date(now, config.timezone) != record.local_date:
+                    continue
+                result = await self._resume(config, record.local_date, now)
+            except Exception as exc:  # as in `tick`: one guild never stops the others
+                self._log_once(record.guild_id, f"{type(exc).__name__}: {exc}", exc)
+                continue
+            if result is not None:
+                results.append(result)
+        return results
 
     async def post_now(self, config: GuildConfig) -> PostResult:
         """`/daily now`: today's post, immediately (it claims today's local date)."""
@@ -204,23 +276,57 @@ class DailyRunner:
                 await self.service.claim_post(guild_id, day, None)
                 self._claimed(guild_id, day)
             return PostResult(Outcome.NOTHING_TO_POST, guild_id, day, reason=reason)
-        rid = pick.resource.id
-        if not await self.service.claim_post(guild_id, day, rid):
+        if not await self.service.claim_post(guild_id, day, pick.resource.id):
             self._claimed(guild_id, day)
-            return PostResult(Outcome.ALREADY_POSTED, guild_id, day)
+            # Claimed before: done, being sent elsewhere, or left open by a sender that is
+            # gone (then its lease has run out and this call finishes it).
+            resumed = await self._resume(config, day, now)
+            return resumed or PostResult(Outcome.ALREADY_POSTED, guild_id, day)
+        return await self._deliver(config, day, now, pick, look_first=False)
+
+    async def _resume(
+        self, config: GuildConfig, day: dt.date, now: dt.datetime
+    ) -> PostResult | None:
+        """Take over the day's open claim if its lease ran out, and finish it; None when
+        there is nothing to take over (posted, or another process holds it)."""
+        record = await self.service.take_over_post(config.guild_id, day)
+        if record is None or config.channel_id is None:
+            return None
         try:
-            message_id = await self.send(channel_id, pick)
+            pick = await self._claimed_pick(config, record.resource_id)
+        except BaseException:  # let the next tick try again, not one a lease later
+            await asyncio.shield(self.service.lapse_post(config.guild_id, day))
+            raise
+        if pick is None:  # nothing in the catalog fits any more: the claim stays open
+            return PostResult(Outcome.NOTHING_TO_POST, config.guild_id, day)
+        return await self._deliver(config, day, now, pick, look_first=True)
+
+    async def _deliver(
+        self, config: GuildConfig, day: dt.date, now: dt.datetime, pick: Pick, *, look_first: bool
+    ) -> PostResult:
+        """Send the claimed post, after looking for it when an earlier attempt may have
+        posted it (`look_first`); then record its message id, closing the claim."""
+        guild_id, rid = config.guild_id, pick.resource.id
+        assert config.channel_id is not None
+        delivery = Delivery(guild_id, config.channel_id, day)
+        try:
+            found = await self.find(delivery) if look_first else None
+            message_id = found if found is not None else await self.send(delivery, pick)
         except SendFailed as failure:
             return await self._failed(config, day, now, rid, failure)
         except BaseException:
-            # Cancelled mid-send (shutdown) or a bug: give the day back rather than lose it.
-            await asyncio.shield(self.service.release_post(guild_id, day))
+            # Cancelled mid-send (shutdown) or a bug: the message may exist or not. Keep the
+            # claim and end its lease, so the next try looks before it sends.
+            await asyncio.shield(self.service.lapse_post(guild_id, day))
             raise
         self._claimed(guild_id, day)
-        await self.service.record_post_message(guild_id, day, message_id)
+        await self.service.record_post_message(guild_id, day, message_id, rid)
         if config.last_error:
             await self.service.set_guild_error(guild_id, None)
         self._logged.pop(guild_id, None)
+        if found is not None:
+            log.info("daily post for guild %s (%s) was already out: %s", guild_id, day, rid)
+            return PostResult(Outcome.FOUND, guild_id, day, rid, message_id)
         log.info("daily post for guild %s (%s): %s", guild_id, day, rid)
         return PostResult(Outcome.POSTED, guild_id, day, rid, message_id)
 
@@ -233,13 +339,15 @@ class DailyRunner:
         failure: SendFailed,
     ) -> PostResult:
         guild_id = config.guild_id
-        await self.service.release_post(guild_id, day)
         if failure.fault is Fault.PERMANENT:
+            # Discord refused the channel outright: nothing was posted, the day is free.
+            await self.service.release_post(guild_id, day)
             await self.service.update_guild_settings(guild_id, enabled=False)
             note = f"{failure.reason} Daily posts are off; fix it and run `/daily set` again."
             await self.service.set_guild_error(guild_id, failure_note(now, note))
             self._log_once(guild_id, f"schedule disabled: {failure.reason}")
             return PostResult(Outcome.DISABLED, guild_id, day, resource_id, reason=failure.reason)
+        await self.service.lapse_post(guild_id, day)
         note = f"{failure.reason} Retrying every minute today."
         await self.service.set_guild_error(guild_id, failure_note(now, note))
         self._log_once(guild_id, f"will retry: {failure.reason}")

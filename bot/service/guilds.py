@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from bot.store import Store
 
 DEFAULT_POST_TIME = "09:00"
+CLAIM_LEASE = dt.timedelta(minutes=5)
+"""How long a claimed post belongs to the process sending it. A send takes seconds (discord.py's
+own retries included); a claim still open after this was lost with its sender (a crash, a
+kill) and may be taken over by another tick, which looks for the post before sending it."""
 SCHEDULE_FIELDS = ("post_time", "timezone", "frequency", "weekday")
 
 GuildConfig = StoredGuild
@@ -111,20 +115,42 @@ class GuildSettingsMixin:
         return await self.store.enabled_guilds()
 
     async def claim_post(self, guild_id: int, local_date: dt.date, resource_id: str | None) -> bool:
-        """Claim the guild's post for `local_date`; False if it was already claimed.
+        """Claim the guild's post for `local_date` (held for `CLAIM_LEASE`); False if it was
+        already claimed.
 
         `resource_id` None records a slot in which nothing matched the guild's filters.
         """
         check_snowflake(guild_id, "guild id")
-        return await self.store.claim_post(guild_id, local_date, resource_id, self.clock())
+        now = self.clock()
+        return await self.store.claim_post(
+            guild_id, local_date, resource_id, now, now + CLAIM_LEASE
+        )
+
+    async def take_over_post(self, guild_id: int, local_date: dt.date) -> PostRecord | None:
+        """Hold an open claim whose lease ran out (for `CLAIM_LEASE`); None when the post is
+        not open or another process holds it."""
+        now = self.clock()
+        return await self.store.take_over_post(guild_id, local_date, now, now + CLAIM_LEASE)
+
+    async def lapse_post(self, guild_id: int, local_date: dt.date) -> bool:
+        """Keep an open claim but let its lease run out now: the send failed in a way that
+        may have posted anyway, so the next try (any process) must look before sending."""
+        return await self.store.lapse_post(guild_id, local_date, self.clock())
+
+    async def open_posts(self, since: dt.date) -> list[PostRecord]:
+        """Open claims from `since` on whose lease ran out: posts to look for, then send."""
+        return await self.store.open_posts(since, self.clock())
 
     async def record_post_message(
-        self, guild_id: int, local_date: dt.date, message_id: int
+        self, guild_id: int, local_date: dt.date, message_id: int, resource_id: str | None = None
     ) -> bool:
+        """The claimed post is in the channel as `message_id` (showing `resource_id`, when
+        it is not the resource claimed)."""
         check_snowflake(message_id, "message id")
-        return await self.store.set_post_message(guild_id, local_date, message_id)
+        return await self.store.set_post_message(guild_id, local_date, message_id, resource_id)
 
     async def release_post(self, guild_id: int, local_date: dt.date) -> bool:
+        """Forget a claim whose post certainly does not exist, so the day may be claimed again."""
         return await self.store.release_post(guild_id, local_date)
 
     async def posted_resource_ids(self, guild_id: int, limit: int | None = None) -> list[str]:
@@ -137,8 +163,11 @@ class GuildSettingsMixin:
         return await self.store.last_post_dates()
 
     async def last_post(self, guild_id: int) -> PostRecord | None:
-        """The guild's newest post-log row (for `/daily status`), or None."""
-        posts = await self.store.post_log(check_snowflake(guild_id, "guild id"), 1)
+        """The guild's newest post known to be in its channel, or the newest day nothing
+        matched (for `/daily status` and the next post's time); None when there is none.
+        An open claim is not a post yet: it is retried, so the next post is "due now"."""
+        guild = check_snowflake(guild_id, "guild id")
+        posts = await self.store.post_log(guild, 1, settled=True)
         return posts[0] if posts else None
 
     async def readers_of(self, resource_ids: Collection[str], limit: int = 1000) -> list[int]:

@@ -107,15 +107,24 @@ class GuildSettings(Base):
 
 
 class PostLog(Base):
-    """A daily post claimed or made: at most one per guild and local date."""
+    """A daily post claimed or made: at most one per guild and local date.
+
+    A row with a resource and no message id is an open claim: a process is sending it, or
+    crashed or lost Discord's answer while sending it. Until `claimed_until` it belongs to the
+    process that claimed it; after that any process may take it over (look for the post in
+    the channel, then record it or send it).
+    """
 
     __tablename__ = "daily_post_log"
     __table_args__ = (UniqueConstraint("guild_id", "local_date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     guild_id: Mapped[int] = mapped_column(BigInteger)
-    local_date: Mapped[dt.date] = mapped_column(Date)
+    local_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    """Indexed: each tick looks for the open claims of the last two days."""
     resource_id: Mapped[str | None] = mapped_column(String(RESOURCE_ID_LENGTH))
     """None: the slot was claimed but no resource matched the guild's filters."""
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    """An open claim's lease (None on rows older than leases: free to take over)."""

@@ -60,13 +60,23 @@ class StoredGuild:
 
 @dataclass(frozen=True, slots=True)
 class PostRecord:
-    """One post-log row; `resource_id` None: claimed, but nothing matched the guild's filters."""
+    """One post-log row; `resource_id` None: claimed, but nothing matched the guild's filters.
+
+    A resource without a message id is an open claim, held by its sender until
+    `claimed_until` (see `PostLog`).
+    """
 
     guild_id: int
     local_date: dt.date
     resource_id: str | None
     message_id: int | None
     created_at: dt.datetime
+    claimed_until: dt.datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Claimed for a resource, but not known to be in the channel yet."""
+        return self.resource_id is not None and self.message_id is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,12 +80,14 @@ def upsert_entry(dialect: str) -> Any:
 
 @cache
 def claim_post(dialect: str) -> Any:
-    """Insert (guild, local date) unless present; returns the new id, or no row."""
+    """Insert (guild, local date) unless present; returns the new id, or no row.
+    Params: guild_id, local_date, resource_id, now, until (the claim's lease)."""
     stmt = insert_for(dialect, PostLog).values(
         guild_id=bindparam("guild_id"),
         local_date=bindparam("local_date"),
         resource_id=bindparam("resource_id"),
         created_at=bindparam("now"),
+        claimed_until=bindparam("until"),
     )
     return stmt.on_conflict_do_nothing(
         index_elements=[PostLog.guild_id, PostLog.local_date]

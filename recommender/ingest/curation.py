@@ -20,6 +20,10 @@ Sections of the file:
   added    - whole new entries that no source document holds (`deepread catalog import`).
 
 Everything is checked when loaded and every problem is reported at once, with its place.
+A file that is empty, lacks `version` or any of the sections `import` always writes, or does
+not end with a line break was cut short (a crash or a full disk while it was written, before
+writes became atomic, or a bad copy): it is refused, never read as "no curation", since a
+build without the aliases, drops and curated descriptions still succeeds, silently worse.
 """
 
 from __future__ import annotations
@@ -56,6 +60,10 @@ ENTRY_FIELDS = frozenset(
     }
 )
 TOP_LEVEL = ("version", "aliases", "entries", "drops", "added")
+REQUIRED = ("version", "aliases", "entries", "drops")
+"""Sections every curation file has (`dump_curation` writes them even when empty): one
+missing means the file was cut short."""
+VERSION = 1
 
 
 class CurationError(Exception):
@@ -90,10 +98,22 @@ def parse_curation(text: str, path: str = "curation") -> Curation:
         where = f"line {mark.line + 1}" if mark is not None else "file"
         raise CurationError(path, [Problem(where, "invalid YAML")]) from None
     if data is None:
-        return Curation()
+        what = "empty" if not text.strip() else "holds no sections"
+        raise CurationError(
+            path, [Problem("file", f"{what}: cut short by a crash or a full disk? Restore it")]
+        )
     if not isinstance(data, Mapping):
         raise CurationError(path, [Problem("file", "expected a mapping")])
     problems: list[Problem] = []
+    missing = [key for key in REQUIRED if key not in data]
+    if missing:
+        problems.append(
+            Problem("file", f"missing {', '.join(missing)}: cut short? Restore it from a copy")
+        )
+    elif data["version"] != VERSION:
+        problems.append(Problem("version", f"expected {VERSION}, found {data['version']!r}"))
+    if not text.endswith("\n"):
+        problems.append(Problem("file", "does not end with a line break: cut short?"))
     for key in data:
         if key not in TOP_LEVEL:
             problems.append(Problem("file", f"unknown section {key!r}"))
@@ -176,7 +196,12 @@ HEADER = """\
 
 def dump_curation(data: Mapping[str, Any]) -> str:
     """Deterministic YAML for the curation data, sections in their documented order."""
-    ordered = {key: data[key] for key in TOP_LEVEL if data.get(key) is not None}
+    empty: dict[str, Any] = {"version": VERSION, "aliases": [], "entries": {}, "drops": {}}
+    ordered = {
+        key: data[key] if data.get(key) is not None else empty[key]
+        for key in TOP_LEVEL
+        if data.get(key) is not None or key in REQUIRED
+    }
     body = yaml.safe_dump(
         ordered, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
     )

@@ -8,7 +8,7 @@ import pytest
 from platformdirs import user_cache_path, user_data_path
 
 import recommender
-from bot.settings import DEFAULT_DATABASE_URL, Settings
+from bot.settings import DEFAULT_DATABASE_URL, Settings, SettingsError, load_settings
 from bot.store.engine import sqlite_path
 from recommender.catalog import default_catalog_path
 
@@ -59,3 +59,59 @@ def test_documented_variables_override_the_defaults(
     assert sqlite_path(settings.database_url) == tmp_path / "x.db"
     assert settings.cache_dir == tmp_path / "cache"
     assert settings.catalog_path == tmp_path / "catalog.yaml"
+
+
+BAD_SETTINGS = [
+    ("DEV_GUILD_ID", "abc", "a Discord server id"),
+    ("DEV_GUILD_ID", "-5", "a Discord server id"),
+    ("LOG_LEVEL", "NOPE", "one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+    ("CACHE_DIR", "/etc/passwd", "a folder"),
+    ("CACHE_DIR", "/etc/passwd/below-a-file", "a folder"),
+    ("DISCORD_API_BASE", "not a url", "an http:// or https:// URL"),
+    ("DISCORD_API_BASE", "ftp://files.example.org/api", "an http:// or https:// URL"),
+    ("DISCORD_GATEWAY_URL", "https://gateway.example.org", "a ws:// or wss:// URL"),
+]
+
+
+@pytest.mark.parametrize("command", [["recommend", "rnn"], ["run"], ["progress", "--user", "1"]])
+@pytest.mark.parametrize(("name", "value", "expected"), BAD_SETTINGS)
+def test_a_bad_setting_is_one_line_naming_it_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    command: list[str],
+    name: str,
+    value: str,
+    expected: str,
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("DISCORD_TOKEN", "MTIz.abc.def")  # `run` gets past the token check
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as info:
+        main(command)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"deepread: {name}={value!r} is not valid: expected {expected}")
+
+
+def test_good_values_are_normalised(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LOG_LEVEL", " debug ")
+    monkeypatch.setenv("CACHE_DIR", str(tmp_path / "not" / "yet" / "there"))
+    monkeypatch.setenv("DISCORD_API_BASE", "http://127.0.0.1:8080/api/v10")
+    monkeypatch.setenv("DISCORD_GATEWAY_URL", "wss://gateway.example.org")
+    monkeypatch.setenv("DEV_GUILD_ID", str(2**63 - 1))
+    settings = load_settings()
+    assert settings.log_level == "DEBUG" and settings.dev_guild_id == 2**63 - 1
+    assert settings.cache_dir == tmp_path / "not" / "yet" / "there"
+
+
+def test_several_bad_settings_still_make_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "loud")
+    monkeypatch.setenv("DEV_GUILD_ID", "x")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    message = str(info.value)
+    assert "\n" not in message and "LOG_LEVEL='loud'" in message and "DEV_GUILD_ID='x'" in message

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from tests.fake_discord import payloads as p
+from tests.fake_discord.channel_posts import create_message
 
 if TYPE_CHECKING:
     from tests.fake_discord.server import FakeDiscord, InteractionRecord, RecordedRequest
@@ -249,23 +250,7 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
             mine = [m for m in fake.messages.values() if m["channel_id"] == channel["id"]]
             limit = int(request.query.get("limit", 50))
             return json_response(sorted(mine, key=lambda m: -int(m["id"]))[:limit])
-        failure = fake.message_failures.get(int(channel["id"]))
-        if failure is not None:
-            left = fake.message_failure_budget.get(int(channel["id"]))
-            if left is not None and left <= 1:
-                del fake.message_failures[int(channel["id"])]
-                del fake.message_failure_budget[int(channel["id"])]
-            elif left is not None:
-                fake.message_failure_budget[int(channel["id"])] = left - 1
-            return error_response(*failure)
-        msg = p.message(
-            message_id=p.snowflake(),
-            channel_id=int(channel["id"]),
-            guild_id=fake.guild_id,
-            author=fake.bot_user,
-            body=body(entry),
-        )
-        return json_response(fake.store_message(msg))
+        return await create_message(fake, request, entry)
 
     async def channel_message(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
         stored = fake.messages.get(int(request.match_info["message_id"]))

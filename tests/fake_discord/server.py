@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from tests.fake_discord import payloads as p
+from tests.fake_discord.channel_posts import PostFault
 from tests.fake_discord.gateway import Gateway
 from tests.fake_discord.rest import add_routes
 
@@ -114,6 +115,12 @@ class FakeDiscord:
         self.message_failures: dict[int, tuple[int, int, str]] = {}
         # Channel id -> how many more POSTs fail before the failure clears (absent: forever).
         self.message_failure_budget: dict[int, int] = {}
+        # POST .../messages after Discord stored the message (tests/fake_discord/channel_posts.py):
+        # channel id -> queued faults, one per POST; how long a nonce is enforced (Discord: a
+        # few minutes); (channel id, nonce) -> (message id, monotonic time it was made).
+        self.post_faults: dict[int, list[PostFault]] = {}
+        self.nonce_window = 300.0
+        self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
         # Users (ids) that member lookups by id report as not in the guild.
         self.non_members: set[int] = set()
         self.gateway = Gateway(self)

@@ -72,7 +72,10 @@ def test_build_rejects_fixes_for_unknown_ids(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = tmp_path / "curation.yaml"
-    bad.write_text("entries:\n  no-such-resource:\n    level: beginner\n", "utf-8")
+    bad.write_text(
+        "version: 1\naliases: []\ndrops: {}\nentries:\n  no-such-resource:\n    level: beginner\n",
+        "utf-8",
+    )
     code = run(["catalog", "build", "--curation", str(bad), "--output", str(tmp_path / "c.yaml")])
     assert code == 1
     assert "no-such-resource" in capsys.readouterr().err

@@ -102,9 +102,10 @@ CLI = [sys.executable, "-c", "from bot.cli import main; main()"]
 @pytest.mark.e2e
 async def test_run_connects_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     async with FakeDiscord() as fake:
+        env = {**subprocess_env(fake, tmp_path), "ANSWER_BUDGET_S": "0"}
         proc = await asyncio.create_subprocess_exec(
             *CLI, "run",
-            cwd=tmp_path, env=subprocess_env(fake, tmp_path),
+            cwd=tmp_path, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         try:
@@ -113,6 +114,15 @@ async def test_run_connects_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None
                 2, {"id": "1", "name": "help", "type": 1}, user=fake.make_user("dana")
             )
             assert (await fake.wait_for_callback(record, timeout=10))["type"] == 4
+            # Deferred (ANSWER_BUDGET_S=0 below), then answered through the interaction's
+            # webhook (followup, delete).
+            topic = [{"name": "topic", "type": 3, "value": "rnn"}]
+            deferred = await fake.dispatch_interaction(
+                2, {"id": "2", "name": "recommend", "type": 1, "options": topic},
+                user=fake.make_user("dana"),
+            )  # fmt: skip
+            assert (await fake.wait_for_callback(deferred, timeout=10))["type"] == 5
+            await fake.wait_for_followup(deferred, timeout=10)
             proc.send_signal(signal.SIGTERM)
             out, err = await asyncio.wait_for(proc.communicate(), 20)
         finally:
@@ -123,6 +133,12 @@ async def test_run_connects_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None
     assert proc.returncode == 0, log[-2000:]
     assert "shutting down" in log
     assert fake.token not in log and fake.token not in out.decode()
+    # Interaction tokens (they let anyone answer as the bot for 15 minutes) are hidden too,
+    # although discord.py logs them at DEBUG in URLs and gateway events.
+    assert "/interactions/" in log and "/webhooks/" in log and "'token': '[REDACTED]'" in log
+    for interaction in (record, deferred):
+        assert interaction.token not in log
+        assert interaction.token[20:60] not in log
     assert any(r.method == "PUT" for r in fake.requests)  # first start synced the commands
 
 
@@ -161,3 +177,55 @@ async def test_run_with_a_rejected_token_says_so_in_one_line(tmp_path: Path) -> 
         "deepread: Discord rejected DISCORD_TOKEN (401 Unauthorized); check the token."
     ]
     assert bad not in out.decode() + err.decode()
+
+
+def spoil_cache(cache: Path, content: bytes) -> list[Path]:
+    """Every cached artifact cut to `content` (a crash or a full disk while it was written)."""
+    files = sorted(p for p in cache.iterdir() if p.suffix in (".npz", ".json"))
+    for path in files:
+        path.write_bytes(content)
+    return files
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "content", [b"", b"PK\x03\x04 not a zip, not json"], ids=["0-byte", "corrupt"]
+)
+async def test_a_spoiled_cache_is_a_miss_for_the_cli_and_for_run(
+    tmp_path: Path, content: bytes
+) -> None:
+    async with FakeDiscord() as fake:
+        env = subprocess_env(fake, tmp_path)
+        del env["CATALOG_PATH"]  # the real catalog: its index and parsed catalog are cached
+        cli = [*CLI, "recommend", "rnn", "--json"]
+        first = await asyncio.create_subprocess_exec(
+            *cli, cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE
+        )
+        warm, _ = await asyncio.wait_for(first.communicate(), 120)
+        assert first.returncode == 0
+        spoiled = spoil_cache(tmp_path / "cache", content)
+        assert len(spoiled) == 2
+        again = await asyncio.create_subprocess_exec(
+            *cli, cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(again.communicate(), 120)
+        assert again.returncode == 0 and "Aborted" not in err.decode(), err.decode()[-2000:]
+        assert out == warm
+        assert all(p.stat().st_size > 100 for p in spoiled)  # rebuilt and written again
+
+        spoil_cache(tmp_path / "cache", content)
+        proc = await asyncio.create_subprocess_exec(
+            *CLI, "run", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            await asyncio.wait_for(fake.gateway.identified.wait(), 60)
+            proc.send_signal(signal.SIGTERM)
+            _, err = await asyncio.wait_for(proc.communicate(), 30)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    assert proc.returncode == 0 and "Aborted" not in err.decode(), err.decode()[-2000:]
+    assert all(p.stat().st_size > 100 for p in spoiled)

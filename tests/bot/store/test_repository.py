@@ -103,6 +103,34 @@ async def test_a_post_is_claimed_once_per_guild_and_local_date(store: Store) -> 
     assert await store.release_post(9, day) is False
 
 
+async def test_an_open_claim_is_taken_over_by_one_caller_once_its_lease_ran_out(
+    store: Store,
+) -> None:
+    day = dt.date(2026, 3, 1)
+    lease = dt.timedelta(minutes=5)
+    assert await store.claim_post(1, day, "a", NOW, NOW + lease)
+    assert await store.claim_post(2, day, None, NOW, NOW + lease)  # nothing to send: never open
+    assert await store.open_posts(day, NOW + lease - dt.timedelta(seconds=1)) == []
+    assert await store.take_over_post(1, day, NOW + dt.timedelta(minutes=1), LATER) is None
+    after = NOW + lease
+    [open_post] = await store.open_posts(day, after)
+    assert (open_post.guild_id, open_post.resource_id, open_post.is_open) == (1, "a", True)
+    assert await store.open_posts(day + dt.timedelta(days=1), after) == []  # older days left out
+    taken = await store.take_over_post(1, day, after, after + lease)
+    assert taken is not None and taken.claimed_until == after + lease
+    assert await store.take_over_post(1, day, after, after + lease) is None  # one winner
+    assert await store.open_posts(day, after) == []
+    assert await store.lapse_post(1, day, after) is True  # given up: free again at once
+    assert [p.guild_id for p in await store.open_posts(day, after)] == [1]
+    assert await store.set_post_message(1, day, BIG, "b") is True
+    assert await store.open_posts(day, LATER) == []
+    assert await store.lapse_post(1, day, LATER) is False  # a recorded post stays recorded
+    assert await store.take_over_post(1, day, LATER, LATER) is None
+    [settled, nothing] = await store.post_log(None, None, settled=True)
+    assert (settled.resource_id, settled.message_id, settled.claimed_until) == ("b", BIG, None)
+    assert nothing.resource_id is None
+
+
 async def test_an_interrupted_write_leaves_nothing(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,7 +22,7 @@ from discord.ext import commands, tasks
 from bot.discord import formatting, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.daily import _embeds
-from bot.discord.exts.daily._sending import missing_permissions, send_post
+from bot.discord.exts.daily._sending import find_post, missing_permissions, send_post
 from bot.service import LEVELS, GuildConfig, Service
 from bot.service.daily_planning import (
     Frequency,
@@ -83,7 +83,8 @@ class DailyCog(
         if self.service is not None and self.service.recommender is not None:
             self.runner = DailyRunner(
                 self.service,
-                lambda channel_id, pick: send_post(bot, channel_id, pick),
+                lambda delivery, pick: send_post(bot, delivery, pick),
+                lambda delivery: find_post(bot, delivery),
                 clock=clock,
                 members=self._members_among,
                 serves=lambda guild_id: bot.get_guild(guild_id) is not None,
@@ -306,7 +307,7 @@ class DailyCog(
 
 def _now_reply(result: PostResult, config: GuildConfig) -> str:
     channel = f"<#{config.channel_id}>"
-    if result.outcome is Outcome.POSTED:
+    if result.outcome in (Outcome.POSTED, Outcome.FOUND):
         return f"Posted today's reading in {channel}; it counts as today's post."
     if result.outcome is Outcome.ALREADY_POSTED:
         return f"Today's reading ({result.local_date.isoformat()}) is already out in {channel}."

@@ -6,7 +6,7 @@ without a Discord connection; the cog only sends what these return.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import discord
 
@@ -16,6 +16,7 @@ from bot.service import GuildConfig, PostRecord, Resource
 from bot.service.daily_planning import WEEKDAY_NAMES, discord_timestamp, topic_label
 
 TITLE = "Today's reading"
+FOOTER = "Mark read or save it for later with the buttons below."
 PREVIEW_TITLE = "Next reading (preview)"
 COLOUR = discord.Colour.teal()
 
@@ -41,6 +42,21 @@ def facts_line(resource: Resource) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def post_marker(day: date) -> str:
+    """How a daily post names its local date in its footer, e.g. "Daily reading · 2026-03-10".
+
+    After a crash or a lost answer from Discord, the bot looks through the channel's recent
+    messages for its own post with this marker before sending one again.
+    """
+    return f"Daily reading · {day.isoformat()}"
+
+
+def is_post_for(embed: discord.Embed, day: date) -> bool:
+    """Whether the embed is the daily post for `day` (see `post_marker`)."""
+    footer = embed.footer.text or ""
+    return footer == post_marker(day) or footer.startswith(post_marker(day) + " · ")
+
+
 def post_embed(
     resource: Resource,
     summary: str,
@@ -48,7 +64,9 @@ def post_embed(
     readers: int | None = None,
     *,
     title: str = TITLE,
+    day: date | None = None,
 ) -> discord.Embed:
+    """The daily post (`day`: the guild's local date it is for), or its preview (no day)."""
     heading = f"**{linked_title(resource)}**"
     lines = [heading, f"-# {facts_line(resource)}"]
     if resource.historical:
@@ -65,7 +83,7 @@ def post_embed(
     if readers:
         who = "member has" if readers == 1 else "members have"
         embed.add_field(name="Read by", value=f"{readers} {who} read it", inline=False)
-    embed.set_footer(text="Mark read or save it for later with the buttons below.")
+    embed.set_footer(text=f"{post_marker(day)} · {FOOTER}" if day is not None else FOOTER)
     return formatting.fit_embed(embed)
 
 

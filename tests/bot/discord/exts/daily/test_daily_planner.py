@@ -126,9 +126,12 @@ def test_permanent_reasons_name_the_channel_and_the_fix() -> None:
 
 
 def test_missing_permissions_are_named_as_in_discord() -> None:
-    everything = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+    everything = discord.Permissions(
+        view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+    )
     assert missing_permissions(everything) == []
     assert missing_permissions(discord.Permissions(view_channel=True)) == [
         "Send Messages",
         "Embed Links",
+        "Read Message History",  # where an unconfirmed post is looked for
     ]
