@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli._common import UserError, print_json
+from bot.cli._common import UserError, echo, print_json
 from bot.service import StoreError
 from bot.service.admin import display_url, schema_status, upgrade_database
 from bot.settings import load_settings
@@ -30,9 +30,9 @@ def upgrade(
     except StoreError as exc:
         raise UserError(str(exc), exit_code=1) from None
     if before.current == before.head:
-        typer.echo(f"{display_url(target)}: already at revision {before.head}")
+        echo(f"{display_url(target)}: already at revision {before.head}")
     else:
-        typer.echo(f"{display_url(target)}: {before.current or 'empty'} -> {before.head}")
+        echo(f"{display_url(target)}: {before.current or 'empty'} -> {before.head}")
 
 
 @app.command()
@@ -49,4 +49,4 @@ def status(
     if as_json:
         print_json({"current": info.current, "head": info.head, "state": info.state})
         return
-    typer.echo(f"{display_url(target)}: {info.state} (at {info.current}, newest {info.head})")
+    echo(f"{display_url(target)}: {info.state} (at {info.current}, newest {info.head})")
