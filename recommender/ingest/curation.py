@@ -87,7 +87,12 @@ _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 def load_yaml(text: str) -> Any:
     """The curation file's data, as `yaml.safe_load` reads it."""
-    return yaml.load(text, Loader=_Loader)  # a safe loader: plain data only
+    try:
+        return yaml.load(text, Loader=_Loader)  # a safe loader: plain data only
+    except UnicodeEncodeError:
+        # libyaml reads UTF-8: text that cannot be (a lone surrogate) goes to the Python
+        # loader, which reports it as a YAML error like any other bad character.
+        return yaml.safe_load(text)
 
 
 def parse_curation(text: str, path: str = "curation") -> Curation:

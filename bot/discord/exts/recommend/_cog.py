@@ -71,21 +71,41 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
         )
         self.status = status
 
+    def offered(self, values: Sequence[str]) -> tuple[list[str], int]:
+        """(the values that are options of this select, each once; how many others came).
+
+        Discord checks a selection against the options only in its own clients: a tampered
+        client (or a bot) can send any values, which must not be written as if offered.
+        """
+        options = {option.value for option in self.options}
+        chosen = list(dict.fromkeys(values))
+        accepted = [value for value in chosen if value in options]
+        return accepted, len(chosen) - len(accepted)
+
     async def callback(self, interaction: discord.Interaction) -> None:
         # A deferred update: the list itself changes (✅, 🔖, struck through), and a private
         # line confirms what was written.
         await interaction.response.defer()
+        accepted, refused = self.offered(self.values)
+        if not accepted:
+            raise UserFacingError(
+                "None of that is on this list, so nothing was changed.",
+                suggestion="Choose from the menu under the list.",
+            )
         service = access.service(interaction)
         lines = []
         with access.user_errors():
-            for resource_id in self.values:
+            for resource_id in accepted:
                 result = await service.mark(interaction.user.id, resource_id, self.status)
                 lines.append(inert(result.message))
         if self.status == "dismissed":
             lines.append("-# I won't recommend it to you again.")
+        if refused:
+            what = "choice that is" if refused == 1 else "choices that are"
+            lines.append(f"-# Ignored {refused} {what} not on this list.")
         view = self.view
         if view is not None:
-            view.record(self.status, self.values)
+            view.record(self.status, accepted)
             await interaction.edit_original_response(embed=view.embed(), view=view)
         await replies.send(interaction, "\n".join(lines), ephemeral=True)
 
