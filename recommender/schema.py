@@ -14,6 +14,7 @@ coerce.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -84,8 +85,30 @@ def _no_repeats(topics: list[str]) -> list[str]:
     return topics
 
 
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def control_characters(text: str) -> list[str]:
+    """The characters of `text` a title must not hold: C0 and C1 controls (terminal escape
+    sequences, bells, line breaks) and the bidirectional controls that reorder what a reader
+    sees. Printed in a terminal or a chat they act instead of showing."""
+    return [c for c in text if unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS]
+
+
+def _no_controls(text: str) -> str:
+    found = control_characters(text)
+    if found:
+        raise PydanticCustomError(
+            _OURS, f"title contains a control character (U+{ord(found[0]):04X})"
+        )
+    return text
+
+
 _NOT_BLANK = r"\S"  # searched, not matched: some non-space character somewhere
 Text = Annotated[str, StringConstraints(pattern=_NOT_BLANK)]
+Title = Annotated[str, StringConstraints(pattern=_NOT_BLANK), AfterValidator(_no_controls)]
 Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN.pattern, max_length=MAX_ID_LENGTH)]
 Url = Annotated[str, AfterValidator(_http_url)]
 Topic = Annotated[str, StringConstraints(pattern=_NOT_BLANK), AfterValidator(_known_topic)]
@@ -106,7 +129,7 @@ class CatalogEntry(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     id: Slug
-    title: Text
+    title: Title
     url: Url | None = None
     authors: list[Text] | None = None
     year: Annotated[int, Field(ge=1900, le=2100)] | None = None

@@ -15,10 +15,11 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import typer
 
-from bot.cli._common import UserError
+from bot.cli._common import UserError, printable
 from bot.service import CatalogError
 from bot.settings import SettingsError
 
@@ -80,20 +81,24 @@ def modules_for(args: Sequence[str]) -> tuple[str, ...]:
     return tuple(COMMANDS)
 
 
+def fail(error: Exception, code: int) -> NoReturn:
+    """The error as one line on stderr (its text may quote what the user typed or a
+    catalog title: control characters are removed), then exit with `code`."""
+    print(f"deepread: {printable(str(error))}", file=sys.stderr)
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
     args = sys.argv[1:] if argv is None else argv
     try:
         build_app(modules_for(args))(args=args, standalone_mode=True)
     except UserError as exc:
-        print(f"deepread: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
+        fail(exc, exc.exit_code)
     except CatalogError as exc:
-        print(f"deepread: {exc}", file=sys.stderr)
-        sys.exit(1)
+        fail(exc, 1)
     except SettingsError as exc:
-        print(f"deepread: {exc}", file=sys.stderr)
-        sys.exit(2)
+        fail(exc, 2)
     except KeyboardInterrupt:
         print("deepread: interrupted", file=sys.stderr)
         sys.exit(130)

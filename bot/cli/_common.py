@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import typer
 from rich.console import Console
 from rich.text import Text
 
@@ -66,6 +67,12 @@ def printable(text: str) -> str:
     """Text with control and escape characters removed (newlines and tabs kept), so nothing
     from the catalog or a user can move the cursor, recolour or retitle the terminal."""
     return "".join(c for c in text if c in "\n\t" or not unicodedata.category(c).startswith("C"))
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """One line of user or catalog text, printed as is but with control characters removed
+    (what `typer.echo` would print, made inert)."""
+    typer.echo(printable(text), err=err)
 
 
 def plain(text: str, style: str = "") -> Text:

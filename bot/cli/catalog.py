@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
-import yaml
 from rich.table import Table
 
-from bot.cli._common import UserError, console, print_json
+from bot.cli._common import UserError, console, echo, plain, print_json
 from bot.service import WriteFailed, topic_label, write_atomically
 from bot.service.admin import (
     CatalogError,
@@ -20,12 +20,13 @@ from bot.service.admin import (
     default_catalog_path,
     default_curation_path,
     default_sources_dir,
-    dump_curation,
     import_awesome_list,
     load_catalog,
+    load_yaml,
     parse_curation,
     read_curation_text,
     validate_text,
+    write_curation,
 )
 from bot.settings import load_settings
 
@@ -47,18 +48,18 @@ def validate(
     try:
         text = target.read_text(encoding="utf-8")
     except FileNotFoundError:
-        typer.echo(f"deepread: {target}: not found", err=True)
+        echo(f"deepread: {target}: not found", err=True)
         raise typer.Exit(1) from None
     except (OSError, UnicodeDecodeError) as exc:
-        typer.echo(f"deepread: {target}: cannot read ({exc})", err=True)
+        echo(f"deepread: {target}: cannot read ({exc})", err=True)
         raise typer.Exit(1) from None
     problems = validate_text(text)
     if problems:
         for problem in problems:
-            typer.echo(f"{target}: {problem}", err=True)
-        typer.echo(f"{len(problems)} problem(s) in {target}", err=True)
+            echo(f"{target}: {problem}", err=True)
+        echo(f"{len(problems)} problem(s) in {target}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{target}: OK")
+    echo(f"{target}: OK")
 
 
 @app.command()
@@ -86,11 +87,11 @@ def stats(
         table.add_column(title)
         table.add_column("Resources", justify="right")
         for name, count in data[key].items():
-            table.add_row(label(name), str(count))
+            table.add_row(plain(label(name) or name), str(count))
         out.print(table)
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str | Callable[[IO[bytes]], object]) -> None:
     """All or nothing: a full disk or a kill mid-write leaves the old file as it was."""
     try:
         write_atomically(path, text)
@@ -137,20 +138,20 @@ def build(
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:
             raise UserError(f"{target} is not what `catalog build` produces", exit_code=1)
-        typer.echo(f"{target}: up to date")
+        echo(f"{target}: up to date")
         return
     _write(target, text)
     data = catalog_stats(load_catalog(target))
     described = ", ".join(f"{n} {k}" for k, n in sorted(report.descriptions.items()))
-    typer.echo(
+    echo(
         f"wrote {target}: {data['resources']} resources from {sum(report.mentions.values())} "
         f"mentions in {len(report.mentions)} documents; {data['with_url']} with a URL, "
         f"{data['with_description']} with a description ({described or 'none'})"
     )
     if report.dropped:
-        typer.echo(f"dropped by curation: {len(report.dropped)}")
+        echo(f"dropped by curation: {len(report.dropped)}")
     for rid, url in sorted(report.lossy_urls_left_out.items()):
-        typer.echo(f"left out unreviewed hyphen-stripped URL of {rid}: {url}", err=True)
+        echo(f"left out unreviewed hyphen-stripped URL of {rid}: {url}", err=True)
 
 
 @app.command("import")
@@ -181,25 +182,26 @@ def import_list(
         resources = list(load_catalog(_catalog_path(catalog)))
     except CatalogError as exc:
         raise UserError(str(exc), exit_code=1) from None
-    raw = yaml.safe_load(curation_text) or {}
+    raw = load_yaml(curation_text) or {}
+    del curation_text  # a big curation file: one copy in memory is enough
     result = import_awesome_list(text, file.name, raw, resources, parsed.aliases)
     if not (result.added or result.merged or result.skipped):
         raise UserError(f"{file}: no Markdown links found", exit_code=1)
-    _write(curation_path, dump_curation(result.curation))
+    _write(curation_path, lambda handle: write_curation(result.curation, handle))
     if as_json:
         print_json({"added": result.added, "merged": result.merged, "skipped": result.skipped})
         return
-    typer.echo(
+    echo(
         f"{file}: added {len(result.added)}, merged {len(result.merged)}, "
         f"skipped {len(result.skipped)} (written to {curation_path}; run `deepread catalog "
         "build`)"
     )
     for rid in result.added:
-        typer.echo(f"  added   {rid}")
+        echo(f"  added   {rid}")
     for rid in result.merged:
-        typer.echo(f"  merged  {rid} (new source)")
+        echo(f"  merged  {rid} (new source)")
     for reason in result.skipped:
-        typer.echo(f"  skipped {reason}")
+        echo(f"  skipped {reason}")
 
 
 __all__ = ["app", "default_catalog_path"]

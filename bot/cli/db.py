@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli._common import UserError, print_json
+from bot.cli._common import UserError, echo, print_json
 from bot.service import StoreError
 from bot.service.admin import backup_sqlite, display_url, schema_status, upgrade_database
 from bot.settings import load_settings
@@ -31,9 +31,9 @@ def upgrade(
     except StoreError as exc:
         raise UserError(str(exc), exit_code=1) from None
     if before.current == before.head:
-        typer.echo(f"{display_url(target)}: already at revision {before.head}")
+        echo(f"{display_url(target)}: already at revision {before.head}")
     else:
-        typer.echo(f"{display_url(target)}: {before.current or 'empty'} -> {before.head}")
+        echo(f"{display_url(target)}: {before.current or 'empty'} -> {before.head}")
 
 
 @app.command()
@@ -50,7 +50,7 @@ def status(
     if as_json:
         print_json({"current": info.current, "head": info.head, "state": info.state})
         return
-    typer.echo(f"{display_url(target)}: {info.state} (at {info.current}, newest {info.head})")
+    echo(f"{display_url(target)}: {info.state} (at {info.current}, newest {info.head})")
 
 
 @app.command()
@@ -66,4 +66,4 @@ def backup(
         written = backup_sqlite(target, path, force=force)
     except StoreError as exc:
         raise UserError(str(exc), exit_code=1) from None
-    typer.echo(f"{display_url(target)} -> {written}")
+    echo(f"{display_url(target)} -> {written}")

@@ -14,7 +14,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from bot.cli._common import UserError, console, plain, print_json, run_service
+from bot.cli._common import (
+    UserError,
+    console,
+    echo,
+    plain,
+    print_json,
+    printable,
+    run_service,
+)
 from bot.service import Preferences, ReadingEntry, Service, WriteFailed, write_atomically
 from bot.service.export import entry_dict
 from bot.service.progress import Progress
@@ -189,13 +197,14 @@ def export(
     else:
         text = run_service(lambda s: s.export(user, fmt), user=user, recommender=False)
     if output is None:
-        typer.echo(text, nl=False)
+        # An export is data for a file or a pipe, printed as it is; on a terminal, inert.
+        typer.echo(printable(text) if sys.stdout.isatty() else text, nl=False)
         return
     try:
         write_atomically(output, text)
     except WriteFailed as exc:
         raise UserError(str(exc), exit_code=1) from None
-    typer.echo(f"Wrote {output}")
+    echo(f"Wrote {output}")
 
 
 def forget(
@@ -208,9 +217,9 @@ def forget(
         raise UserError("nothing deleted", exit_code=1)
     result = run_service(lambda s: s.forget(user), user=user, recommender=False)
     if not result.existed and not result.entries_deleted:
-        typer.echo(f"Nothing was stored about user {user}.")
+        echo(f"Nothing was stored about user {user}.")
     else:
-        typer.echo(f"Forgot user {user}: {result.entries_deleted} entries deleted.")
+        echo(f"Forgot user {user}: {result.entries_deleted} entries deleted.")
 
 
 def prefs(
@@ -241,7 +250,7 @@ def prefs(
             }
         )
         return
-    typer.echo(
+    echo(
         f"User {current.user_id}: default level {current.default_level or '(any)'}, "
         f"time zone {current.timezone}"
     )

@@ -4,8 +4,10 @@ Two kinds of failure: a `UserFacingError` is the user's to fix (bad input, nothi
 gets a friendly ephemeral message with a suggestion; anything else is ours, and the user gets a
 short apology with an error id while the log gets the traceback under the same id, so a report
 in chat can be matched to the log. Both are always ephemeral, even after a public defer (the
-public "thinking…" placeholder is deleted first). Reporting never raises: a broken command
-must not take the bot down or leave an interaction unanswered.
+public "thinking…" placeholder is replaced by a neutral line, the private message sent, then
+the line deleted: at every moment the user sees something, even when Discord keeps failing).
+Reporting never raises: a broken command must not take the bot down or leave an interaction
+unanswered.
 """
 
 from __future__ import annotations
@@ -104,32 +106,42 @@ async def report(
             if not interaction.response.is_done():
                 await interaction.response.autocomplete([])
             return
-        if interaction.response.is_done():
-            await _withdraw_public_placeholder(interaction)
-            await interaction.followup.send(text, ephemeral=True)
-        else:
+        if not interaction.response.is_done():
             await interaction.response.send_message(text, ephemeral=True)
+            return
+        placeholder = await _neutralise_public_placeholder(interaction)
+        await interaction.followup.send(text, ephemeral=True)
+        if placeholder is not None:
+            await placeholder.delete()
     except Exception:
         log.warning("could not report error %s to the user", error_id or "-", exc_info=True)
 
 
-async def _withdraw_public_placeholder(interaction: discord.Interaction) -> None:
-    """Delete a public "thinking…" message before the apology is sent.
+PLACEHOLDER_STAND_IN = "This didn't work out; I've told you privately what happened."
+"""What a public "thinking…" placeholder shows while the private apology is being sent."""
+
+
+async def _neutralise_public_placeholder(
+    interaction: discord.Interaction,
+) -> discord.InteractionMessage | None:
+    """Turn a public "thinking…" message into a neutral line before the apology is sent; the
+    line, to delete once the apology is out (None when there was no such placeholder).
 
     After a public defer, Discord turns the first followup into that placeholder and ignores
-    its ephemeral flag: the error (and its id) would be shown to the whole channel. Deleting
-    the placeholder (rather than editing it to some neutral text) leaves the channel as if the
-    command had never been run, and the apology then arrives as a new, private message. Only a
-    still-loading public placeholder is deleted: a real answer already sent stays.
+    its ephemeral flag: the error (and its id) would be shown to the whole channel. So the
+    placeholder is first edited into a line that says nothing private; the apology then
+    arrives as a new, private message, and the line is deleted, leaving the channel as if the
+    command had never been run. Each step happens only after the one before it worked: when
+    Discord fails throughout, the placeholder stays (and Discord eventually says the
+    application did not respond) rather than vanishing with nothing in its place. Only a
+    still-loading public placeholder is touched: a real answer already sent stays.
     """
     if interaction.response.type is not discord.InteractionResponseType.deferred_channel_message:
-        return
-    try:
-        original = await interaction.original_response()
-        if original.flags.loading and not original.flags.ephemeral:
-            await original.delete()
-    except discord.HTTPException:
-        log.debug("could not withdraw the placeholder of interaction %s", interaction.id)
+        return None
+    original = await interaction.original_response()
+    if not original.flags.loading or original.flags.ephemeral:
+        return None
+    return await original.edit(content=PLACEHOLDER_STAND_IN)
 
 
 def _where(interaction: discord.Interaction) -> str:

@@ -24,14 +24,26 @@ _ORDERED = re.compile(r"(?m)^(\s*\d+)(\.\s)")
 
 
 def discord_len(text: str) -> int:
-    """Length as Discord's limits count it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
+    """Length as Discord's limits count it (UTF-16 code units). A lone surrogate (an option
+    such as "rnn \\udcff" arrives as one from JSON) counts as the one unit it is."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def valid_unicode(text: str) -> str:
+    """`text` with lone surrogates replaced by U+FFFD: what can be encoded and sent."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text
 
 
 def truncate(text: str, limit: int) -> str:
-    """`text` if it fits in `limit`, else its longest prefix that fits followed by "…"."""
+    """`text` if it fits in `limit`, else its longest prefix that fits followed by "…";
+    valid Unicode either way (`valid_unicode`)."""
     if limit <= 0:
         return ""
+    text = valid_unicode(text)
     if discord_len(text) <= limit:
         return text
     budget = limit - discord_len(ELLIPSIS)

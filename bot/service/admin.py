@@ -26,8 +26,10 @@ from recommender.ingest.curation import (
     Curation,
     CurationError,
     dump_curation,
+    load_yaml,
     parse_curation,
     read_curation_text,
+    write_curation,
 )
 from recommender.ingest.importer import import_awesome_list
 
@@ -45,9 +47,11 @@ __all__ = [
     "dump_curation",
     "import_awesome_list",
     "load_catalog",
+    "load_yaml",
     "parse_curation",
     "read_curation_text",
     "schema_status",
     "upgrade_database",
     "validate_text",
+    "write_curation",
 ]

@@ -2,7 +2,8 @@
 
 SQLite is the default (one file, no server). It is made fit for a bot answering many people
 at once: WAL so readers never wait for the writer, a busy timeout so a second process waits
-instead of failing, and foreign keys on so deleting a user deletes their entries.
+instead of failing, foreign keys on so deleting a user deletes their entries, and
+secure_delete on so what was deleted is overwritten, not merely unlinked.
 """
 
 from __future__ import annotations
@@ -89,5 +90,8 @@ def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten with zeros, so `/forgetme` leaves no readable trace
+            # in the file. Many builds default to this (SQLITE_SECURE_DELETE), not all.
+            cursor.execute("PRAGMA secure_delete=ON")
         finally:
             cursor.close()

@@ -2,11 +2,15 @@
 
 Each list item's first link is a candidate resource (as on the Deep Learning Resources pages;
 "[Title](url) - description" gives a description). A candidate is
-  - skipped when it has no usable absolute URL, or repeats an earlier item of the same file;
+  - skipped when it has no usable absolute http(s) URL (`javascript:`, `data:`, relative
+    links), has control characters in its title, repeats an earlier item of the same file,
+    or sits in a list nested too deeply to read;
   - merged when the catalog (or an earlier import) already has it, by normalised URL,
     normalised title or a curation alias: the file becomes one more source of that entry;
   - added otherwise, as a new curated entry with kind, level and topics by the build's rules.
-The curation data is changed in memory and returned; the caller writes it.
+The curation data is changed in memory and returned; the caller writes it. The list is read
+a few sections at a time (`iter_markdown_page`), so a list of 100,000 links never holds all
+their Markdown tokens at once.
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from typing import Any
 
 from recommender.catalog import MAX_ID_LENGTH
 from recommender.ingest.classify import classify_kind, classify_level, classify_topics
-from recommender.ingest.markdown_page import parse_markdown_page
+from recommender.ingest.markdown_page import iter_markdown_page
 from recommender.ingest.mention import Mention
 from recommender.ingest.merge import Alias
 from recommender.ingest.text import slugify, title_key
 from recommender.ingest.urls import url_key
 from recommender.resource import Resource
+from recommender.schema import control_characters
 
 
 @dataclass
@@ -74,10 +79,13 @@ def import_awesome_list(
     taken = {r.id for r in resources} | {str(e["id"]) for e in added}
     seen: set[str] = set()
     result = ImportResult()
-    for mention in parse_markdown_page(text, document):
+    for mention in iter_markdown_page(text, document, result.skipped):
         label = mention.title or "(untitled)"
         if not mention.url:
-            result.skipped.append(f"{label}: no usable absolute URL")
+            result.skipped.append(f"{label}: no usable absolute http(s) URL")
+            continue
+        if control_characters(label):
+            result.skipped.append(f"{label}: control characters in the title")
             continue
         ukey, tkey = url_key(mention.url), title_key(mention.title or "")
         if ukey in seen or (tkey and tkey in seen):

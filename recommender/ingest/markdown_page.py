@@ -141,47 +141,137 @@ def _names_only_first_authors(tail: str) -> bool:
     return bool(_ET_AL.search(_plain(tail)[:60]))
 
 
-def _items(tokens: list[Any]) -> Iterator[tuple[str, Any]]:
-    """(section, inline token) for every paragraph that holds an item."""
-    section = ""
+def _items(tokens: list[Any], section: list[str]) -> Iterator[tuple[str, Any]]:
+    """(section, inline token) for every paragraph that holds an item; `section` holds the
+    current section (h1-h3 heading) going in, and is updated in place."""
     heading_level = ""
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             heading_level = token.tag
         elif token.type == "inline" and heading_level:
             if heading_level in ("h1", "h2", "h3"):
-                section = squash(token.content)
+                section[0] = squash(token.content)
             heading_level = ""
         elif token.type == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open":
-            yield section, token
+            yield section[0], token
 
 
-def parse_markdown_page(text: str, document: str) -> list[Mention]:
-    """Every linked item of a "Deep Learning Resources" page, in document order."""
+# --- reading a page in chunks ----------------------------------------------------------------
+
+CHUNK_LINES = 2000
+"""A page is parsed a few sections at a time, so a list of 100,000 links never holds the
+tokens of all of them at once (markdown-it's tokens are most of the memory an import used)."""
+_ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:", re.MULTILINE)
+_LINK_IN_LINE = re.compile(r"\[([^\]]*)\]\(")
+_LEAF_TOKENS = frozenset({"inline", "fence", "code_block", "html_block", "hr"})
+
+
+def _chunks(lines: list[str]) -> Iterator[list[str]]:
+    """Runs of about CHUNK_LINES lines, cut only before a top-level ATX heading outside a
+    fenced code block: such a heading ends every open paragraph, list and quote, so parsing
+    the runs one by one gives what parsing the whole page gives."""
+    start, fence = 0, ""
+    for index, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if match and (not fence or match.group(1).startswith(fence)):
+            fence = "" if fence else match.group(1)
+        elif not fence and index - start >= CHUNK_LINES and _ATX_HEADING.match(line):
+            yield lines[start:index]
+            start = index
+    yield lines[start:]
+
+
+def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark")
-    try:
-        tokens = parser.parse(strip_front_matter(text))
-    except Exception:  # markdown-it is total on text; a defect there must not stop a build
-        return []
-    mentions: list[Mention] = []
-    for section, token in _items(tokens):
-        title, href, tail = _inline_parts(token.children or [])
-        if not title:
-            continue
-        authors, year, description = _parse_tail(tail)
-        complete = not (authors and _names_only_first_authors(tail))
-        mentions.append(
-            Mention(
+    # Links of every scheme are read as links, so that an item linking to `javascript:` or
+    # `data:` is an item without a usable URL (which `import` reports), not plain text that
+    # silently disappears. Nothing here is ever rendered as HTML.
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    return parser
+
+
+def _parse_chunk(
+    parser: MarkdownIt, lines: list[str], env: dict[str, Any], first_line: int, skipped: list[str]
+) -> list[Any]:
+    """The chunk's tokens. Lists nested deeper than markdown-it allows (`maxNesting`) end the
+    parse there, silently: the too-deep lines are named in `skipped` and blanked, and the
+    chunk parsed again, so that what follows them is still read."""
+    limit = int(parser.options["maxNesting"]) - 1
+    for _ in range(len(lines)):
+        tokens = parser.parse("".join(lines), dict(env))
+        if not any(token.level >= limit for token in tokens):
+            return tokens
+        covered: set[int] = set()
+        for token in tokens:
+            if token.type in _LEAF_TOKENS and token.map:
+                covered.update(range(*token.map))
+        lost = next((i for i, line in enumerate(lines) if line.strip() and i not in covered), None)
+        if lost is None:
+            return tokens
+        depth = len(lines[lost]) - len(lines[lost].lstrip())
+        end = lost
+        while end < len(lines) and (
+            not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) >= depth
+        ):
+            for title in _LINK_IN_LINE.findall(lines[end]):
+                where = f"line {first_line + end + 1}"
+                skipped.append(f"{squash(title) or '(untitled)'}: nested too deeply ({where})")
+            end += 1
+        lines = [*lines[:lost], *("\n" for _ in range(lost, end)), *lines[end:]]
+    return parser.parse("".join(lines), dict(env))
+
+
+def iter_markdown_page(
+    text: str, document: str, skipped: list[str] | None = None
+) -> Iterator[Mention]:
+    """Every linked item of a Markdown page, in document order, read a chunk at a time.
+
+    Items the parser cannot read (lists nested too deeply) are described in `skipped`.
+    """
+    parser = _parser()
+    lost: list[str] = [] if skipped is None else skipped
+    lines = strip_front_matter(text).splitlines(keepends=True)
+    env: dict[str, Any] = {}
+    if _REFERENCE.search(text):  # reference-style links may be defined in another chunk
+        definitions = [line for line in lines if _REFERENCE.match(line)]
+        try:
+            parser.parse("".join(definitions), env)
+        except Exception:
+            env = {}
+    section = [""]
+    position = 0
+    first_line = 0
+    for chunk in _chunks(lines):
+        try:
+            tokens = _parse_chunk(parser, chunk, env, first_line, lost)
+        except Exception:  # markdown-it is total on text; a defect there must not stop a build
+            tokens = []
+        first_line += len(chunk)
+        for item_section, token in _items(tokens, section):
+            title, href, tail = _inline_parts(token.children or [])
+            if not title:
+                continue
+            authors, year, description = _parse_tail(tail)
+            complete = not (authors and _names_only_first_authors(tail))
+            yield Mention(
                 document=document,
-                section=section,
-                position=len(mentions),
+                section=item_section,
+                position=position,
                 title=title,
                 url=clean_url(href),
                 authors=authors,
                 authors_complete=complete,
                 year=year,
                 description=description,
-                kind=section_kind(section),
+                kind=section_kind(item_section),
             )
-        )
-    return mentions
+            position += 1
+
+
+def parse_markdown_page(
+    text: str, document: str, skipped: list[str] | None = None
+) -> list[Mention]:
+    """Every linked item of a "Deep Learning Resources" page, in document order."""
+    return list(iter_markdown_page(text, document, skipped))

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from tests.fake_discord import payloads as p
 from tests.fake_discord.channel_posts import create_message
+from tests.fake_discord.faults import webhook_faults
 
 if TYPE_CHECKING:
     from tests.fake_discord.server import FakeDiscord, InteractionRecord, RecordedRequest
@@ -297,10 +298,15 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
         "/applications/{app_id}/guilds/{guild_id}/commands",
     ):
         routes += [("GET", path, get_commands, True), ("PUT", path, put_commands, True)]
-    routes.append(("POST", "/webhooks/{app_id}/{token}", followup, False))
+    routes.append(("POST", "/webhooks/{app_id}/{token}", webhook_faults(fake, followup), False))
     for method in ("GET", "PATCH", "DELETE"):
         routes.append(
-            (method, "/webhooks/{app_id}/{token}/messages/{message_id}", webhook_message, False)
+            (
+                method,
+                "/webhooks/{app_id}/{token}/messages/{message_id}",
+                webhook_faults(fake, webhook_message),
+                False,
+            )
         )
         routes.append(
             (method, "/channels/{channel_id}/messages/{message_id}", channel_message, True)

@@ -121,6 +121,8 @@ class FakeDiscord:
         self.post_faults: dict[int, list[PostFault]] = {}
         self.nonce_window = 300.0
         self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
+        # HTTP method -> (status, code, message) that interaction webhooks answer (faults.py).
+        self.webhook_failures: dict[str, tuple[int, int, str]] = {}
         # Users (ids) that member lookups by id report as not in the guild.
         self.non_members: set[int] = set()
         self.gateway = Gateway(self)

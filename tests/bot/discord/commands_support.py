@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.discord import limits
+from bot.discord.errors import PLACEHOLDER_STAND_IN
 from bot.discord.formatting import discord_len
 from tests.fake_discord.harness import DiscordEnv
 from tests.fake_discord.server import InteractionRecord
@@ -65,7 +66,14 @@ async def answer(env: DiscordEnv, record: InteractionRecord) -> tuple[dict[str, 
     body = await env.wait_for_callback(record)
     data = await env.reply(record)
     assert_within_limits(data)
-    if body["type"] in (5, 6):
+    if body["type"] == 5 and data.get("content") == PLACEHOLDER_STAND_IN:
+        # A failure after a public defer: a neutral line stood in for the placeholder while
+        # the private apology was sent (errors.report), then went.
+        data = await env.wait_for_followup(record, count=2)
+        await env.fake.wait_for_request(lambda r: r.method == "DELETE" and record.token in r.path)
+        assert_within_limits(data)
+        flags = int(record.results[1]["flags"])
+    elif body["type"] in (5, 6):
         flags = int(record.results[0]["flags"])
     else:
         flags = int((body.get("data") or {}).get("flags") or 0)

@@ -119,11 +119,15 @@ async def test_failure_after_a_public_defer_is_apologised_for_privately(
 ) -> None:
     record = await discord_env.send_command("slowboom")
     assert (await discord_env.wait_for_callback(record))["type"] == 5
-    followup = await discord_env.wait_for_followup(record)
+    # The public "thinking…" placeholder becomes a neutral line, the apology a new, private
+    # message; then the line is deleted.
+    stand_in = await discord_env.wait_for_followup(record)
+    assert "error id" not in stand_in["content"]
+    followup = await discord_env.wait_for_followup(record, count=2)
     assert re.search(r"error id `[0-9a-f]{8}`", followup["content"])
-    # The public "thinking…" placeholder is gone, and the apology is a new, private message.
+    await discord_env.fake.wait_for_request(lambda r: r.method == "DELETE")
     assert record.original_message_id not in discord_env.fake.messages
-    (apology,) = record.results
+    apology = record.results[-1]
     assert apology["flags"] & EPHEMERAL and apology["content"] == followup["content"]
     assert not [
         m

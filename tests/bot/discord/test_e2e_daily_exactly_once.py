@@ -29,6 +29,7 @@ from bot.service import Service
 from bot.service.daily_runner import DailyRunner
 from tests.bot.discord.daily_support import DailyWorld, daily_world
 from tests.fake_discord.channel_posts import HANG, LOST
+from tests.fake_discord.faults import NoRetryWait
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio]
 
@@ -186,18 +187,6 @@ async def test_a_connection_dropped_after_discord_stored_the_post(world: DailyWo
     await assert_exactly_one_post(world)
     status = str((await world.daily("status"))["content"])
     assert "Last error:** none" in status and "Last post:** 2026-03-10" in status
-
-
-class NoRetryWait:
-    """`asyncio` for discord.http, with its retry back-off (1, 3, 5, 7, 9 s) made instant."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(asyncio, name)
-
-    @staticmethod
-    async def sleep(delay: float, result: Any = None) -> Any:
-        await asyncio.sleep(0)
-        return result
 
 
 async def test_502s_outlasting_discordpy_retries_after_the_post_was_stored(

@@ -69,15 +69,33 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
         )
         self.status = status
 
+    def offered(self, values: Sequence[str]) -> tuple[list[str], int]:
+        """(the values that are options of this select, each once; how many others came).
+
+        Discord checks a selection against the options only in its own clients: a tampered
+        client (or a bot) can send any values, which must not be written as if offered.
+        """
+        options = {option.value for option in self.options}
+        chosen = list(dict.fromkeys(values))
+        accepted = [value for value in chosen if value in options]
+        return accepted, len(chosen) - len(accepted)
+
     async def callback(self, interaction: discord.Interaction) -> None:
         # The list itself changes (✅, 🔖, struck through) in the callback when the writes are
         # quick (deferred as an update otherwise), and a private line confirms what was written.
+        # Only values this select offered are written (a tampered client can send any).
+        accepted, refused = self.offered(self.values)
+        if not accepted:
+            raise UserFacingError(
+                "None of that is on this list, so nothing was changed.",
+                suggestion="Choose from the menu under the list.",
+            )
         service = access.service(interaction)
 
         async def write() -> list[str]:
             lines = []
             with access.user_errors():
-                for resource_id in self.values:
+                for resource_id in accepted:
                     result = await service.mark(interaction.user.id, resource_id, self.status)
                     lines.append(inert(result.message))
             return lines
@@ -85,9 +103,12 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
         lines = await replies.in_time(interaction, write(), update=True)
         if self.status == "dismissed":
             lines.append("-# I won't recommend it to you again.")
+        if refused:
+            what = "choice that is" if refused == 1 else "choices that are"
+            lines.append(f"-# Ignored {refused} {what} not on this list.")
         view = self.view
         if view is not None:
-            view.record(self.status, self.values)
+            view.record(self.status, accepted)
             await replies.update(interaction, embed=view.embed(), view=view)
         else:
             await replies.update(interaction)
