@@ -8,6 +8,7 @@ sleeps longer than any time-out used here, the huge one stops after 20 MB).
 from __future__ import annotations
 
 import asyncio
+import gzip
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -88,6 +89,17 @@ async def _to_self(request: web.Request) -> web.Response:
     return _redirect(f"http://127.0.0.1:{request.url.port}/paper")
 
 
+def _encoded(body: bytes, encoding: str) -> web.Response:
+    return web.Response(
+        body=body, headers={"Content-Type": "text/html", "Content-Encoding": encoding}
+    )
+
+
+def _gzip_bomb() -> web.Response:
+    """20 MB of spaces after a title, gzipped to about 20 kB."""
+    return _encoded(gzip.compress(b"<title>bomb</title>" + b" " * HUGE_BYTES, 9), "gzip")
+
+
 def make_app() -> web.Application:
     app = web.Application()
     routes = [
@@ -95,6 +107,15 @@ def make_app() -> web.Application:
         web.get("/works/{doi:.+}", _crossref),
         web.get("/paper", fixed(lambda: _file("paper_page.html", "text/html"))),
         web.get("/blog", fixed(lambda: _file("blog_page.html", "text/html"))),
+        web.get(
+            "/gzip-page",
+            fixed(
+                lambda: _encoded(gzip.compress((SAMPLES / "paper_page.html").read_bytes()), "gzip")
+            ),
+        ),
+        web.get("/gzip-bomb", fixed(_gzip_bomb)),
+        web.get("/bad-gzip", fixed(lambda: _encoded(b"not gzip at all", "gzip"))),
+        web.get("/brotli", fixed(lambda: _encoded(b"\x0b\x02\x80", "br"))),
         web.get("/slow", _slow),
         web.get("/slow-body", _slow_body),
         web.get("/huge", _huge),

@@ -94,6 +94,9 @@ async def test_redirects_are_followed_and_the_final_url_kept(fake_web: str) -> N
         ("/loop/0", Failure.TOO_MANY_REDIRECTS),
         ("/huge", Failure.TOO_LARGE),
         ("/huge-declared", Failure.TOO_LARGE),
+        ("/gzip-bomb", Failure.TOO_LARGE),
+        ("/bad-gzip", Failure.UNREADABLE),
+        ("/brotli", Failure.WRONG_CONTENT),
         ("/garbage", Failure.UNREADABLE),
         ("/image", Failure.WRONG_CONTENT),
         ("/json-page", Failure.WRONG_CONTENT),
@@ -252,3 +255,8 @@ async def test_one_private_address_among_public_ones_refuses(
 
     monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", mixed)
     assert failed(await DetailsFetcher().fetch("https://mixed.test/")) is Failure.PRIVATE_ADDRESS
+
+
+async def test_a_gzipped_page_is_read(fake_web: str) -> None:
+    found = await fetcher(fake_web).fetch(fake_web + "/gzip-page")
+    assert isinstance(found, FetchedDetails) and found.doi == "10.5555/2627435.2670313"
