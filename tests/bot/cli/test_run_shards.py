@@ -9,6 +9,7 @@ the production setup (skipped without TEST_DATABASE_URL); SQLite shows the same 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import signal
 from pathlib import Path
@@ -21,6 +22,9 @@ from bot.store.migrate import upgrade_database
 from tests.bot.cli.test_run_cli import CLI, subprocess_env
 from tests.bot.conftest import BACKENDS, PG_URL, reset_postgres, small_catalog
 from tests.fake_discord import FakeDiscord
+from tests.fake_discord.gateway import shard_of
+from tests.fake_discord.proxy import RestProxy
+from tests.fake_discord.server import API_PREFIX
 
 SHARDS = 4
 PROCESSES = ("0,1", "2,3")
@@ -53,15 +57,23 @@ def daily_posts(fake: FakeDiscord, channel_id: int) -> list[dict[str, object]]:
     ]
 
 
-async def start(env: dict[str, str], ids: str, log: Path) -> asyncio.subprocess.Process:
-    """`deepread run` for SHARD_IDS=ids; its log goes to a file (a pipe nobody reads while
-    the test runs would fill up and stall the bot)."""
+async def start(
+    env: dict[str, str], ids: str, log: Path, api_base: str
+) -> asyncio.subprocess.Process:
+    """`deepread run` for SHARD_IDS=ids, its REST calls through `api_base` (a proxy); its log
+    goes to a file (a pipe nobody reads while the test runs would fill up and stall the bot)."""
     with log.open("wb") as sink:
         return await asyncio.create_subprocess_exec(
             *CLI,
             "run",
             cwd=log.parent,
-            env={**env, "SHARD_COUNT": str(SHARDS), "SHARD_IDS": ids, "LOG_LEVEL": "INFO"},
+            env={
+                **env,
+                "SHARD_COUNT": str(SHARDS),
+                "SHARD_IDS": ids,
+                "LOG_LEVEL": "INFO",
+                "DISCORD_API_BASE": api_base,
+            },
             stdout=asyncio.subprocess.DEVNULL,
             stderr=sink,
         )
@@ -81,7 +93,12 @@ async def stop(proc: asyncio.subprocess.Process) -> None:
 @pytest.mark.e2e
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_two_processes_over_four_shards(tmp_path: Path, backend: str) -> None:
-    async with FakeDiscord(shard_count=SHARDS) as fake:
+    """Each process talks to the fake through its own REST proxy, so the test can tell who
+    answered which interaction and who posted in which channel."""
+    async with contextlib.AsyncExitStack() as stack:
+        fake = await stack.enter_async_context(FakeDiscord(shard_count=SHARDS))
+        upstream = f"http://127.0.0.1:{fake.port}"
+        proxies = [await stack.enter_async_context(RestProxy(upstream)) for _ in PROCESSES]
         channels = {fake.guild_id: fake.channel_id}
         channels.update(fake.add_guild(f"group {shard}", shard=shard) for shard in range(SHARDS))
         env = subprocess_env(fake, tmp_path)
@@ -90,7 +107,10 @@ async def test_two_processes_over_four_shards(tmp_path: Path, backend: str) -> N
             await reset_postgres(PG_URL)
             env["DATABASE_URL"] = PG_URL
         await seed_daily_posts(env["DATABASE_URL"], channels)
-        procs = [await start(env, ids, tmp_path / f"shards-{ids}.log") for ids in PROCESSES]
+        procs = [
+            await start(env, ids, tmp_path / f"shards-{ids}.log", proxy.base(API_PREFIX))
+            for ids, proxy in zip(PROCESSES, proxies, strict=True)
+        ]
         try:
             for _ in range(1800):  # building the index cache twice on 2 cores takes a while
                 if len(fake.gateway.live_sessions) == SHARDS or any(
@@ -124,6 +144,23 @@ async def test_two_processes_over_four_shards(tmp_path: Path, backend: str) -> N
             assert proc.returncode == 0, log[-2000:]
         for channel_id in channels.values():
             assert len(daily_posts(fake, channel_id)) == 1
+        for ids, proxy in zip(PROCESSES, proxies, strict=True):
+            mine = {int(i) for i in ids.split(",")}
+            owned = {c for g, c in channels.items() if shard_of(g, SHARDS) in mine}
+            posted = {
+                int(path.split("/")[-2])
+                for method, path, _ in proxy.forwarded
+                if method == "POST" and path.endswith("/messages") and "/channels/" in path
+            }
+            assert posted == owned  # each process did the daily work of its own guilds only
+            answered = {
+                int(path.split("/")[-3])
+                for method, path, _ in proxy.forwarded
+                if path.endswith("/callback")
+            }
+            assert {fake.interactions[i].payload["channel"]["id"] for i in answered} == {
+                str(c) for c in owned
+            }
         async with Store.open(env["DATABASE_URL"]) as store:
             service = Service(store, small_catalog(), None)
             today = dt.datetime.now(dt.UTC).date()
