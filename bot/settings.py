@@ -10,12 +10,12 @@ plain `deepread progress` reads.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from platformdirs import user_cache_path, user_data_path
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from recommender.catalog import default_catalog_path
 
@@ -31,6 +31,8 @@ EXPECTED = {
     "discord_api_base": "an http:// or https:// URL, e.g. https://discord.com/api/v10",
     "discord_gateway_url": "a ws:// or wss:// URL, e.g. wss://gateway.discord.gg",
     "discord_token": "the bot token from the Discord Developer Portal",
+    "shard_count": "a whole number of shards, at least 1 (e.g. 4)",
+    "shard_ids": "comma-separated shard ids below SHARD_COUNT (e.g. 0,1), with SHARD_COUNT set",
 }
 """What each setting must be, in the words of the one-line error about it."""
 
@@ -94,6 +96,41 @@ class Settings(BaseSettings):
     shutdown_grace_s: float = Field(
         default=10.0, ge=0, description="On SIGTERM, how long interactions in flight may finish."
     )
+
+    # Several processes over shards (README "Run it on a server"): every process gets the same
+    # SHARD_COUNT and its own SHARD_IDS; unset, one process runs every shard Discord suggests.
+    shard_count: int | None = Field(
+        default=None, ge=1, description="Shards of the whole bot, over every process."
+    )
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(
+        default=None, description="This process's shards, e.g. 0,1 (needs SHARD_COUNT)."
+    )
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_list(cls, value: object) -> object:
+        """`0,1` from the environment (not JSON, which is how pydantic reads a tuple)."""
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",")]
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("not a list of shard ids")
+            return tuple(int(part) for part in parts)
+        return value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shards_in_range(
+        cls, value: tuple[int, ...] | None, info: ValidationInfo
+    ) -> tuple[int, ...] | None:
+        """Checked against SHARD_COUNT here: discord.py would only fail once connected."""
+        if value is None:
+            return None
+        count = info.data.get("shard_count")
+        if count is None or not value or len(set(value)) != len(value):
+            raise ValueError("needs SHARD_COUNT and distinct ids")
+        if any(shard >= count for shard in value):
+            raise ValueError("a shard id is not below SHARD_COUNT")
+        return tuple(sorted(value))
 
     @field_validator("dev_guild_id")
     @classmethod

@@ -18,7 +18,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.discord import command_sync, expired, shutdown
+from bot.discord import command_sync, expired, sharding, shutdown
 from bot.discord.buttons import ResourceButton
 from bot.discord.errors import DeepreadTree
 from bot.discord.extensions import walk_extensions
@@ -69,6 +69,7 @@ class DeepreadBot(commands.AutoShardedBot):
             tree_cls=DeepreadTree,
             guild_ready_timeout=guild_ready_timeout,
             http_trace=self.tracker.trace_config(),
+            **_shard_options(settings),
         )
         self.settings = settings
         # How long a command may work before acknowledging (replies.in_time reads it).
@@ -99,6 +100,10 @@ class DeepreadBot(commands.AutoShardedBot):
             return shards, url, session_limit
 
         setattr(self.http, "get_bot_gateway", get_bot_gateway)  # noqa: B010
+
+    def serves(self, guild_id: int) -> bool:
+        """The guild is on one of this process's shards, so its background work is ours."""
+        return sharding.owns(guild_id, self.shard_count, self.shard_ids)
 
     async def setup_hook(self) -> None:
         logging.getLogger().addHandler(self._error_counter)
@@ -196,6 +201,17 @@ class DeepreadBot(commands.AutoShardedBot):
             logging.getLogger().removeHandler(self._error_counter)
             self.metrics.registry.unregister(self._shard_collector)
             await self.services.aclose()
+
+
+def _shard_options(settings: Settings) -> dict[str, Any]:
+    """Neither set: one process runs every shard Discord suggests (GET /gateway/bot); else
+    this process connects only SHARD_IDS of SHARD_COUNT (discord.py wants both or none)."""
+    options: dict[str, Any] = {}
+    if settings.shard_count is not None:
+        options["shard_count"] = settings.shard_count
+    if settings.shard_ids is not None:
+        options["shard_ids"] = list(settings.shard_ids)
+    return options
 
 
 def create_bot(

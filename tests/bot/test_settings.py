@@ -115,3 +115,37 @@ def test_several_bad_settings_still_make_one_line(monkeypatch: pytest.MonkeyPatc
         load_settings()
     message = str(info.value)
     assert "\n" not in message and "LOG_LEVEL='loud'" in message and "DEV_GUILD_ID='x'" in message
+
+
+def test_shards_are_a_count_and_this_process_s_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHARD_COUNT", "4")
+    monkeypatch.setenv("SHARD_IDS", " 3, 2")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.shard_count, settings.shard_ids) == (4, (2, 3))
+    monkeypatch.delenv("SHARD_IDS")
+    assert Settings(_env_file=None).shard_ids is None  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "named"),
+    [
+        ("4", "0,4", "SHARD_IDS='0,4'"),
+        (None, "1", "SHARD_IDS='1'"),
+        ("4", "a,b", "SHARD_IDS='a,b'"),
+        ("4", "1,1", "SHARD_IDS='1,1'"),
+        ("0", None, "SHARD_COUNT='0'"),
+    ],
+)
+def test_bad_shard_settings_are_one_line(
+    monkeypatch: pytest.MonkeyPatch, count: str | None, ids: str | None, named: str
+) -> None:
+    monkeypatch.chdir(Path(__file__).parent)  # no .env here
+    for name, value in (("SHARD_COUNT", count), ("SHARD_IDS", ids)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(named + " is not valid: expected")

@@ -67,7 +67,7 @@ async def create_message(
             p.message(
                 message_id=p.snowflake(),
                 channel_id=channel_id,
-                guild_id=fake.guild_id,
+                guild_id=fake.guild_of(channel_id),
                 author=fake.bot_user,
                 body=body,
             )

@@ -24,6 +24,11 @@ DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 0, 1, 2, 6, 7
 REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
 
 
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's formula for the shard that carries a guild's events."""
+    return (guild_id >> 22) % shard_count
+
+
 @dataclass
 class GatewaySession:
     session_id: str
@@ -95,10 +100,15 @@ class Gateway:
             socket=ws,
         )
         self.sessions[session.session_id] = session
+        shard_id, count = session.shard
+        if count != self.fake.shard_count or not 0 <= shard_id < count:
+            await ws.close(code=4011, message=b"Sharding required.")  # or 4010 Invalid shard
+            return None
+        guilds = [g for g in self.fake.guild_names if shard_of(g, count) == shard_id]
         ready = {
             "v": 10,
             "user": self.fake.bot_user,
-            "guilds": [{"id": str(self.fake.guild_id), "unavailable": True}],
+            "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
             "session_id": session.session_id,
             "resume_gateway_url": self.fake.gateway_url,
             "shard": list(session.shard),
@@ -107,7 +117,8 @@ class Gateway:
             "relationships": [],
         }
         await session.send_dispatch("READY", ready)
-        await session.send_dispatch("GUILD_CREATE", self.fake.guild_payload())
+        for guild_id in guilds:
+            await session.send_dispatch("GUILD_CREATE", self.fake.guild_payload(guild_id))
         self.identified.set()
         return session
 
@@ -152,9 +163,12 @@ class Gateway:
         }
         await session.send_dispatch("GUILD_MEMBERS_CHUNK", chunk)
 
-    async def dispatch(self, event: str, data: Any) -> None:
-        """Send an event on every live session (the fake runs one shard, like a small bot)."""
+    async def dispatch(self, event: str, data: Any, *, guild_id: int | None = None) -> None:
+        """Send an event on every live session, or for a guild's event only on the session of
+        the guild's shard (as Discord does: another process never hears of it)."""
         sessions = self.live_sessions
+        if guild_id is not None:
+            sessions = [s for s in sessions if s.shard[0] == shard_of(guild_id, s.shard[1])]
         if not sessions:
             raise RuntimeError(f"no bot is connected to the fake gateway to receive {event}")
         for session in sessions:

@@ -31,6 +31,8 @@ class DiscordEnv:
     services: Services | None = None
     actions: MutableMapping[str, ResourceAction] = field(default_factory=dict)
     dev_guild_id: int | None = None
+    # DISCORD_API_BASE for the next start: None is the fake itself, else e.g. a REST proxy.
+    api_base: str | None = None
     bot: DeepreadBot | None = None
     _task: asyncio.Task[None] | None = None
 
@@ -40,7 +42,7 @@ class DiscordEnv:
         return Settings(
             _env_file=None,  # type: ignore[call-arg]
             discord_token=self.fake.token,
-            discord_api_base=self.fake.api_base,
+            discord_api_base=self.api_base or self.fake.api_base,
             discord_gateway_url=self.fake.gateway_url,
             dev_guild_id=self.dev_guild_id,
             cache_dir=self.cache_dir,

@@ -29,14 +29,20 @@ MESSAGE_RESPONSES = {4: "message", 5: "deferred", 6: "deferred update", 7: "upda
 def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
     from tests.fake_discord.server import error_response, json_response
 
-    def recorded(handler: Handler, *, auth: bool = True) -> Callable[[web.Request], Any]:
-        """Record the request, check the bot token (interaction routes use theirs), answer."""
+    def recorded(
+        handler: Handler, *, auth: bool = True, route: tuple[str, str] = ("", "")
+    ) -> Callable[[web.Request], Any]:
+        """Record the request, check the bot token (interaction routes use theirs), answer
+        429 while the route is rate limited (`fake.rate_limit`), else answer."""
 
         async def wrapped(request: web.Request) -> web.StreamResponse:
             entry = await fake.record(request)
             try:
                 if auth and not entry.authorized:
                     return error_response(401, 0, "401: Unauthorized")
+                limited = fake.throttle(*route, entry)
+                if limited is not None:
+                    return limited
                 return await handler(request, entry)
             finally:
                 await fake.notify()
@@ -57,7 +63,7 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
     async def gateway_bot(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
         url = fake.advertised_gateway_url or fake.gateway_url
-        return json_response({"url": url, "shards": 1, "session_start_limit": limit})
+        return json_response({"url": url, "shards": fake.shard_count, "session_start_limit": limit})
 
     async def application(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
         return json_response(p.application(fake.app_id, fake.bot_user, fake.owner))
@@ -265,16 +271,18 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
         return json_response(fake.store_message(p.edit_message(stored, body(entry))))
 
     async def get_guild(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
-        if request.match_info["guild_id"] != str(fake.guild_id):
+        guild_id = int(request.match_info["guild_id"])
+        if guild_id not in fake.guild_names:
             return error_response(404, 10004, "Unknown Guild")
-        guild = fake.guild_payload()
+        guild = fake.guild_payload(guild_id)
         guild["approximate_member_count"] = fake.member_count
         return json_response(guild)
 
     async def guild_channels(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
-        if request.match_info["guild_id"] != str(fake.guild_id):
+        guild_id = request.match_info["guild_id"]
+        if int(guild_id) not in fake.guild_names:
             return error_response(404, 10004, "Unknown Guild")
-        return json_response(list(fake.channels.values()))
+        return json_response([c for c in fake.channels.values() if c["guild_id"] == guild_id])
 
     async def unhandled(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
         fake.unhandled.append(entry)
@@ -312,5 +320,7 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
             (method, "/channels/{channel_id}/messages/{message_id}", channel_message, True)
         )
     for method, path, handler, auth in routes:
-        app.router.add_route(method, prefix + path, recorded(handler, auth=auth))
+        app.router.add_route(
+            method, prefix + path, recorded(handler, auth=auth, route=(method, path))
+        )
     app.router.add_route("*", prefix + "/{tail:.*}", recorded(unhandled, auth=False))

@@ -21,7 +21,7 @@ from aiohttp import BodyPartReader, web
 
 from tests.fake_discord import payloads as p
 from tests.fake_discord.channel_posts import PostFault
-from tests.fake_discord.gateway import Gateway
+from tests.fake_discord.gateway import Gateway, shard_of
 from tests.fake_discord.rest import add_routes
 
 API_PREFIX = "/api/v10"
@@ -68,14 +68,38 @@ def json_response(data: Any, status: int = 200) -> web.Response:
     )
 
 
+def rate_limited_response(retry_after: float, *, bucket: str) -> web.Response:
+    """Discord's 429: retry_after in the body (what clients obey), the same in the headers.
+
+    `Via` matters: discord.py takes a 429 without it for a Cloudflare ban and gives up, so a
+    REST proxy in front of Discord must pass it through too.
+    """
+    body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+    headers = {
+        "Content-Type": "application/json",
+        "Retry-After": str(max(1, round(retry_after))),
+        "X-RateLimit-Limit": "5",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+        "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+        "X-RateLimit-Bucket": bucket.encode().hex()[:32],  # stable per route, opaque
+        "X-RateLimit-Scope": "user",
+        "Via": "1.1 google",
+    }
+    return web.Response(body=json.dumps(body).encode(), status=429, headers=headers)
+
+
 def error_response(status: int, code: int, message: str) -> web.Response:
     return json_response({"message": message, "code": code}, status=status)
 
 
 class FakeDiscord:
-    """One application with one bot user in one guild with two text channels."""
+    """One application with one bot user in one guild with two text channels; `add_guild`
+    adds more, and `shard_count` makes it a sharded bot's Discord (see gateway.py)."""
 
-    def __init__(self, *, deadline: float = 3.0, member_count: int = 42) -> None:
+    def __init__(
+        self, *, deadline: float = 3.0, member_count: int = 42, shard_count: int = 1
+    ) -> None:
         self.app_id = p.snowflake()
         self.token = ".".join(
             [
@@ -88,6 +112,9 @@ class FakeDiscord:
         self.bot_user = p.user(self.app_id, "deepread", bot=True)
         self.owner = p.user(p.snowflake(), "owner")
         self.guild_id = p.snowflake()
+        # What GET /gateway/bot recommends; each session gets the guilds of its shard only.
+        self.shard_count = shard_count
+        self.guild_names: dict[int, str] = {self.guild_id: "ML study group"}
         self.channel_id = p.snowflake()
         self.channels = {
             self.channel_id: p.text_channel(self.channel_id, self.guild_id, "study-group"),
@@ -123,6 +150,12 @@ class FakeDiscord:
         self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
         # HTTP method -> (status, code, message) that interaction webhooks answer (faults.py).
         self.webhook_failures: dict[str, tuple[int, int, str]] = {}
+        # Rate limits: (method, route as rest.py names it, e.g. ("POST",
+        # "/channels/{channel_id}/messages")) -> how many more requests answer 429 (with
+        # Retry-After, X-RateLimit-* and a JSON retry_after) before the route works again.
+        self.rate_limits: dict[tuple[str, str], int] = {}
+        self.retry_after = 0.2
+        self.throttled: list[RecordedRequest] = []
         # Users (ids) that member lookups by id report as not in the guild.
         self.non_members: set[int] = set()
         self.gateway = Gateway(self)
@@ -178,15 +211,30 @@ class FakeDiscord:
     def bot_member(self) -> dict[str, Any]:
         return p.member(self.bot_user)
 
-    def guild_payload(self) -> dict[str, Any]:
+    def guild_payload(self, guild_id: int | None = None) -> dict[str, Any]:
+        guild_id = self.guild_id if guild_id is None else guild_id
         return p.guild_create(
-            self.guild_id,
-            "ML study group",
+            guild_id,
+            self.guild_names[guild_id],
             int(self.owner["id"]),
-            list(self.channels.values()),
+            [c for c in self.channels.values() if c["guild_id"] == str(guild_id)],
             [self.bot_member(), p.member(self.owner)],
             self.member_count,
         )
+
+    def add_guild(self, name: str, *, shard: int | None = None) -> tuple[int, int]:
+        """Another guild with one text channel: (guild id, channel id). With `shard`, the id
+        is chosen so that Discord's formula puts the guild on that shard of `shard_count`."""
+        guild_id = p.snowflake()
+        while shard is not None and shard_of(guild_id, self.shard_count) != shard:
+            guild_id += 1 << 22  # one millisecond later: the next shard
+        self.guild_names[guild_id] = name
+        channel_id = p.snowflake()
+        self.channels[channel_id] = p.text_channel(channel_id, guild_id, "reading")
+        return guild_id, channel_id
+
+    def guild_of(self, channel_id: int) -> int:
+        return int(self.channels[channel_id]["guild_id"])
 
     async def add_channel(
         self,
@@ -214,6 +262,20 @@ class FakeDiscord:
     def store_message(self, data: dict[str, Any]) -> dict[str, Any]:
         self.messages[int(data["id"])] = data
         return data
+
+    def rate_limit(self, method: str, route: str, times: int, retry_after: float = 0.2) -> None:
+        """The next `times` requests to the route answer 429, as Discord does when a bucket is
+        empty; the request is recorded but has no effect (nothing stored, nothing sent)."""
+        self.rate_limits[(method, route)] = times
+        self.retry_after = retry_after
+
+    def throttle(self, method: str, route: str, entry: RecordedRequest) -> web.Response | None:
+        left = self.rate_limits.get((method, route), 0)
+        if left <= 0:
+            return None
+        self.rate_limits[(method, route)] = left - 1
+        self.throttled.append(entry)
+        return rate_limited_response(self.retry_after, bucket=f"{method} {route}")
 
     # recording -----------------------------------------------------------------------------
 
@@ -275,7 +337,7 @@ class FakeDiscord:
             app_id=self.app_id,
             interaction_type=interaction_type,
             data=data,
-            guild_id=self.guild_id if in_guild else None,
+            guild_id=int(channel["guild_id"]) if in_guild else None,
             channel=channel,
             invoker=user,
             message=message,
@@ -291,7 +353,9 @@ class FakeDiscord:
             dispatched_at=time.perf_counter(),
         )
         self.interactions[record.id] = record
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        # Discord sends a guild's interaction on the connection of the guild's shard.
+        guild = int(channel["guild_id"]) if in_guild else None
+        await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=guild)
         return record
 
     async def wait_for_callback(
