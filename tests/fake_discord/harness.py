@@ -213,14 +213,24 @@ class DiscordEnv:
         )
 
     async def submit_modal(
-        self, custom_id: str, fields: Mapping[str, str], *, user: str | dict[str, Any] = "alice"
+        self,
+        custom_id: str,
+        fields: Mapping[str, str],
+        *,
+        user: str | dict[str, Any] = "alice",
+        message: dict[str, Any] | int | None = None,
     ) -> InteractionRecord:
+        """Submit a modal's text inputs; `message` is the message whose button opened it
+        (Discord sends it with such a submit, and the bot may then edit it in place)."""
         rows = [
             {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
             for k, v in fields.items()
         ]
         data = {"custom_id": custom_id, "components": rows}
-        return await self.fake.dispatch_interaction(MODAL_SUBMIT, data, user=self.user(user))
+        msg = self.fake.messages[message] if isinstance(message, int) else message
+        return await self.fake.dispatch_interaction(
+            MODAL_SUBMIT, data, user=self.user(user), message=msg
+        )
 
     # observing -----------------------------------------------------------------------------
 

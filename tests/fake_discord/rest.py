@@ -16,6 +16,7 @@ from aiohttp import web
 
 from tests.fake_discord import payloads as p
 from tests.fake_discord.channel_posts import create_message
+from tests.fake_discord.direct_messages import open_dm, send_dm
 from tests.fake_discord.faults import webhook_faults
 
 if TYPE_CHECKING:
@@ -250,6 +251,8 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
         return json_response(channel)
 
     async def channel_messages(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
+        if request.method == "POST" and int(request.match_info["channel_id"]) in fake.dms.channels:
+            return await send_dm(fake, request, entry)
         channel = channel_or_404(request)
         if channel is None:
             return error_response(404, 10003, "Unknown Channel")
@@ -300,6 +303,7 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
         ("POST", "/channels/{channel_id}/messages", channel_messages, True),
         ("GET", "/guilds/{guild_id}", get_guild, True),
         ("GET", "/guilds/{guild_id}/channels", guild_channels, True),
+        ("POST", "/users/@me/channels", lambda r, e: open_dm(fake, r, e), True),
     ]
     for path in (
         "/applications/{app_id}/commands",

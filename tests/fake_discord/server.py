@@ -21,6 +21,7 @@ from aiohttp import BodyPartReader, web
 
 from tests.fake_discord import payloads as p
 from tests.fake_discord.channel_posts import PostFault
+from tests.fake_discord.direct_messages import DirectMessages
 from tests.fake_discord.gateway import Gateway, shard_of
 from tests.fake_discord.rest import add_routes
 
@@ -36,6 +37,8 @@ class RecordedRequest:
     files: list[str]
     authorized: bool
     at: float = field(default_factory=time.perf_counter)
+    # Each attached file's bytes by file name (a test reads an export the bot attached).
+    attachments: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -158,6 +161,8 @@ class FakeDiscord:
         self.throttled: list[RecordedRequest] = []
         # Users (ids) that member lookups by id report as not in the guild.
         self.non_members: set[int] = set()
+        # DM channels the bot opened, members with closed DMs, what each received.
+        self.dms = DirectMessages()
         self.gateway = Gateway(self)
         # What GET /gateway/bot advertises; None = this fake's own gateway.
         self.advertised_gateway_url: str | None = None
@@ -280,7 +285,7 @@ class FakeDiscord:
     # recording -----------------------------------------------------------------------------
 
     async def record(self, request: web.Request) -> RecordedRequest:
-        body, files = await _read_body(request)
+        body, files, attachments = await _read_body(request)
         entry = RecordedRequest(
             method=request.method,
             path=request.path[len(API_PREFIX) :],
@@ -288,6 +293,7 @@ class FakeDiscord:
             json=body,
             files=files,
             authorized=request.headers.get("Authorization") == f"Bot {self.token}",
+            attachments=attachments,
         )
         self.requests.append(entry)
         return entry
@@ -380,13 +386,15 @@ class FakeDiscord:
         return record.followups[count - 1]
 
 
-async def _read_body(request: web.Request) -> tuple[Any, list[str]]:
-    """JSON body, or the `payload_json` part of a multipart body (files are listed by name)."""
+async def _read_body(request: web.Request) -> tuple[Any, list[str], dict[str, bytes]]:
+    """JSON body, or the `payload_json` part of a multipart body (files are listed by name
+    and size, and kept by name)."""
     if not request.can_read_body:
-        return None, []
+        return None, [], {}
     if request.content_type.startswith("multipart/"):
         payload: Any = None
         files: list[str] = []
+        attachments: dict[str, bytes] = {}
         reader = await request.multipart()
         async for part in reader:
             if not isinstance(part, BodyPartReader):
@@ -396,8 +404,9 @@ async def _read_body(request: web.Request) -> tuple[Any, list[str]]:
             else:
                 content = await part.read()
                 files.append(f"{part.filename}:{len(content)}")
-        return payload, files
+                attachments[part.filename or ""] = bytes(content)
+        return payload, files, attachments
     raw = await request.read()
     if not raw:
-        return None, []
-    return json.loads(raw), []
+        return None, [], {}
+    return json.loads(raw), [], {}
