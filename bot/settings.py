@@ -31,6 +31,9 @@ EXPECTED = {
     "discord_api_base": "an http:// or https:// URL, e.g. https://discord.com/api/v10",
     "discord_gateway_url": "a ws:// or wss:// URL, e.g. wss://gateway.discord.gg",
     "discord_token": "the bot token from the Discord Developer Portal",
+    "fetch_allowed_origins": "comma-separated host:port pairs, e.g. 127.0.0.1:8080",
+    "arxiv_api_url": "an http(s) URL template with {id}",
+    "crossref_api_url": "an http(s) URL template with {doi}",
     "shard_count": "a whole number of shards, at least 1 (e.g. 4)",
     "shard_ids": "comma-separated shard ids below SHARD_COUNT (e.g. 0,1), with SHARD_COUNT set",
 }
@@ -105,6 +108,61 @@ class Settings(BaseSettings):
     shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(
         default=None, description="This process's shards, e.g. 0,1 (needs SHARD_COUNT)."
     )
+
+    # Server catalogs (issue 11): what members may suggest, and how links are fetched.
+    suggestions_per_member_per_day: int = Field(
+        default=5, ge=1, description="Suggestions one member may file per day in a server."
+    )
+    pending_suggestions_per_server: int = Field(
+        default=50, ge=1, description="Suggestions awaiting review per server, at most."
+    )
+    additions_per_server: int = Field(
+        default=1000, ge=1, description="Resources one server may add to its catalog."
+    )
+    server_catalog_grace_days: float = Field(
+        default=7.0, ge=0, description="Days a server's catalog is kept after the bot leaves."
+    )
+    fetch_timeout_s: float = Field(
+        default=10.0, gt=0, le=60, description="Whole time one fetch of a suggested link may take."
+    )
+    fetch_connect_timeout_s: float = Field(
+        default=5.0, gt=0, le=60, description="Time to connect to a suggested link's site."
+    )
+    fetch_max_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=1024, description="Largest page fetched for a suggestion."
+    )
+    fetch_user_agent: str | None = Field(
+        default=None, description="User agent of fetches (default: deepread's polite one)."
+    )
+    arxiv_api_url: str | None = Field(
+        default=None, description="arXiv export API URL template with {id} (tests)."
+    )
+    crossref_api_url: str | None = Field(
+        default=None, description="Crossref works API URL template with {doi} (tests)."
+    )
+    fetch_allowed_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="host:port origins on loopback a fetch may reach (a test's fake web only).",
+    )
+
+    @field_validator("fetch_allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        """`127.0.0.1:8080,localhost:9000` from the environment, each with a port."""
+        if isinstance(value, str):
+            value = tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, tuple | list):
+            for origin in value:
+                host, _, port = str(origin).rpartition(":")
+                if not host or not port.isdigit():
+                    raise ValueError("not a list of host:port")
+            return tuple(str(v).strip().lower() for v in value)
+        return value
+
+    @field_validator("arxiv_api_url", "crossref_api_url")
+    @classmethod
+    def _api_url(cls, value: str | None) -> str | None:
+        return _url(value, ("http", "https"))
 
     @field_validator("shard_ids", mode="before")
     @classmethod

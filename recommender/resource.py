@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+SERVER_ORIGIN = "server"
+"""The `origin` of a resource one Discord server added to its own catalog (never in a file)."""
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
@@ -23,7 +26,8 @@ class Resource:
     a document's own abstract/blurb (`document`) or written for the catalog (`curated`).
     `origin` tells where the resource itself comes from: one of the seed reading lists
     (`seed`) or the hand-checked curated source file (`curated`,
-    recommender/data/sources/curated-*.yaml).
+    recommender/data/sources/curated-*.yaml), or, for a resource a server added to its own
+    catalog, `server` (`SERVER_ORIGIN`: see `added_by_server`).
     `authors_complete` is False when `authors` holds only the first authors ("et al.");
     `historical` says why a resource is kept although superseded (a retired framework, a
     withdrawn course), None for current ones; `alternative_url` is a current or archived copy
@@ -61,6 +65,11 @@ class Resource:
         if len(names) == 1:
             return names[0]
         return ", ".join(names[:-1]) + " and " + names[-1]
+
+    @property
+    def added_by_server(self) -> bool:
+        """Whether one Discord server added it (shown as "added by this server")."""
+        return self.origin == SERVER_ORIGIN
 
     @property
     def link(self) -> str | None:

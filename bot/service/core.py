@@ -22,6 +22,13 @@ from bot.service.discovery import DiscoveryMixin, UserView, off_loop
 from bot.service.entries import ReadingEntry
 from bot.service.guilds import GuildSettingsMixin
 from bot.service.progress import Progress, compute_progress
+from bot.service.server_catalog import (
+    CatalogLimits,
+    ServerCatalogMixin,
+    fetcher_from,
+    limits_from,
+)
+from bot.service.server_views import ServerView, ServerViews
 from bot.service.user_views import UserViews
 from bot.service.validation import (
     ServiceError,
@@ -40,6 +47,7 @@ if TYPE_CHECKING:
 from bot.store.records import StoredEntry
 from recommender.catalog import Catalog
 from recommender.engine import Engine
+from recommender.fetched.fetcher import DetailsFetcher
 from recommender.loading import read_catalog
 from recommender.personal import Profile
 from recommender.resource import Resource
@@ -75,17 +83,22 @@ class Preferences:
 
 @dataclass(frozen=True, slots=True)
 class ForgetResult:
+    """What forgetting a user deleted; `suggestions_deleted` counts their pending suggestions
+    to server catalogs (decided ones stay, without their id)."""
+
     user_id: int
     existed: bool
     entries_deleted: int
+    suggestions_deleted: int = 0
 
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Service(DiscoveryMixin, GuildSettingsMixin):
-    """Reading state, progress, exports and guild settings over a Store and a Catalog."""
+class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin):
+    """Reading state, progress, exports, guild settings and server catalogs over a Store and
+    a Catalog."""
 
     def __init__(
         self,
@@ -94,16 +107,31 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         recommender: Engine | None = None,
         *,
         clock: Callable[[], dt.datetime] = utc_now,
+        fetcher: DetailsFetcher | None = None,
+        catalog_limits: CatalogLimits | None = None,
     ) -> None:
         """`store` is the store, or how to open it on first use (a question about the
-        catalog alone then never opens a database)."""
+        catalog alone then never opens a database). `fetcher` fetches suggested links'
+        details (the default one refuses every private address and uses the real arXiv and
+        Crossref); `catalog_limits` caps server catalogs."""
         self._store: Store | None = None if callable(store) else store
         self._open_store: Callable[[], Store] | None = store if callable(store) else None
         self.catalog = catalog
         self.recommender = recommender
         self.clock = clock
+        self.fetcher = fetcher or DetailsFetcher()
+        self.catalog_limits = catalog_limits or CatalogLimits()
         self._user_views: UserViews[UserView] = UserViews(self.load_user_view)
         self._store_timing: Callable[[str, float], None] | None = None
+        self._server_views = ServerViews(
+            ServerView(None, 0, catalog, recommender),
+            lambda guild_id: self.store.catalog_version(guild_id),
+            self.server_additions_of,
+        )
+
+    @property
+    def server_views(self) -> ServerViews:
+        return self._server_views
 
     @property
     def user_views(self) -> UserViews[UserView]:
@@ -138,11 +166,18 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         migrate: bool = True,
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
         clock: Callable[[], dt.datetime] = utc_now,
+        fetcher: DetailsFetcher | None = None,
+        catalog_limits: CatalogLimits | None = None,
     ) -> Service:
         """Open the database at `url`, migrated; without `migrate`, the database is opened
         (and SQLAlchemy imported) only when something first needs it."""
+        options: dict[str, Any] = {
+            "clock": clock,
+            "fetcher": fetcher,
+            "catalog_limits": catalog_limits,
+        }
         if not migrate:
-            return cls(lambda: _open_store(url, busy_timeout_ms), catalog, recommender, clock=clock)
+            return cls(lambda: _open_store(url, busy_timeout_ms), catalog, recommender, **options)
         from bot.store.migrate import upgrade_database
 
         store = _open_store(url, busy_timeout_ms)
@@ -151,7 +186,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         except BaseException:
             await store.close()
             raise
-        return cls(store, catalog, recommender, clock=clock)
+        return cls(store, catalog, recommender, **options)
 
     @classmethod
     async def from_settings(
@@ -165,7 +200,14 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         engine = None
         if recommender and len(catalog):
             engine = Engine.from_catalog(catalog, cache_dir=settings.cache_dir)
-        return await cls.open(settings.database_url, catalog, engine, migrate=migrate)
+        return await cls.open(
+            settings.database_url,
+            catalog,
+            engine,
+            migrate=migrate,
+            fetcher=fetcher_from(settings),
+            catalog_limits=limits_from(settings),
+        )
 
     async def aclose(self) -> None:
         if self._store is not None:
@@ -353,10 +395,15 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         }
 
     async def forget(self, user_id: int) -> ForgetResult:
-        """Delete everything stored about the user."""
+        """Delete everything stored about the user: their reading state, their pending
+        suggestions to server catalogs, and their id from decided suggestions and additions
+        (the resources a server approved stay in its catalog)."""
         outcome = await self.store.forget_user(check_snowflake(user_id))
+        suggestions = await self.store.forget_member(user_id)
         self.user_views.forget(user_id)
-        return ForgetResult(user_id, outcome.user_existed, outcome.entries_deleted)
+        return ForgetResult(
+            user_id, outcome.user_existed, outcome.entries_deleted, suggestions.pending_deleted
+        )
 
 
 def _open_store(url: str, busy_timeout_ms: int) -> Store:

@@ -9,3 +9,7 @@ class StoreError(Exception):
     The message is written for a person (CLI stderr line, Discord ephemeral reply), never a
     raw driver traceback.
     """
+
+
+class ResourceIdTaken(Exception):
+    """The chosen resource id belongs to another server's addition: pick another."""

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -26,7 +27,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.store.values import FREQUENCIES, RESOURCE_ID_LENGTH, STATUSES, TITLE_LENGTH
+from bot.store.values import (
+    FREQUENCIES,
+    KEY_LENGTH,
+    LINK_LENGTH,
+    NOTE_LENGTH,
+    RESOURCE_ID_LENGTH,
+    STATUSES,
+    SUGGESTION_STATUSES,
+    TITLE_LENGTH,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -128,3 +138,92 @@ class PostLog(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     """An open claim's lease (None on rows older than leases: free to take over)."""
+
+
+class ServerCatalog(Base):
+    """One server's catalog state: a version bumped by every change (so each process knows
+    when its copy of the server's additions is stale), and the pending deletion after the bot
+    left the server."""
+
+    __tablename__ = "server_catalogs"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    departed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    delete_after: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ServerSuggestion(Base):
+    """A member's suggestion for a server's catalog, with what was fetched, and its fate.
+
+    `member_id` is NULL once the member asked to be forgotten (decided suggestions stay as the
+    record of a resource's provenance; pending ones are deleted).
+    """
+
+    __tablename__ = "server_suggestions"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_quoted(SUGGESTION_STATUSES)})", name="status"),
+        Index("ix_server_suggestions_guild_status", "guild_id", "status"),
+        Index("ix_server_suggestions_member_created", "member_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    member_id: Mapped[int | None] = mapped_column(BigInteger)
+    link: Mapped[str] = mapped_column(String(LINK_LENGTH))
+    note: Mapped[str | None] = mapped_column(String(NOTE_LENGTH))
+    title: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
+    authors: Mapped[str | None] = mapped_column(Text)
+    """JSON list of names."""
+    year: Mapped[int | None] = mapped_column(SmallInteger)
+    description: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(LINK_LENGTH))
+    kind: Mapped[str | None] = mapped_column(String(20))
+    arxiv_id: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
+    doi: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
+    problem: Mapped[str | None] = mapped_column(String(NOTE_LENGTH))
+    """What could not be fetched (None: the details were fetched)."""
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(NOTE_LENGTH))
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    resource_id: Mapped[str | None] = mapped_column(String(RESOURCE_ID_LENGTH))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ServerResource(Base):
+    """A resource one server added to its catalog.
+
+    The identity keys are unique per server, and the suggestion id is unique: a double
+    approval or a double click inserts one row, the other meets the constraint. The resource
+    id is unique across servers (a slug plus a server-derived suffix).
+    """
+
+    __tablename__ = "server_resources"
+    __table_args__ = (
+        UniqueConstraint("guild_id", "url_key"),
+        UniqueConstraint("guild_id", "arxiv_id"),
+        UniqueConstraint("guild_id", "doi"),
+        UniqueConstraint("guild_id", "title_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    resource_id: Mapped[str] = mapped_column(String(RESOURCE_ID_LENGTH), unique=True)
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    url: Mapped[str | None] = mapped_column(String(LINK_LENGTH))
+    authors: Mapped[str | None] = mapped_column(Text)
+    """JSON list of names."""
+    year: Mapped[int | None] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(20))
+    topics: Mapped[str] = mapped_column(Text)
+    """JSON list of topic slugs."""
+    description: Mapped[str | None] = mapped_column(Text)
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    suggestion_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    url_key: Mapped[str | None] = mapped_column(String(LINK_LENGTH))
+    arxiv_id: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
+    doi: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
+    title_key: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

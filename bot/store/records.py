@@ -85,3 +85,85 @@ class ForgetOutcome:
 
     user_existed: bool
     entries_deleted: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSuggestion:
+    """A row of `server_suggestions` (authors decoded from JSON)."""
+
+    id: int
+    guild_id: int
+    member_id: int | None
+    link: str
+    note: str | None
+    title: str | None
+    authors: tuple[str, ...]
+    year: int | None
+    description: str | None
+    url: str | None
+    kind: str | None
+    arxiv_id: str | None
+    doi: str | None
+    problem: str | None
+    status: str
+    reason: str | None
+    decided_by: int | None
+    resource_id: str | None
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredServerResource:
+    """A row of `server_resources` (authors and topics decoded from JSON)."""
+
+    guild_id: int
+    resource_id: str
+    title: str
+    url: str | None
+    authors: tuple[str, ...]
+    year: int | None
+    kind: str
+    level: str
+    topics: tuple[str, ...]
+    description: str | None
+    added_by: int | None
+    suggestion_id: int | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityKeys:
+    """What a duplicate check compares (any shared non-empty key is the same resource)."""
+
+    url_key: str | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    title_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FilingOutcome:
+    """`filed` with the new suggestion, or the cap that refused it (`member_day`, `pending`)."""
+
+    suggestion: StoredSuggestion | None
+    refused: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionOutcome:
+    """What an approve/reject did: `decided`, `already` (someone decided first), `duplicate`
+    (the approved resource was in the server's catalog already: `resource` is it), or
+    `missing` (no such suggestion in the server)."""
+
+    outcome: str
+    suggestion: StoredSuggestion | None
+    resource: StoredServerResource | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberForgotten:
+    """What forgetting a member did to server catalogs."""
+
+    pending_deleted: int
+    records_cleared: int

@@ -20,13 +20,15 @@ from bot.store.base import rowcount
 from bot.store.guilds import GuildStore
 from bot.store.models import Entry, User
 from bot.store.records import ForgetOutcome, MarkOutcome, StoredEntry, StoredUser, as_utc
+from bot.store.server_catalog import ServerCatalogStore
 
 _USER = select(*User.__table__.c)
 _ENTRY = select(*Entry.__table__.c)
 
 
-class Store(GuildStore):
-    """Reading state and guild settings over one engine; `async with` closes the engine."""
+class Store(GuildStore, ServerCatalogStore):
+    """Reading state, guild settings and server catalogs over one engine; `async with`
+    closes the engine."""
 
     async def _ensure_user(self, session: AsyncConnection, user_id: int, now: dt.datetime) -> None:
         await session.execute(

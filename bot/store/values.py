@@ -11,6 +11,15 @@ FREQUENCIES: tuple[str, ...] = ("daily", "weekdays", "weekly")
 
 RESOURCE_ID_LENGTH = 80
 TITLE_LENGTH = 500
+LINK_LENGTH = 2000
+"""A stored link (fetched details keep URLs of at most this length)."""
+NOTE_LENGTH = 500
+"""A member's note, a moderator's reason, a fetch problem."""
+KEY_LENGTH = 200
+"""An arXiv id or a DOI."""
+
+SUGGESTION_STATUSES: tuple[str, ...] = ("pending", "approved", "rejected")
+"""A suggestion for a server's catalog awaits review, or was approved or rejected."""
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 """How long SQLite waits for a lock before the store's own retries take over."""

@@ -120,6 +120,9 @@ class SafeHttp:
 
     `allow_loopback` exists for the tests' fake server on 127.0.0.1 and nothing else; the
     composition root never sets it. Private and metadata addresses stay refused even then.
+    `allowed_origins` is the narrower switch an end-to-end test uses: exact `(host, port)`
+    pairs that may be on loopback (the fake web at 127.0.0.1:PORT), while 127.0.0.1 on any
+    other port, `localhost` and every private address stay refused.
     """
 
     def __init__(
@@ -129,8 +132,12 @@ class SafeHttp:
         connect_timeout_s: float = CONNECT_TIMEOUT_S,
         total_timeout_s: float = TOTAL_TIMEOUT_S,
         allow_loopback: bool = False,
+        allowed_origins: frozenset[tuple[str, int]] = frozenset(),
+        user_agent: str = USER_AGENT,
     ) -> None:
         self.max_bytes = max_bytes
+        self.allowed_origins = frozenset((h.lower(), p) for h, p in allowed_origins)
+        self.user_agent = user_agent
         self.connect_timeout_s = connect_timeout_s
         self.total_timeout_s = total_timeout_s
         self.allow_loopback = allow_loopback
@@ -169,7 +176,7 @@ class SafeHttp:
         )
         timeout = aiohttp.ClientTimeout(total=self.total_timeout_s, connect=self.connect_timeout_s)
         headers = {
-            "User-Agent": USER_AGENT,
+            "User-Agent": self.user_agent,
             "Accept": ", ".join(sorted(accept)) + ", */*;q=0.1",
             "Accept-Encoding": "gzip, deflate",
         }
@@ -262,9 +269,10 @@ class SafeHttp:
         except (OSError, UnicodeError):
             return FetchFailure(Failure.UNKNOWN_HOST, host)
         addresses: list[tuple[socket.AddressFamily, str]] = []
+        loopback = self.allow_loopback or (host.lower(), port) in self.allowed_origins
         for family, _type, _proto, _name, sockaddr in infos:
             address = str(sockaddr[0])
-            reason = blocked_reason(address, allow_loopback=self.allow_loopback)
+            reason = blocked_reason(address, allow_loopback=loopback)
             if reason is not None:
                 return FetchFailure(Failure.PRIVATE_ADDRESS, f"{host} is {address} ({reason})")
             if (family, address) not in addresses:
