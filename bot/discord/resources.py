@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from bot.discord import formatting
 from bot.service import Resource, topic_label
+from bot.service.catalog_answers import SERVER_ORIGIN
 
 TITLE_IN_LIST = 200
 """Longest title shown in a list line; the rest of the line needs room too."""
@@ -51,9 +52,17 @@ def topics_text(topics: Iterable[str], limit: int = 3) -> str:
     return shown + (f" +{len(labels) - limit}" if len(labels) > limit else "")
 
 
-ORIGIN_TAGS = {"seed": "seed list", "curated": "curated"}
-"""Short provenance shown with every resource: from the 2015-2016 seed reading lists, or
-written and checked by hand for deepread."""
+SERVER_MARK = "added by this server"
+"""How a server's own addition is marked wherever it is shown (only that server sees it)."""
+ORIGIN_TAGS = {"seed": "seed list", "curated": "curated", SERVER_ORIGIN: SERVER_MARK}
+"""Short provenance shown with every resource: from the 2015-2016 seed reading lists,
+written and checked by hand for deepread, or added by the server the message is in."""
+
+
+def server_mark(resource: Resource) -> str:
+    """` · added by this server` for a server's own addition, else nothing: for lines that
+    show no provenance otherwise (a learning path's steps, the daily post)."""
+    return f" · {SERVER_MARK}" if resource.origin == SERVER_ORIGIN else ""
 
 
 def meta_line(resource: Resource) -> str:
@@ -74,6 +83,8 @@ def origin_text(resource: Resource) -> str:
     """Where the resource comes from: the 2015-2016 seed lists, or our own curated additions."""
     if resource.origin == "curated":
         return "Curated for deepread"
+    if resource.origin == SERVER_ORIGIN:
+        return "Added by this server"
     return "From the seed reading lists"
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 import discord
 
 from bot.discord import formatting, limits
-from bot.discord.resources import historical_line, linked_title
+from bot.discord.resources import historical_line, linked_title, server_mark
 from bot.service import GuildConfig, PostRecord, Resource
 from bot.service.daily_planning import WEEKDAY_NAMES, discord_timestamp, topic_label
 
@@ -39,7 +39,7 @@ def facts_line(resource: Resource) -> str:
     """kind · level · topics, as people read them."""
     topics = ", ".join(topic_label(t) or t for t in resource.topics)
     parts = [resource.kind, resource.level, topics]
-    return " · ".join(p for p in parts if p)
+    return " · ".join(p for p in parts if p) + server_mark(resource)
 
 
 def post_marker(day: date) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.discord import formatting, limits
-from bot.discord.resources import inert, linked_title
+from bot.discord.resources import inert, linked_title, server_mark
 from bot.service import LearningPath
 
 COLOUR = discord.Colour.purple()
@@ -21,7 +21,9 @@ def path_lines(path: LearningPath) -> list[str]:
             lines.append(f"\n**{inert(stage.capitalize())}**")
         mark = DONE if step.done else TODO
         reason = inert(formatting.truncate(step.reason, 90))
-        lines.append(f"{mark} {linked_title(step.resource, 150)} — {step.resource.kind} · {reason}")
+        title = linked_title(step.resource, 150)
+        kind = step.resource.kind + server_mark(step.resource)
+        lines.append(f"{mark} {title} — {kind} · {reason}")
     return lines
 
 

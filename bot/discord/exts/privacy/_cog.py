@@ -12,17 +12,22 @@ from bot.discord import access, replies
 from bot.discord.views import InvokerView
 
 QUESTION = (
-    "This deletes **everything** deepread knows about you: your reading list, marks, ratings "
-    "and preferences. It cannot be undone."
+    "This deletes **everything** deepread knows about you: your reading list, marks, ratings, "
+    "preferences and the suggestions still waiting for review. Reading a server approved "
+    "stays in its catalog, without your name. It cannot be undone."
 )
 CONFIRM_TIMEOUT_S = 60.0
 
 
-def forgotten_text(entries_deleted: int, existed: bool) -> str:
-    if not existed:
+def forgotten_text(entries_deleted: int, existed: bool, suggestions_deleted: int = 0) -> str:
+    if not existed and not suggestions_deleted:
         return "Done — I had nothing stored about you."
     noun = "entry" if entries_deleted == 1 else "entries"
-    return f"Done — I deleted everything about you ({entries_deleted} reading-list {noun})."
+    parts = [f"{entries_deleted} reading-list {noun}"]
+    if suggestions_deleted:
+        what = "suggestion" if suggestions_deleted == 1 else "suggestions"
+        parts.append(f"{suggestions_deleted} pending {what}")
+    return f"Done — I deleted everything about you ({', '.join(parts)})."
 
 
 class ForgetView(InvokerView):
@@ -36,7 +41,10 @@ class ForgetView(InvokerView):
         result = await service.forget(interaction.user.id)
         self.stop()
         await interaction.edit_original_response(
-            content=forgotten_text(result.entries_deleted, result.existed), view=None
+            content=forgotten_text(
+                result.entries_deleted, result.existed, result.suggestions_deleted
+            ),
+            view=None,
         )
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)

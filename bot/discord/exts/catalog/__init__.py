@@ -1,0 +1,20 @@
+"""/catalog: a server's moderators review suggestions and grow the server's own catalog.
+
+`_cog` holds the command group (Manage Server, checked again at run time); `_review` the
+review queue's card and its Approve/Reject controls; `_adding` the form a moderator types
+details into when a link cannot be fetched; `_listing` the paginated list of additions;
+`_notify` telling a suggester privately; `_embeds` the words (pure); `_lifecycle` what
+happens when the bot leaves or rejoins a server, and the periodic purge.
+"""
+
+from __future__ import annotations
+
+from discord.ext import commands
+
+
+async def setup(bot: commands.Bot) -> None:
+    from bot.discord.exts.catalog._cog import CatalogCog
+    from bot.discord.exts.catalog._lifecycle import CatalogLifecycle
+
+    await bot.add_cog(CatalogCog(bot))
+    await bot.add_cog(CatalogLifecycle(bot))

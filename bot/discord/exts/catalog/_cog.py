@@ -1,0 +1,195 @@
+"""/catalog review|add|remove|list|export: a server's moderators curate its own catalog.
+
+Only members with Manage Server see the group (default_permissions), and every subcommand
+and every control checks it again when it runs, since server admins can override command
+visibility. Everything answers privately: a moderation queue is not a channel's business.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import access, formatting, replies
+from bot.discord.errors import UserFacingError
+from bot.discord.exts.catalog import _embeds
+from bot.discord.exts.catalog._adding import add_from_command
+from bot.discord.exts.catalog._listing import AdditionsView, load
+from bot.discord.exts.catalog._review import ReviewView, load_page, require_moderator
+from bot.discord.suggestions import known_name, member_label
+from bot.service import LEVELS, Resource
+from bot.service.catalog_answers import AdditionsPage, ReviewPage
+from bot.service.daily_planning import resolve_topic, topic_choices
+
+LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
+EXPORT_LIMIT_BYTES = 8 * 1024 * 1024
+"""Discord's smallest attachment limit (a server without boosts)."""
+
+
+def split_topics(text: str | None) -> tuple[str, ...]:
+    """`rnn, Transformers` → topic slugs, each resolved like /daily's topic option."""
+    if not text:
+        return ()
+    slugs: list[str] = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        try:
+            slug = resolve_topic(part[:100])
+        except ValueError as exc:
+            raise UserFacingError(
+                access.sentence(str(exc)), suggestion="Nothing was added."
+            ) from exc
+        if slug not in slugs:
+            slugs.append(slug)
+    return tuple(slugs)
+
+
+def topics_autocomplete_choices(current: str) -> list[app_commands.Choice[str]]:
+    """Complete the last of comma-separated topics, keeping the ones already typed."""
+    done, _, last = current.rpartition(",")
+    kept = ", ".join(p.strip() for p in done.split(",") if p.strip())
+    prefix = f"{kept}, " if kept else ""
+    return formatting.choices(
+        (f"{prefix}{label}", f"{prefix}{slug}") for label, slug in topic_choices(last.strip())
+    )
+
+
+def addition_choices(additions: Sequence[Resource], current: str) -> list[tuple[str, str]]:
+    """(title, id) of the additions whose title or id holds what is typed, those starting
+    with it first, newest first otherwise."""
+    wanted = " ".join(current.split()).casefold()[:100]
+    if not wanted:
+        return [(_addition_name(r), r.id) for r in additions]
+    starts, contains = [], []
+    for resource in additions:
+        name = " ".join(resource.title.split()).casefold()
+        if name.startswith(wanted) or resource.id.startswith(wanted):
+            starts.append(resource)
+        elif wanted in name or wanted in resource.id:
+            contains.append(resource)
+    return [(_addition_name(r), r.id) for r in starts + contains]
+
+
+def _addition_name(resource: Resource) -> str:
+    return f"{' '.join(resource.title.split())} ({resource.id})"
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class CatalogCog(
+    commands.GroupCog,
+    group_name="catalog",
+    group_description="This server's own reading: review suggestions, add, remove, export.",
+):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="review", description="Review the members' suggestions.")
+    async def review(self, interaction: discord.Interaction) -> None:
+        guild_id = require_moderator(interaction)
+        page: ReviewPage = await replies.in_time(
+            interaction, load_page(interaction, guild_id, 0), ephemeral=True
+        )
+        if not page.cards:
+            await replies.send(
+                interaction,
+                f"{_embeds.EMPTY_QUEUE}\n{_embeds.EMPTY_QUEUE_HINT}",
+                ephemeral=True,
+            )
+            return
+        guild = interaction.guild
+        client = interaction.client
+
+        def names(member_id: int | None) -> str:
+            return member_label(member_id, known_name(client, guild, member_id))
+
+        view = ReviewView(interaction.user.id, guild_id, page, names)
+        await replies.send(interaction, embed=view.embed(), view=view, ephemeral=True)
+
+    @app_commands.command(name="add", description="Add reading to this server's catalog.")
+    @app_commands.describe(
+        link="An arXiv id or link, a DOI, or any http(s) link (leave out to type the details)",
+        level="Its level (default: the classifier's guess)",
+        topics="Topics, comma-separated (default: the classifier's guess)",
+    )
+    @app_commands.choices(level=LEVEL_CHOICES)
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        link: str | None = None,
+        level: app_commands.Choice[str] | None = None,
+        topics: str | None = None,
+    ) -> None:
+        require_moderator(interaction)
+        await add_from_command(
+            interaction, link, level.value if level else None, split_topics(topics)
+        )
+
+    @add.autocomplete("topics")
+    async def topics_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return topics_autocomplete_choices(current)
+
+    @app_commands.command(
+        name="remove", description="Take a resource out of this server's catalog."
+    )
+    @app_commands.describe(resource="One of this server's additions (pick it from the list)")
+    async def remove(self, interaction: discord.Interaction, resource: str) -> None:
+        guild_id = require_moderator(interaction)
+        service = access.service(interaction)
+        with access.user_errors(suggestion="Pick one of this server's additions from the list."):
+            removed = await service.remove_from_catalog(guild_id, resource)
+        await replies.send(interaction, _embeds.removed_text(removed), ephemeral=True)
+
+    @remove.autocomplete("resource")
+    async def remove_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or not interaction.permissions.manage_guild:
+            return []
+        additions = await access.service(interaction).server_additions_of(interaction.guild_id)
+        return formatting.choices(addition_choices(additions, current))
+
+    @app_commands.command(name="list", description="What this server added to its catalog.")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        guild_id = require_moderator(interaction)
+        page: AdditionsPage = await replies.in_time(
+            interaction, load(interaction, guild_id, 0), ephemeral=True
+        )
+        if not page.resources:
+            raise UserFacingError(_embeds.NO_ADDITIONS, suggestion=_embeds.NO_ADDITIONS_HINT)
+        view = AdditionsView(interaction.user.id, guild_id, page)
+        await replies.send(interaction, embed=view.embed(), view=view, ephemeral=True)
+
+    @app_commands.command(name="export", description="This server's additions as catalog YAML.")
+    async def export(self, interaction: discord.Interaction) -> None:
+        guild_id = require_moderator(interaction)
+        service = access.service(interaction)
+        text: str = await replies.in_time(
+            interaction, service.export_additions(guild_id), ephemeral=True
+        )
+        if not text.strip():
+            raise UserFacingError(_embeds.NO_ADDITIONS, suggestion=_embeds.NO_ADDITIONS_HINT)
+        data = text.encode("utf-8")
+        if len(data) > EXPORT_LIMIT_BYTES:
+            raise UserFacingError(
+                "This server's additions are too many to attach in one file.",
+                suggestion="The host can export them with the deepread command line.",
+            )
+        name = f"deepread-server-{guild_id}.yaml"
+        await replies.send(
+            interaction,
+            "This server's additions, in the catalog's YAML format: ready to propose for the "
+            "shipped catalog.",
+            file=discord.File(io.BytesIO(data), filename=name),
+            ephemeral=True,
+        )
+
+
+__all__ = ["CatalogCog"]

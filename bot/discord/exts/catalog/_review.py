@@ -1,0 +1,362 @@
+"""The review queue: one card per suggestion, level and topics editable, Approve and Reject.
+
+The card starts with the classifier's level and topics; the moderator may change them with
+the two selects before approving. Approving or rejecting reloads the queue at the same place
+(the decided suggestion has left it, so the next one slides in). Two moderators may decide the
+same suggestion at once: the service lets one win and tells the other it was already decided.
+A rejection's reason is asked in a modal and passed on to the suggester by DM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import discord
+
+from bot.discord import access, formatting, replies
+from bot.discord.errors import UserFacingError
+from bot.discord.exts.catalog import _embeds
+from bot.discord.exts.catalog._notify import tell_suggester
+from bot.discord.modals import ReportingModal
+from bot.discord.views import InvokerView
+from bot.service import LEVELS, topic_label
+from bot.service.catalog_answers import Decision, ReviewCard, ReviewPage
+from bot.service.daily_planning import topic_choices
+
+REVIEW_TIMEOUT_S = 600.0
+"""Long enough to read a few cards; well inside the 15 minutes an interaction token lives."""
+MAX_TOPICS = 5
+REASON_MAX = 500
+ALL_TOPICS = tuple(slug for _, slug in topic_choices("", limit=1000))
+
+Names = Callable[[int | None], str]
+
+
+def require_moderator(interaction: discord.Interaction) -> int:
+    """The server's id, when the member may manage its catalog (checked on every use: server
+    admins can override who sees a command, and permissions change)."""
+    if interaction.guild_id is None:
+        raise UserFacingError("Each server has its own catalog: use this in a server.")
+    if not interaction.permissions.manage_guild:
+        raise UserFacingError(_embeds.MODERATORS_ONLY, suggestion=_embeds.MODERATORS_HINT)
+    return interaction.guild_id
+
+
+def topic_options(chosen: Sequence[str], prefill: Sequence[str]) -> list[discord.SelectOption]:
+    """At most 25 topics: the chosen ones and the classifier's first, then the vocabulary."""
+    order = list(dict.fromkeys([*chosen, *prefill, *ALL_TOPICS]))[:25]
+    options = []
+    for slug in order:
+        option = formatting.select_option(topic_label(slug) or slug, slug)
+        option.default = slug in chosen
+        options.append(option)
+    return options
+
+
+async def load_page(interaction: discord.Interaction, guild_id: int, offset: int) -> ReviewPage:
+    """The card at `offset`, or the last one when the queue shrank below it."""
+    service = access.service(interaction)
+    page = await service.review_queue(guild_id, offset=offset, limit=1)
+    if not page.cards and page.total and offset > 0:
+        page = await service.review_queue(guild_id, offset=page.total - 1, limit=1)
+    return page
+
+
+class ReviewView(InvokerView):
+    """One moderator's walk through the queue; only they can press its controls."""
+
+    def __init__(self, owner_id: int, guild_id: int, page: ReviewPage, names: Names) -> None:
+        super().__init__(owner_id, timeout=REVIEW_TIMEOUT_S, command="catalog")
+        self.guild_id = guild_id
+        self.names = names
+        self.note = ""
+        self.ids = {
+            name: self.item_id(name)
+            for name in ("level", "topics", "approve", "reject", "back", "next")
+        }
+        self.page = page
+        self.level = ""
+        self.topics: tuple[str, ...] = ()
+        self.show(page)
+
+    @property
+    def card(self) -> ReviewCard | None:
+        return self.page.cards[0] if self.page.cards else None
+
+    def show(self, page: ReviewPage) -> None:
+        self.page = page
+        card = self.card
+        if card is not None:
+            self.level = card.prefill.level if card.prefill.level in LEVELS else LEVELS[0]
+            self.topics = tuple(t for t in card.prefill.topics if t in ALL_TOPICS)[:MAX_TOPICS]
+        self.render()
+
+    # what the moderator sees --------------------------------------------------------------
+
+    def content(self) -> str:
+        lines = [self.note] if self.note else []
+        if self.card is None:
+            lines += [_embeds.EMPTY_QUEUE, _embeds.EMPTY_QUEUE_HINT]
+        return "\n".join(lines)
+
+    def embed(self) -> discord.Embed | None:
+        card = self.card
+        if card is None:
+            return None
+        return _embeds.review_embed(
+            card,
+            position=self.page.offset + 1,
+            total=self.page.total,
+            suggested_by=self.names(card.suggestion.member_id),
+            level=self.level,
+            topics=self.topics,
+        )
+
+    def render(self) -> None:
+        self.clear_items()
+        card = self.card
+        if card is None:
+            return
+        level = discord.ui.Select[ReviewView](
+            custom_id=self.ids["level"],
+            placeholder="Level…",
+            options=[
+                discord.SelectOption(label=name, value=name, default=name == self.level)
+                for name in LEVELS
+            ],
+        )
+        level.callback = self.choose_level  # type: ignore[method-assign]
+        self.add_item(level)
+        options = topic_options(self.topics, card.prefill.topics)
+        topics = discord.ui.Select[ReviewView](
+            custom_id=self.ids["topics"],
+            placeholder="Topics (up to 5)…",
+            min_values=1,
+            max_values=min(MAX_TOPICS, len(options)),
+            options=options,
+        )
+        topics.callback = self.choose_topics  # type: ignore[method-assign]
+        self.add_item(topics)
+        buttons: list[tuple[str, str, discord.ButtonStyle, bool, Any]] = [
+            ("approve", "Approve", discord.ButtonStyle.success, not self.topics, self.approve),
+            ("reject", "Reject…", discord.ButtonStyle.danger, False, self.ask_reason),
+            ("back", "◀", discord.ButtonStyle.secondary, self.page.offset == 0, self.back),
+            (
+                "next",
+                "▶",
+                discord.ButtonStyle.secondary,
+                self.page.next_offset is None,
+                self.forward,
+            ),
+        ]
+        for name, label, style, disabled, callback in buttons:
+            button = discord.ui.Button[ReviewView](
+                label=label, style=style, disabled=disabled, custom_id=self.ids[name]
+            )
+            button.callback = callback  # type: ignore[method-assign]
+            self.add_item(button)
+
+    async def redraw(self, interaction: discord.Interaction) -> None:
+        """Edit the card in place (in the callback, or after a deferred update)."""
+        kwargs: dict[str, Any] = {
+            "content": formatting.fit_content(self.content()),
+            "embed": formatting.fit_embed(embed) if (embed := self.embed()) else None,
+            "view": self if self.card is not None else None,
+        }
+        if interaction.response.is_done():
+            await interaction.edit_original_response(**kwargs)
+        else:
+            await interaction.response.edit_message(**kwargs)
+        if self.card is None:
+            self.stop()
+
+    # controls ------------------------------------------------------------------------------
+
+    def _chosen(self, interaction: discord.Interaction) -> list[str]:
+        data: Any = interaction.data or {}
+        values = data.get("values") or []
+        return [str(v) for v in values]
+
+    async def choose_level(self, interaction: discord.Interaction) -> None:
+        chosen = [v for v in self._chosen(interaction) if v in LEVELS]
+        if chosen:
+            self.level = chosen[0]
+        self.note = ""
+        self.render()
+        await self.redraw(interaction)
+
+    async def choose_topics(self, interaction: discord.Interaction) -> None:
+        # Only topics this select offered (a tampered client can send any value).
+        offered = {o.value for o in topic_options(self.topics, self._prefill())}
+        chosen = [v for v in dict.fromkeys(self._chosen(interaction)) if v in offered]
+        if chosen:
+            self.topics = tuple(chosen[:MAX_TOPICS])
+        self.note = ""
+        self.render()
+        await self.redraw(interaction)
+
+    def _prefill(self) -> tuple[str, ...]:
+        return self.card.prefill.topics if self.card is not None else ()
+
+    async def back(self, interaction: discord.Interaction) -> None:
+        await self.move(interaction, max(0, self.page.offset - 1))
+
+    async def forward(self, interaction: discord.Interaction) -> None:
+        await self.move(interaction, self.page.offset + 1)
+
+    async def move(self, interaction: discord.Interaction, offset: int) -> None:
+        page = await replies.in_time(
+            interaction, load_page(interaction, self.guild_id, offset), update=True
+        )
+        self.note = ""
+        self.show(page)
+        await self.redraw(interaction)
+
+    async def approve(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)
+        card = self.card
+        if card is None:
+            return
+        if not card.suggestion.title:  # nothing was fetched: the moderator names it first
+            await interaction.response.send_modal(TitleModal(self, card))
+            return
+        await self.approve_with(interaction, card, {})
+
+    async def approve_with(
+        self, interaction: discord.Interaction, card: ReviewCard, typed: dict[str, Any]
+    ) -> None:
+        """Approve `card` as filed on the card (level, topics), with any typed details."""
+        service = access.service(interaction)
+        level, topics = self.level, self.topics
+
+        async def decide() -> tuple[Decision, ReviewPage]:
+            with access.user_errors():
+                decision = await service.approve(
+                    self.guild_id,
+                    card.suggestion.id,
+                    interaction.user.id,
+                    level=level,
+                    topics=topics,
+                    **typed,
+                )
+            return decision, await load_page(interaction, self.guild_id, self.page.offset)
+
+        decision, page = await replies.in_time(interaction, decide(), update=True)
+        await self.decided(interaction, decision, card, page)
+
+    async def decided(
+        self,
+        interaction: discord.Interaction,
+        decision: Decision,
+        card: ReviewCard,
+        page: ReviewPage,
+    ) -> None:
+        if not interaction.response.is_done():  # the DM takes two more round trips
+            await interaction.response.defer()
+        guild = interaction.guild
+        told = await tell_suggester(
+            interaction.client,
+            decision,
+            card.suggestion.shown_title,
+            guild.name if guild is not None else "this server",
+        )
+        self.note = " ".join(part for part in (access.sentence(decision.message), told) if part)
+        self.show(page)
+        await self.redraw(interaction)
+
+    async def ask_reason(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)
+        card = self.card
+        if card is None:
+            return
+        await interaction.response.send_modal(RejectModal(self, card))
+
+
+class RejectModal(ReportingModal):
+    """The optional reason for a rejection, passed on to the suggester."""
+
+    reason: discord.ui.TextInput[RejectModal] = discord.ui.TextInput(
+        label="Reason (optional; the member is told)",
+        style=discord.TextStyle.paragraph,
+        custom_id="reason",
+        required=False,
+        max_length=REASON_MAX,
+    )
+
+    def __init__(self, view: ReviewView, card: ReviewCard) -> None:
+        super().__init__(
+            title=formatting.truncate(f"Reject #{card.suggestion.id}", 45),
+            timeout=REVIEW_TIMEOUT_S,
+            custom_id=view.item_id(f"reject-{card.suggestion.id}"),
+        )
+        self.review = view
+        self.card = card
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)
+        service = access.service(interaction)
+        view, card = self.review, self.card
+        reason = " ".join(str(self.reason.value or "").split()) or None
+
+        async def decide() -> tuple[Decision, ReviewPage]:
+            with access.user_errors():
+                decision = await service.reject(
+                    view.guild_id, card.suggestion.id, interaction.user.id, reason=reason
+                )
+            return decision, await load_page(interaction, view.guild_id, view.page.offset)
+
+        if interaction.message is None:  # not from the card (cannot happen from Discord)
+            decision, page = await replies.in_time(interaction, decide(), ephemeral=True)
+            await replies.send(interaction, access.sentence(decision.message), ephemeral=True)
+            return
+        decision, page = await replies.in_time(interaction, decide(), update=True)
+        await view.decided(interaction, decision, card, page)
+
+
+class TitleModal(ReportingModal):
+    """Approving a suggestion whose details could not be fetched: the moderator names it."""
+
+    name: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
+        label="Title", custom_id="title", max_length=300
+    )
+    authors: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
+        label="Authors (comma-separated, optional)",
+        custom_id="authors",
+        required=False,
+        max_length=1000,
+    )
+    year: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
+        label="Year (optional)", custom_id="year", required=False, max_length=4
+    )
+    description: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
+        label="Description (optional)",
+        style=discord.TextStyle.paragraph,
+        custom_id="description",
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, view: ReviewView, card: ReviewCard) -> None:
+        super().__init__(
+            title=formatting.truncate(f"Approve #{card.suggestion.id}", 45),
+            timeout=REVIEW_TIMEOUT_S,
+            custom_id=view.item_id(f"approve-{card.suggestion.id}"),
+        )
+        self.review = view
+        self.card = card
+        if card.suggestion.problem:
+            self.name.placeholder = formatting.truncate(
+                f"Not fetched: {card.suggestion.problem}", 100
+            )
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)
+        year = str(self.year.value or "").strip()
+        typed: dict[str, Any] = {
+            "title": " ".join(str(self.name.value).split()),
+            "authors": str(self.authors.value or ""),
+            "year": year or None,
+            "description": " ".join(str(self.description.value or "").split()) or None,
+        }
+        await self.review.approve_with(interaction, self.card, typed)
