@@ -10,7 +10,7 @@ and the daily post log the `GuildSettingsMixin` half.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -28,7 +28,7 @@ from bot.service.server_catalog import (
     fetcher_from,
     limits_from,
 )
-from bot.service.server_views import ServerView, ServerViews
+from bot.service.server_views import ServerViews
 from bot.service.user_views import UserViews
 from bot.service.validation import (
     ServiceError,
@@ -124,7 +124,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin):
         self._user_views: UserViews[UserView] = UserViews(self.load_user_view)
         self._store_timing: Callable[[str, float], None] | None = None
         self._server_views = ServerViews(
-            ServerView(None, 0, catalog, recommender),
+            lambda: (self.catalog, self.recommender),
             lambda guild_id: self.store.catalog_version(guild_id),
             self.server_additions_of,
         )
@@ -223,7 +223,15 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin):
 
     # --- entries ------------------------------------------------------------------------------
 
-    def _entry(self, stored: StoredEntry) -> ReadingEntry:
+    def _entry(
+        self, stored: StoredEntry, additions: Mapping[str, Resource] | None = None
+    ) -> ReadingEntry:
+        """The entry joined with its resource: the base catalog's, or a server's addition
+        (from `additions`, looked up by the caller: an addition stays in a member's list
+        wherever they look at it)."""
+        resource = self.catalog.by_id(stored.resource_id)
+        if resource is None and additions:
+            resource = additions.get(stored.resource_id)
         return ReadingEntry(
             resource_id=stored.resource_id,
             title=stored.title,
@@ -232,29 +240,55 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin):
             added_at=stored.created_at,
             updated_at=stored.updated_at,
             done_at=stored.done_at,
-            resource=self.catalog.by_id(stored.resource_id),
+            resource=resource,
         )
 
-    def resource(self, resource_id: str) -> Resource | None:
-        """The catalog's resource with this id, or None (it may have left the catalog)."""
-        return self.catalog.by_id(resource_id)
+    def resource(self, resource_id: str, *, guild_id: int | None = None) -> Resource | None:
+        """The resource with this id: the base catalog's, the server's addition (as last
+        loaded), or any server's addition seen lately; None when unknown here (it may have
+        left the catalog; `find_resource` also asks the database)."""
+        found = self.catalog.by_id(resource_id)
+        if found is None and guild_id is not None:
+            found = self._peek(guild_id).catalog.by_id(resource_id)
+        return found or self.server_views.seen(resource_id)
+
+    async def find_resource(
+        self, resource_id: str, *, guild_id: int | None = None
+    ) -> Resource | None:
+        """The resource with this id: the base catalog's, or an addition of any server (ids of
+        additions are unique across servers), or None."""
+        found = self.catalog.by_id(resource_id)
+        if found is None and guild_id is not None:
+            found = (await self._scope(guild_id)).catalog.by_id(resource_id)
+        if found is None:
+            found = (await self.additions_by_id([resource_id])).get(resource_id)
+        return found
 
     async def entries(self, user_id: int) -> list[ReadingEntry]:
         """Every entry of the user, dismissed included, most recently changed first."""
         check_snowflake(user_id)
-        return [self._entry(e) for e in (await self.user_view(user_id)).entries]
+        stored = (await self.user_view(user_id)).entries
+        additions = await self.additions_by_id([e.resource_id for e in stored])
+        return [self._entry(e, additions) for e in stored]
 
     async def mark(
-        self, user_id: int, resource_id: str, status: str, *, rating: int | None = None
+        self,
+        user_id: int,
+        resource_id: str,
+        status: str,
+        *,
+        rating: int | None = None,
+        guild_id: int | None = None,
     ) -> MarkResult:
         """Set a resource's status for the user (idempotent); optionally rate it 1-5.
 
-        A resource no longer in the catalog may still be re-marked if the user has it.
+        A resource no longer in the catalog may still be re-marked if the user has it; a
+        server's addition may be marked by its id anywhere.
         """
         check_snowflake(user_id)
         status = check_status(status)
         rating = check_rating(rating)
-        resource = self.catalog.by_id(resource_id)
+        resource = await self.find_resource(resource_id, guild_id=guild_id)
         if resource is None:
             known = {e.resource_id: e for e in (await self.user_view(user_id)).entries}
             if resource_id not in known:
@@ -266,23 +300,33 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin):
             user_id, resource_id, title=title, status=status, rating=rating, now=self.clock()
         )
         self.user_views.forget(user_id)
-        return MarkResult(self._entry(outcome.entry), outcome.previous_status, outcome.changed)
+        additions = {resource.id: resource} if resource is not None else {}
+        entry = self._entry(outcome.entry, additions)
+        return MarkResult(entry, outcome.previous_status, outcome.changed)
 
     async def mark_text(
-        self, user_id: int, text: str, status: str, *, rating: int | None = None
+        self,
+        user_id: int,
+        text: str,
+        status: str,
+        *,
+        rating: int | None = None,
+        guild_id: int | None = None,
     ) -> MarkResult:
-        """Mark the resource `text` names (an id, or a title typed by hand: see `resolve`).
+        """Mark the resource `text` names (an id, or a title typed by hand: see `resolve`),
+        in the base catalog or the server's additions.
 
-        An id the user already has stays markable after its resource left the catalog.
+        An id the user already has stays markable after its resource left the catalog, and
+        an addition's id is markable anywhere.
         """
         check_snowflake(user_id)
         wanted = text.strip()
         if wanted and self.catalog.by_id(wanted) is None:
             known = set((await self.user_view(user_id)).statuses)
-            if wanted in known:
-                return await self.mark(user_id, wanted, status, rating=rating)
-        resource = self.resolve(text)
-        return await self.mark(user_id, resource.id, status, rating=rating)
+            if wanted in known or await self.find_resource(wanted, guild_id=guild_id):
+                return await self.mark(user_id, wanted, status, rating=rating, guild_id=guild_id)
+        resource = await self.resolve_text(text, guild_id=guild_id)
+        return await self.mark(user_id, resource.id, status, rating=rating, guild_id=guild_id)
 
     async def reading_list(
         self, user_id: int, statuses: Collection[str] = LIST_STATUSES
@@ -342,19 +386,27 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin):
         return list(found.results)
 
     async def progress(
-        self, user_id: int, *, path: str | None = None, recent: int = 10
+        self,
+        user_id: int,
+        *,
+        path: str | None = None,
+        recent: int = 10,
+        guild_id: int | None = None,
     ) -> Progress:
         """Totals, by topic and level, streak, recent activity, and a learning path's
-        completion when `path` (a topic slug or a resource id) is given."""
+        completion when `path` (a topic slug or a resource id) is given. A server's additions
+        the user marked count wherever they ask; `guild_id` adds them to paths too."""
         view = await self.user_view(check_snowflake(user_id))
         user, stored = view.user, view.entries
         tz = ZoneInfo(user.timezone if user is not None and user.timezone else "UTC")
-        entries = [self._entry(e) for e in stored]
+        additions = await self.additions_by_id([e.resource_id for e in stored])
+        entries = [self._entry(e, additions) for e in stored]
         planned = None
         if path is not None:
-            known = self.recommender is not None or self.catalog.by_id(path.strip())
+            scope = await self._scope(guild_id)
+            known = self.recommender is not None or scope.catalog.by_id(path.strip())
             label, _slug, steps = (
-                await off_loop(self.path_resources, path) if known else (path, None, ())
+                await off_loop(self._path_in, scope, path) if known else (path, None, ())
             )
             if not steps:
                 raise ServiceError(

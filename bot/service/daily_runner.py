@@ -45,6 +45,7 @@ from bot.service.daily_planning import (
     topic_query,
 )
 from bot.service.guilds import GuildConfig
+from bot.service.server_views import ServerView
 from recommender.resource import Resource
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,10 @@ async def _nobody(guild_id: int, user_ids: Sequence[int]) -> Collection[int]:
     return ()
 
 
+MAX_CANDIDATE_LISTS = 1024
+"""Ranked candidate lists kept (per server with additions, per version, topic and level)."""
+
+
 class Outcome(enum.Enum):
     POSTED = "posted"
     FOUND = "found"  # an unsure earlier attempt had posted it: recorded, not sent again
@@ -139,7 +144,7 @@ class DailyRunner:
         self.clock: Callable[[], dt.datetime] = clock or service.clock
         self.members: Members = members or _nobody
         self.serves = serves
-        self._candidates: dict[tuple[str | None, str | None], list[str]] = {}
+        self._candidates: dict[tuple[int | None, int, str | None, str | None], list[str]] = {}
         self._logged: dict[int, str] = {}
         self._lock = asyncio.Lock()
         self._last: dict[int, dt.date] | None = None
@@ -149,12 +154,19 @@ class DailyRunner:
 
     # --- choosing -----------------------------------------------------------------------------
 
-    def candidates(self, topic: str | None, level: str | None) -> list[str]:
-        """Resource ids the guild cycles through, best first (memoised: the catalog is fixed
-        while the bot runs)."""
-        key = (topic, level)
+    def candidates(
+        self, topic: str | None, level: str | None, view: ServerView | None = None
+    ) -> list[str]:
+        """Resource ids the guild cycles through, best first: the base catalog's, plus the
+        server's additions when `view` has some (memoised per version of those additions:
+        the base catalog is fixed while the bot runs)."""
+        if view is None or not view.additions:
+            view = self.service.server_views.base
+        key = (view.guild_id, view.version, topic, level)
         if key not in self._candidates:
-            engine = self.service.engine()
+            if len(self._candidates) > MAX_CANDIDATE_LISTS:
+                self._candidates.clear()
+            engine = self.service.engine_of(view)
             resources = engine.resources
             ranked = engine.recommend(topic_query(topic), level=level, k=len(resources))
             ids = [r.resource.id for r in ranked.results]
@@ -167,7 +179,8 @@ class DailyRunner:
 
     async def pick(self, guild_id: int, topic: str | None, level: str | None) -> Pick | None:
         """The next resource for the guild: unposted in the cycle, least read by its members."""
-        candidates = self.candidates(topic, level)
+        view = await self.service.server_view(guild_id)
+        candidates = self.candidates(topic, level, view)
         if not candidates:
             return None
         history = await self.service.posted_resource_ids(guild_id)
@@ -175,12 +188,12 @@ class DailyRunner:
         members = list(await self.members(guild_id, readers)) if readers else []
         reads = await self.service.read_counts(members) if members else {}
         chosen = choose_resource(candidates, history, reads)
-        resource = self.service.catalog.by_id(chosen) if chosen else None
+        resource = view.catalog.by_id(chosen) if chosen else None
         if resource is None:
             return None
         return Pick(
             resource,
-            self.service.engine().summary(resource),
+            self.service.engine_of(view).summary(resource),
             topic,
             level,
             reads.get(resource.id, 0),
@@ -189,14 +202,15 @@ class DailyRunner:
     async def _claimed_pick(self, config: GuildConfig, resource_id: str | None) -> Pick | None:
         """The pick a claim was made for, to send it again; a fresh pick when that resource
         left the catalog meanwhile (a new catalog was deployed)."""
-        resource = self.service.catalog.by_id(resource_id) if resource_id else None
+        view = await self.service.server_view(config.guild_id)
+        resource = view.catalog.by_id(resource_id) if resource_id else None
         if resource is None:
             return await self.pick(config.guild_id, config.topic, config.level)
         members = list(
             await self.members(config.guild_id, await self.service.readers_of([resource.id]))
         )
         reads = await self.service.read_counts(members) if members else {}
-        summary = self.service.engine().summary(resource)
+        summary = self.service.engine_of(view).summary(resource)
         return Pick(resource, summary, config.topic, config.level, reads.get(resource.id, 0))
 
     # --- posting ------------------------------------------------------------------------------

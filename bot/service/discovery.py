@@ -3,8 +3,14 @@
 A mixin of `Service` (same object, store, catalog and engine), kept apart from the reading
 state half. Every method takes an optional `user_id`: with one, the answer is that user's
 (what they finished or dismissed left out, their history in the ranking, their status shown);
-without one, it is anonymous. Both faces call these and nothing else, so `/recommend` and
-`deepread recommend --user` cannot disagree.
+without one, it is anonymous. Every method also takes an optional `guild_id`: with one, the
+server's own additions are searched with the base catalog (`Resource.added_by_server` marks
+them); without one (the terminal, DMs), only the base catalog. Both faces call these and
+nothing else, so `/recommend` and `deepread recommend --user` cannot disagree.
+
+The synchronous helpers (`resolve`, `resource_choices`, `path_resources`) use the server's
+view as last loaded by any asynchronous question (autocomplete cannot wait for a database);
+a view not loaded yet is loaded in the background for the next keystroke.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from bot.service.answers import (
     Similar,
     nothing_on,
 )
+from bot.service.server_views import ServerView, ServerViews
 from bot.service.user_views import UserViews
 from bot.service.validation import (
     ServiceError,
@@ -138,6 +145,38 @@ class DiscoveryMixin:
         return self.recommender
 
     @property
+    def server_views(self) -> ServerViews:  # provided by `Service`
+        raise NotImplementedError
+
+    async def _scope(self, guild_id: int | None) -> ServerView:
+        """What the server searches: the base catalog plus its additions (base for None)."""
+        if guild_id is not None:
+            check_snowflake(guild_id, "server id")
+        return await self.server_views.engine_for(guild_id)
+
+    def _peek(self, guild_id: int | None) -> ServerView:
+        """The server's view as last loaded, without waiting; warms it when never loaded."""
+        if guild_id is None:
+            return self.server_views.base
+        check_snowflake(guild_id, "server id")
+        view = self.server_views.peek(guild_id)
+        if view.guild_id is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return view
+            task = loop.create_task(self.server_views.engine_for(guild_id))
+            _WARMING.add(task)
+            task.add_done_callback(_warmed)
+        return view
+
+    def engine_of(self, view: ServerView) -> Engine:
+        """The view's engine, or a ServiceError when this service has no recommender."""
+        if view.engine is None:
+            raise ServiceError("recommendations are not available here (no recommender)")
+        return view.engine
+
+    @property
     def user_views(self) -> UserViews[UserView]:  # provided by `Service`
         raise NotImplementedError
 
@@ -167,6 +206,7 @@ class DiscoveryMixin:
         kind: str | None = None,
         k: int = 5,
         offset: int = 0,
+        guild_id: int | None = None,
     ) -> Recommendations:
         """A page of recommendations: for a user, without what they finished or dismissed,
         ranked with their history, at their default level unless one is given (an empty
@@ -179,16 +219,17 @@ class DiscoveryMixin:
         if offset < 0:
             raise ServiceError(f"invalid offset {offset}: give 0 or more")
         level, kind = check_level(level), check_kind(kind)
+        engine = self.engine_of(await self._scope(guild_id))
         view = await self.user_view(user_id)
         if level is None and view.user is not None:
             level = view.user.default_level
-        if not view.hidden and view.profile.empty:
+        if not view.hidden and view.profile.empty and engine is self.recommender:
             # Nothing personal to apply: the ranking is everyone's, and a burst of the same
             # question (a study group after a talk) is ranked once.
-            found = _everyones(self.engine(), text, level, kind, k, offset)
+            found = _everyones(engine, text, level, kind, k, offset)
         else:
             found = await off_loop(
-                self.engine().recommend,
+                engine.recommend,
                 text,
                 level=level,
                 kind=kind,
@@ -204,23 +245,36 @@ class DiscoveryMixin:
         )
 
     async def has_anything_on(
-        self, query: str, *, level: str | None = None, kind: str | None = None
+        self,
+        query: str,
+        *,
+        level: str | None = None,
+        kind: str | None = None,
+        guild_id: int | None = None,
     ) -> bool:
         """Whether the catalog has anything for the query at all (for anyone): tells "you have
         seen it all" from "nothing on this"."""
-        found = await self.recommend(query, level=level, kind=kind, k=1)
+        found = await self.recommend(query, level=level, kind=kind, k=1, guild_id=guild_id)
         return bool(found.results)
 
     # --- paper ---------------------------------------------------------------------------------
 
-    async def paper(self, query: str, *, user_id: int | None = None) -> PaperAnswer:
+    async def paper(
+        self, query: str, *, user_id: int | None = None, guild_id: int | None = None
+    ) -> PaperAnswer:
         """The paper `query` names (an id from autocomplete, or words of its title or topic),
         as a card; or "did you mean" suggestions."""
-        picked = self.catalog.by_id(query.strip())
+        scope = await self._scope(guild_id)
+        picked = scope.catalog.by_id(query.strip())
         if picked is not None:
-            return PaperAnswer(query.strip(), await self.card(picked.id, user_id=user_id))
+            card = await self.card(picked.id, user_id=user_id, guild_id=guild_id)
+            return PaperAnswer(query.strip(), card)
         text = check_query(query)
-        answer = _paper(self.engine(), text)
+        engine = self.engine_of(scope)
+        if engine is self.recommender:
+            answer = _paper(engine, text)
+        else:
+            answer = await off_loop(engine.paper, text)
         if answer.match is None:
             return PaperAnswer(answer.query, None, answer.suggestions)
         match = answer.match
@@ -235,12 +289,15 @@ class DiscoveryMixin:
         )
         return PaperAnswer(answer.query, card)
 
-    async def card(self, resource_id: str, *, user_id: int | None = None) -> PaperCard:
+    async def card(
+        self, resource_id: str, *, user_id: int | None = None, guild_id: int | None = None
+    ) -> PaperCard:
         """One resource's card: summary, three related, the user's status."""
-        resource = self.catalog.by_id(resource_id)
+        scope = await self._scope(guild_id)
+        resource = scope.catalog.by_id(resource_id)
         if resource is None:
             raise UnknownResource(f"unknown resource {resource_id!r}", query=resource_id)
-        engine = self.engine()
+        engine = self.engine_of(scope)
 
         def build() -> tuple[tuple[Resource, ...], str]:
             related = tuple(r.resource for r in engine.similar(resource.id, k=3))
@@ -252,41 +309,56 @@ class DiscoveryMixin:
 
     # --- ask -----------------------------------------------------------------------------------
 
-    async def ask(self, question: str, *, k: int = 3) -> Answer:
+    async def ask(self, question: str, *, k: int = 3, guild_id: int | None = None) -> Answer:
         """Cited passages that answer the question; none means "I don't know"."""
         text = check_query(question)
-        found = _ask(self.engine(), text, k)
+        engine = self.engine_of(await self._scope(guild_id))
+        if engine is self.recommender:
+            found = _ask(engine, text, k)
+        else:
+            found = await off_loop(engine.ask, text, k)
         passages = tuple(Passage(p.text, p.resource, p.score) for p in found.passages)
         return Answer(found.question, passages)
 
     # --- similar -------------------------------------------------------------------------------
 
-    async def similar(self, text: str, *, user_id: int | None = None, k: int = 5) -> Similar:
+    async def similar(
+        self, text: str, *, user_id: int | None = None, k: int = 5, guild_id: int | None = None
+    ) -> Similar:
         """Resources like the one `text` names (an id or a title); for a user, without what
         they finished or dismissed."""
         if not 1 <= k <= MAX_RESULTS:
             raise ServiceError(f"invalid count {k}: ask for 1 to {MAX_RESULTS} results")
-        source = self.resolve(text)
+        scope = await self._scope(guild_id)
+        source = resolve_in(scope.catalog, text)
+        engine = self.engine_of(scope)
         view = await self.user_view(user_id)
-        found = await off_loop(self.engine().similar, source.id, k=k, exclude=view.hidden)
+        found = await off_loop(engine.similar, source.id, k=k, exclude=view.hidden)
         results = tuple(Recommendation(r.resource, float(r.score), r.why) for r in found)
         return Similar(source, results)
 
     # --- path ----------------------------------------------------------------------------------
 
-    def path_resources(self, name: str) -> tuple[str, str | None, tuple[PathStep, ...]]:
+    def path_resources(
+        self, name: str, *, guild_id: int | None = None
+    ) -> tuple[str, str | None, tuple[PathStep, ...]]:
         """(label, topic slug, steps) of the one learning path for `name`: a resource id gives
         its prerequisites and then itself, anything else the topic's path."""
-        target = self.catalog.by_id(name.strip())
+        return self._path_in(self._peek(guild_id), name)
+
+    def _path_in(
+        self, scope: ServerView, name: str
+    ) -> tuple[str, str | None, tuple[PathStep, ...]]:
+        target = scope.catalog.by_id(name.strip())
         if target is not None:
             # A resource's own path needs only the catalog (no ranking): the same function
             # the engine uses, so both answer alike.
-            resources = self.catalog.resources
+            resources = scope.catalog.resources
             rows = {r.id: i for i, r in enumerate(resources)}
             chain = prerequisite_path(resources, rows, rows[target.id])
             return target.title, None, tuple(PathStep(s.resource, s.stage, s.reason) for s in chain)
         try:
-            planned = self.engine().path(name)
+            planned = self.engine_of(scope).path(name)
         except (LookupError, ValueError):
             return " ".join(words(name)), None, ()
         slug = planned.topic_slug
@@ -294,11 +366,14 @@ class DiscoveryMixin:
         steps = tuple(PathStep(s.resource, s.stage, s.reason) for s in planned.steps)
         return label, slug, steps
 
-    async def path(self, topic: str, *, user_id: int | None = None) -> LearningPath:
+    async def path(
+        self, topic: str, *, user_id: int | None = None, guild_id: int | None = None
+    ) -> LearningPath:
         """A reading path, basics first, beginner to advanced; for a user, with their status
         of each step (✅ on what they finished)."""
-        text = topic.strip() if self.catalog.by_id(topic.strip()) else check_query(topic)
-        label, slug, steps = await off_loop(self.path_resources, text)
+        scope = await self._scope(guild_id)
+        text = topic.strip() if scope.catalog.by_id(topic.strip()) else check_query(topic)
+        label, slug, steps = await off_loop(self._path_in, scope, text)
         view = await self.user_view(user_id)
         marked = tuple(
             PathStep(s.resource, s.stage, s.reason, view.statuses.get(s.resource.id)) for s in steps
@@ -307,39 +382,24 @@ class DiscoveryMixin:
 
     # --- resolving typed text ------------------------------------------------------------------
 
-    def resolve(self, text: str) -> Resource:
-        """The resource `text` names: an id (from autocomplete) or a typed title, fuzzily.
+    def resolve(self, text: str, *, guild_id: int | None = None) -> Resource:
+        """The resource `text` names: an id (from autocomplete) or a typed title, fuzzily
+        (see `resolve_in`), among the base catalog and the server's additions."""
+        return resolve_in(self._peek(guild_id).catalog, text)
 
-        The one rule for every face: an exact id or title, the only title containing the
-        words, or a fuzzy match clearly ahead of the rest; otherwise `UnknownResource` with
-        "did you mean" candidates (marking the wrong paper as read is worse than asking).
-        """
-        if not text.strip():
-            raise UnknownResource("tell me which resource: give its id or its title")
-        resolution = lookup(self.catalog, text[:MAX_TYPED])
-        if resolution.resource is not None:
-            return resolution.resource
-        shown = " ".join(text.split())[:80]
-        candidates = tuple(c.resource for c in resolution.candidates)[:5]
-        if not candidates:
-            raise UnknownResource(
-                f"no resource matches {shown!r} (no resource with id {shown!r}, and no title "
-                "close to it)",
-                query=shown,
-            )
-        options = "; ".join(f"{r.id} ({r.title})" for r in candidates)
-        raise UnknownResource(
-            f"{shown!r} matches several resources; did you mean: {options}?",
-            candidates,
-            query=shown,
-        )
+    async def resolve_text(self, text: str, *, guild_id: int | None = None) -> Resource:
+        """`resolve`, with the server's additions as they are now (not as last loaded)."""
+        return resolve_in((await self._scope(guild_id)).catalog, text)
 
-    def resource_choices(self, current: str, *, kind: str | None = None) -> list[Choice]:
+    def resource_choices(
+        self, current: str, *, kind: str | None = None, guild_id: int | None = None
+    ) -> list[Choice]:
         """Autocomplete for a resource option: (title, id), an exact id first."""
-        pool = [r for r in self.catalog if kind is None or r.kind == kind]
+        catalog = self._peek(guild_id).catalog
+        pool = [r for r in catalog if kind is None or r.kind == kind]
         items = [(_label(r), r.id) for r in pool]
         ranked = _rank(items, current)
-        exact = self.catalog.by_id(current.strip())
+        exact = catalog.by_id(current.strip())
         if exact is not None and (kind is None or exact.kind == kind):
             ranked = [(_label(exact), exact.id)] + [p for p in ranked if p[1] != exact.id]
         typed = " ".join(current.split())[:MAX_TYPED]
@@ -370,6 +430,44 @@ class DiscoveryMixin:
         except ServiceError:
             return True
         return bool(_everyones(self.recommender, query, None, None, 1, 0).results)
+
+
+_WARMING: set[asyncio.Task[ServerView]] = set()
+"""Background loads of servers' views (kept referenced until done, as asyncio asks)."""
+
+
+def _warmed(task: asyncio.Task[ServerView]) -> None:
+    _WARMING.discard(task)
+    if not task.cancelled():
+        task.exception()  # a failed warm-up is retried by the next question; not an error
+
+
+def resolve_in(catalog: Catalog, text: str) -> Resource:
+    """The resource `text` names in `catalog`: an id (from autocomplete) or a typed title.
+
+    The one rule for every face: an exact id or title, the only title containing the
+    words, or a fuzzy match clearly ahead of the rest; otherwise `UnknownResource` with
+    "did you mean" candidates (marking the wrong paper as read is worse than asking).
+    """
+    if not text.strip():
+        raise UnknownResource("tell me which resource: give its id or its title")
+    resolution = lookup(catalog, text[:MAX_TYPED])
+    if resolution.resource is not None:
+        return resolution.resource
+    shown = " ".join(text.split())[:80]
+    candidates = tuple(c.resource for c in resolution.candidates)[:5]
+    if not candidates:
+        raise UnknownResource(
+            f"no resource matches {shown!r} (no resource with id {shown!r}, and no title "
+            "close to it)",
+            query=shown,
+        )
+    options = "; ".join(f"{r.id} ({r.title})" for r in candidates)
+    raise UnknownResource(
+        f"{shown!r} matches several resources; did you mean: {options}?",
+        candidates,
+        query=shown,
+    )
 
 
 def _first_up(text: str) -> str:

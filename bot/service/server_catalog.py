@@ -172,8 +172,12 @@ class ServerCatalogMixin:
         wanted = [i for i in ids if self.catalog.by_id(i) is None]
         if not wanted:
             return {}
-        found = await self.store.server_resources_by_ids(wanted)
-        return {s.resource_id: addition_resource(s) for s in found}
+        found = {
+            s.resource_id: addition_resource(s)
+            for s in await self.store.server_resources_by_ids(wanted)
+        }
+        self.server_views.saw(list(found.values()))
+        return found
 
     def _base_identities(self) -> IdentityIndex:
         cached: IdentityIndex | None = getattr(self, "_identity_index", None)

@@ -28,6 +28,7 @@ from recommender.resource import Resource
 
 DEFAULT_VIEWS = 256
 RECHECK_S = 1.0
+SEEN = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ class ServerViews:
 
     def __init__(
         self,
-        base: ServerView,
+        base: Callable[[], tuple[Catalog, Engine | None]],
         version: Callable[[int], Awaitable[int]],
         additions: Callable[[int], Awaitable[Sequence[Resource]]],
         *,
@@ -54,7 +55,8 @@ class ServerViews:
         recheck_s: float = RECHECK_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.base = base
+        self._base = base
+        self._base_view = ServerView(None, 0, *base())
         self._version = version
         self._additions = additions
         self.size = size
@@ -62,6 +64,30 @@ class ServerViews:
         self._clock = clock
         self._views: OrderedDict[int, tuple[float, ServerView]] = OrderedDict()
         self._locks: dict[int, asyncio.Lock] = {}
+        self._seen: OrderedDict[str, Resource] = OrderedDict()
+
+    def saw(self, resources: Sequence[Resource]) -> None:
+        """Remember additions just read (a member's list, a card shown outside its server),
+        so a synchronous `Service.resource` finds them; at most `SEEN` are kept."""
+        for resource in resources:
+            self._seen[resource.id] = resource
+            self._seen.move_to_end(resource.id)
+        while len(self._seen) > SEEN:
+            self._seen.popitem(last=False)
+
+    def seen(self, resource_id: str) -> Resource | None:
+        return self._seen.get(resource_id)
+
+    @property
+    def base(self) -> ServerView:
+        """The base catalog's view (rebuilt when the service's catalog or engine is replaced,
+        as tests do)."""
+        catalog, engine = self._base()
+        view = self._base_view
+        if view.catalog is not catalog or view.engine is not engine:
+            self._views.clear()
+            view = self._base_view = ServerView(None, 0, catalog, engine)
+        return view
 
     def peek(self, guild_id: int | None) -> ServerView:
         """The server's view as last loaded (the base one if never): for synchronous
@@ -79,6 +105,7 @@ class ServerViews:
         """The server's current view (the base one for None or a server without additions)."""
         if guild_id is None:
             return self.base
+        base = self.base
         item = self._views.get(guild_id)
         if item is not None and self._clock() - item[0] < self.recheck_s:
             self._views.move_to_end(guild_id)
@@ -90,24 +117,24 @@ class ServerViews:
             if item is not None and item[1].version == version:
                 view = item[1]
             else:
-                view = await self._build(guild_id, version)
+                view = await self._build(base, guild_id, version)
             self._remember(guild_id, view)
         if not lock.locked():
             self._locks.pop(guild_id, None)
         return view
 
-    async def _build(self, guild_id: int, version: int) -> ServerView:
+    async def _build(self, base: ServerView, guild_id: int, version: int) -> ServerView:
         if version == 0:
-            return ServerView(guild_id, 0, self.base.catalog, self.base.engine)
+            return ServerView(guild_id, 0, base.catalog, base.engine)
         additions = tuple(await self._additions(guild_id))
         if not additions:
-            return ServerView(guild_id, version, self.base.catalog, self.base.engine)
+            return ServerView(guild_id, version, base.catalog, base.engine)
         # The hash names this combination; computing one over the whole YAML would cost more
         # than the question.
-        content_hash = f"{self.base.catalog.content_hash}+{guild_id}.{version}"
-        catalog = Catalog(self.base.catalog.resources + additions, content_hash)
+        content_hash = f"{base.catalog.content_hash}+{guild_id}.{version}"
+        catalog = Catalog(base.catalog.resources + additions, content_hash)
         engine = None
-        if self.base.engine is not None:
+        if base.engine is not None:
             engine = await asyncio.to_thread(Engine.from_catalog, catalog)
         return ServerView(guild_id, version, catalog, engine, additions)
 
