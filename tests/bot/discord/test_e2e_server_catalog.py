@@ -98,7 +98,6 @@ async def test_a_suggested_paper_is_reviewed_approved_and_its_member_told(
     assert_no_mentions_anywhere(world.env)
 
 
-@pytest.mark.xfail(strict=True, reason="the discovery methods' guild_id= is not merged yet")
 async def test_an_approved_addition_is_found_in_that_server_only(world: CatalogWorld) -> None:
     found, _ = await world.seen(
         await world.command("recommend", {"topic": "quasiperiodic lattice"}, user="ana")

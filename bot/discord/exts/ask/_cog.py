@@ -26,7 +26,7 @@ class AskCog(commands.Cog):
 
         async def find() -> Answer:
             with access.user_errors(suggestion=f"For example {EXAMPLE}."):
-                return await service.ask(question, k=3)
+                return await service.ask(question, k=3, guild_id=interaction.guild_id)
 
         answer = await replies.in_time(interaction, find())
         if not answer.passages:

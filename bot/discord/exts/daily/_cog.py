@@ -281,7 +281,11 @@ class DailyCog(
         next_at = (
             next_post_time(schedule, now, last.local_date if last else None) if schedule else None
         )
-        resource = runner.service.resource(last.resource_id) if last and last.resource_id else None
+        resource = (
+            runner.service.resource(last.resource_id, guild_id=guild.id)
+            if last and last.resource_id
+            else None
+        )
         title = resource.title if resource else None
         text = _embeds.status_text(config, next_at, last, title, now)
         await replies.send(interaction, text, ephemeral=True)

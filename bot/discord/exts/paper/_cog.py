@@ -35,7 +35,9 @@ class SuggestionButton(discord.ui.Button["DidYouMeanView"]):
     async def callback(self, interaction: discord.Interaction) -> None:
         service = access.service(interaction)
         with access.user_errors():
-            card = await service.card(self.resource.id, user_id=interaction.user.id)
+            card = await service.card(
+                self.resource.id, user_id=interaction.user.id, guild_id=interaction.guild_id
+            )
         embed, view = card_message(card)
         if self.view is not None:
             self.view.stop()
@@ -60,7 +62,9 @@ class PaperCog(commands.Cog):
 
         async def find() -> PaperAnswer:
             with access.user_errors(suggestion=f"For example {EXAMPLE}."):
-                return await service.paper(query, user_id=interaction.user.id)
+                return await service.paper(
+                    query, user_id=interaction.user.id, guild_id=interaction.guild_id
+                )
 
         answer = await replies.in_time(interaction, find())
         if answer.card is not None:
@@ -85,7 +89,9 @@ class PaperCog(commands.Cog):
     async def query_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return access.choices(access.service(interaction).resource_choices(current, kind="paper"))
+        service = access.service(interaction)
+        found = service.resource_choices(current, kind="paper", guild_id=interaction.guild_id)
+        return access.choices(found)
 
 
 __all__ = ["PaperCog"]

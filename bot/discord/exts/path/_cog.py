@@ -27,7 +27,9 @@ class PathCog(commands.Cog):
 
         async def plan() -> LearningPath:
             with access.user_errors(suggestion=f"For example {EXAMPLE}."):
-                path = await service.path(topic, user_id=interaction.user.id)
+                path = await service.path(
+                    topic, user_id=interaction.user.id, guild_id=interaction.guild_id
+                )
             if not path.steps:
                 # Private either way: errors.report withdraws a public placeholder first.
                 shown = inert(formatting.truncate(" ".join(topic.split()), 100))

@@ -63,7 +63,9 @@ class ReadingCog(commands.Cog):
 
         async def mark() -> str:
             with access.user_errors():
-                result = await service.mark_text(interaction.user.id, text, status)
+                result = await service.mark_text(
+                    interaction.user.id, text, status, guild_id=interaction.guild_id
+                )
             return inert(result.message)
 
         await replies.send(
@@ -85,7 +87,8 @@ class ReadingCog(commands.Cog):
     async def resource_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return access.choices(access.service(interaction).resource_choices(current))
+        service = access.service(interaction)
+        return access.choices(service.resource_choices(current, guild_id=interaction.guild_id))
 
     @app_commands.command(name="readinglist", description="The resources you saved or read.")
     async def readinglist(self, interaction: discord.Interaction) -> None:

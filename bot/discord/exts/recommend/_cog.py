@@ -51,6 +51,7 @@ async def fetch(
             level=request.level,
             kind=request.kind,
             k=k,
+            guild_id=interaction.guild_id,
         )
     seen = set(shown)
     return [r for r in ranked.results if r.resource.id not in seen][:PAGE_SIZE]
@@ -96,7 +97,12 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
             lines = []
             with access.user_errors():
                 for resource_id in accepted:
-                    result = await service.mark(interaction.user.id, resource_id, self.status)
+                    result = await service.mark(
+                        interaction.user.id,
+                        resource_id,
+                        self.status,
+                        guild_id=interaction.guild_id,
+                    )
                     lines.append(inert(result.message))
             return lines
 
@@ -217,7 +223,7 @@ class RecommendCog(commands.Cog):
         """Why there is nothing: the catalog has no match, or the user has seen it all."""
         shown = inert(formatting.truncate(" ".join(request.topic.split()), 100))
         known = await access.service(interaction).has_anything_on(
-            request.topic, level=request.level, kind=request.kind
+            request.topic, level=request.level, kind=request.kind, guild_id=interaction.guild_id
         )
         if not known:
             return UserFacingError(

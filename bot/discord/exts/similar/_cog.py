@@ -23,7 +23,9 @@ class SimilarCog(commands.Cog):
 
         async def find() -> Similar:
             with access.user_errors():
-                return await service.similar(resource, user_id=interaction.user.id, k=5)
+                return await service.similar(
+                    resource, user_id=interaction.user.id, k=5, guild_id=interaction.guild_id
+                )
 
         found = await replies.in_time(interaction, find())
         if not found.results:
@@ -37,4 +39,5 @@ class SimilarCog(commands.Cog):
     async def resource_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return access.choices(access.service(interaction).resource_choices(current))
+        service = access.service(interaction)
+        return access.choices(service.resource_choices(current, guild_id=interaction.guild_id))
