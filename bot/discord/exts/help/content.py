@@ -36,6 +36,12 @@ ENTRIES: tuple[HelpEntry, ...] = (
     HelpEntry("export", "/export format", "your reading list as Markdown, BibTeX, CSV or JSON"),
     HelpEntry("forgetme", "/forgetme", "delete everything deepread knows about you"),
     HelpEntry("daily", "/daily", "a daily pick posted in this channel"),
+    HelpEntry("suggest", "/suggest link [note]", "suggest reading for this server's own catalog"),
+    HelpEntry(
+        "catalog",
+        "/catalog review|add|remove|list|export",
+        "moderators curate this server's additions",
+    ),
     HelpEntry("help", "/help", "this message"),
 )
 
