@@ -546,18 +546,18 @@ class ServerCatalogMixin:
         wanted = text.strip() if isinstance(text, str) else ""
         if not wanted:
             raise UnknownResource("tell me which addition: give its id or its title")
+        base = self.catalog.by_id(wanted)
+        if base is not None:
+            raise ServiceError(
+                f"“{base.title}” is in the shipped catalog: only this server's additions "
+                "can be removed"
+            )
         if not additions:
             raise UnknownResource("this server has not added anything to its catalog yet")
         resolution = lookup(Catalog(additions, "additions"), wanted[:200])
         target = resolution.resource
         if target is None:
             shown = " ".join(wanted.split())[:80]
-            base = self.catalog.by_id(wanted)
-            if base is not None:
-                raise ServiceError(
-                    f"“{base.title}” is in the shipped catalog: only this server's additions "
-                    "can be removed"
-                )
             candidates = tuple(c.resource for c in resolution.candidates)[:5]
             raise UnknownResource(
                 f"no addition of this server matches {shown!r}", candidates, query=shown
