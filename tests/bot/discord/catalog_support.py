@@ -1,9 +1,9 @@
 """A world for the server-catalog end-to-end tests: the real bot against the fake Discord, the
 real Service over a fresh SQLite file, and a local fake web the fetcher is allowed to reach.
 
-The fake web is the fetcher tests' app (tests/recommender/fetched/conftest.py: arXiv,
-Crossref, pages, slow and huge answers) plus a few papers no catalog holds, so a suggestion
-of them is new. Only that one origin (127.0.0.1 and its port) is open to the fetcher, through
+The fake web is the shared one (tests/fake_web.py: arXiv, Crossref, pages, slow and huge
+answers) plus a few papers and a page no catalog holds, with authors and years, so a
+suggestion of them is new. Only that one origin (127.0.0.1 and its port) is open to the fetcher, through
 the same settings a host would use (`FETCH_ALLOWED_ORIGINS`, `ARXIV_API_URL`, ...):
 127.0.0.1 on any other port stays refused.
 """
@@ -29,7 +29,7 @@ from tests.bot.discord.support import add_testing_cog
 from tests.fake_discord import payloads as p
 from tests.fake_discord.harness import APPLICATION_COMMAND, DiscordEnv, running_env
 from tests.fake_discord.server import InteractionRecord
-from tests.recommender.fetched.conftest import make_app
+from tests.fake_web import make_app
 
 MANAGE_GUILD = 1 << 5
 MODERATOR_PERMISSIONS = int(p.EVERYONE_PERMISSIONS) | MANAGE_GUILD
