@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from bot.service import export as exports
 from bot.service.answers import Recommendation
+from bot.service.club import ClubMixin
+from bot.service.community import CommunityMixin
 from bot.service.discovery import DiscoveryMixin, UserView, off_loop
 from bot.service.entries import ReadingEntry
 from bot.service.guilds import GuildSettingsMixin
@@ -75,17 +77,23 @@ class Preferences:
 
 @dataclass(frozen=True, slots=True)
 class ForgetResult:
+    """What `/forgetme` removed: the user, their entries, their feedback votes and server
+    memberships (with them their club participation and leaderboard presence)."""
+
     user_id: int
     existed: bool
     entries_deleted: int
+    votes_deleted: int = 0
+    memberships_deleted: int = 0
 
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Service(DiscoveryMixin, GuildSettingsMixin):
-    """Reading state, progress, exports and guild settings over a Store and a Catalog."""
+class Service(DiscoveryMixin, GuildSettingsMixin, ClubMixin, CommunityMixin):
+    """Reading state, progress, exports, guild settings, the reading club and the server as
+    a group (feedback, popular, next, leaderboard) over a Store and a Catalog."""
 
     def __init__(
         self,
@@ -104,6 +112,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         self.clock = clock
         self._user_views: UserViews[UserView] = UserViews(self.load_user_view)
         self._store_timing: Callable[[str, float], None] | None = None
+        self._members_noted: dict[tuple[int, int], dt.date] = {}
 
     @property
     def user_views(self) -> UserViews[UserView]:
@@ -353,10 +362,18 @@ class Service(DiscoveryMixin, GuildSettingsMixin):
         }
 
     async def forget(self, user_id: int) -> ForgetResult:
-        """Delete everything stored about the user."""
+        """Delete everything stored about the user: entries, preferences (the leaderboard
+        opt-in among them), feedback votes and server memberships."""
         outcome = await self.store.forget_user(check_snowflake(user_id))
         self.user_views.forget(user_id)
-        return ForgetResult(user_id, outcome.user_existed, outcome.entries_deleted)
+        self._members_noted = {k: v for k, v in self._members_noted.items() if k[1] != user_id}
+        return ForgetResult(
+            user_id,
+            outcome.user_existed,
+            outcome.entries_deleted,
+            outcome.votes_deleted,
+            outcome.memberships_deleted,
+        )
 
 
 def _open_store(url: str, busy_timeout_ms: int) -> Store:
