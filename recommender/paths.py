@@ -9,7 +9,7 @@ something it names as a prerequisite.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -130,3 +130,57 @@ def prerequisite_path(
         )
         for r in ordered
     )
+
+
+def frontier(
+    resources: Sequence[Resource],
+    by_id: Mapping[str, int],
+    finished: Iterable[str],
+    hidden: Iterable[str] = (),
+) -> list[tuple[int, tuple[int, ...]]]:
+    """The learning frontier over the prerequisites paths use: (row, prerequisite rows) of
+    every resource not finished nor hidden that names at least one prerequisite in the
+    catalog and whose prerequisites in the catalog are all finished. Easiest level first,
+    then those unlocked by more of what was finished, then catalog order.
+
+    Ids may be former ids (`by_id` maps them); prerequisites outside the catalog are
+    ignored, as `prerequisite_path` ignores them.
+    """
+    done = {by_id[f] for f in finished if f in by_id}
+    skip = done | {by_id[h] for h in hidden if h in by_id}
+    ready: list[tuple[int, tuple[int, ...]]] = []
+    for row, resource in enumerate(resources):
+        if row in skip:
+            continue
+        needs = tuple(dict.fromkeys(by_id[p] for p in resource.prerequisites if p in by_id))
+        needs = tuple(r for r in needs if r != row)
+        if needs and all(r in done for r in needs):
+            ready.append((row, needs))
+    ready.sort(key=lambda item: (_level_rank(resources[item[0]].level), -len(item[1]), item[0]))
+    return ready
+
+
+def starting_points(
+    resources: Sequence[Resource], by_id: Mapping[str, int], hidden: Iterable[str] = ()
+) -> list[int]:
+    """Rows to start from with nothing finished: beginner resources that need nothing,
+    those that more of the catalog builds on first (they open the most), then catalog order."""
+    skip = {by_id[h] for h in hidden if h in by_id}
+    opens: dict[int, int] = {}
+    for resource in resources:
+        for pid in resource.prerequisites:
+            if pid in by_id:
+                opens[by_id[pid]] = opens.get(by_id[pid], 0) + 1
+    rows = [
+        row
+        for row, resource in enumerate(resources)
+        if row not in skip
+        and resource.level == LEVELS[0]
+        and not any(p in by_id for p in resource.prerequisites)
+    ]
+    rows.sort(key=lambda row: (-opens.get(row, 0), row))
+    return rows
+
+
+def _level_rank(level: str) -> int:
+    return LEVELS.index(level) if level in LEVELS else len(LEVELS)

@@ -22,6 +22,7 @@ from bot.discord import command_sync, expired, sharding, shutdown
 from bot.discord.buttons import ResourceButton
 from bot.discord.errors import DeepreadTree
 from bot.discord.extensions import walk_extensions
+from bot.discord.feedback import FeedbackButton
 from bot.discord.instrument import InteractionTracker
 from bot.discord.services import Services
 from bot.discord.status_server import StatusServer
@@ -112,7 +113,7 @@ class DeepreadBot(commands.AutoShardedBot):
             self.metrics.catalog_resources.set(len(catalog))
         if self.status_server is not None:
             await self.status_server.start()
-        self.add_dynamic_items(ResourceButton)
+        self.add_dynamic_items(ResourceButton, FeedbackButton)
         for extension in walk_extensions():
             await self.load_extension(extension)
         for hook in self._extra_setup:

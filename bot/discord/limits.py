@@ -44,3 +44,10 @@ ANSWER_BUDGET_S: Final = 1.5
 """How long a command may work before it acknowledges with "thinking…" (counted from when
 Discord created the interaction): the answer then arrives in the callback itself, one round
 trip instead of two, and half the deadline stays free for that response's own trip."""
+
+POLL_QUESTION: Final = 300
+POLL_ANSWER: Final = 55
+POLL_ANSWERS: Final = 10
+THREAD_NAME: Final = 100
+EVENT_NAME: Final = 100
+EVENT_DESCRIPTION: Final = 1000

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from bot.service import export as exports
 from bot.service.answers import Recommendation
+from bot.service.club import ClubMixin
+from bot.service.community import CommunityMixin
 from bot.service.discovery import DiscoveryMixin, UserView, off_loop
 from bot.service.entries import ReadingEntry
 from bot.service.guilds import GuildSettingsMixin
@@ -83,22 +85,26 @@ class Preferences:
 
 @dataclass(frozen=True, slots=True)
 class ForgetResult:
-    """What forgetting a user deleted; `suggestions_deleted` counts their pending suggestions
-    to server catalogs (decided ones stay, without their id)."""
+    """What forgetting a user deleted: their entries, their feedback votes and server
+    memberships (with them their club participation and leaderboard presence), and their
+    pending suggestions to server catalogs (decided ones stay, without their id)."""
 
     user_id: int
     existed: bool
     entries_deleted: int
     suggestions_deleted: int = 0
+    votes_deleted: int = 0
+    memberships_deleted: int = 0
 
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin):
-    """Reading state, progress, exports, guild settings and server catalogs over a Store and
-    a Catalog."""
+class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin, CommunityMixin):
+    """Reading state, progress, exports, guild settings, server catalogs, the reading club
+    and the server as a group (feedback, popular, next, leaderboard) over a Store and a
+    Catalog."""
 
     def __init__(
         self,
@@ -132,6 +138,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin):
     @property
     def server_views(self) -> ServerViews:
         return self._server_views
+        self._members_noted: dict[tuple[int, int], dt.date] = {}
 
     @property
     def user_views(self) -> UserViews[UserView]:
@@ -447,14 +454,21 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin):
         }
 
     async def forget(self, user_id: int) -> ForgetResult:
-        """Delete everything stored about the user: their reading state, their pending
-        suggestions to server catalogs, and their id from decided suggestions and additions
-        (the resources a server approved stay in its catalog)."""
+        """Delete everything stored about the user: entries, preferences (the leaderboard
+        opt-in among them), feedback votes, server memberships, their pending suggestions to
+        server catalogs, and their id from decided suggestions and additions (the resources a
+        server approved stay in its catalog)."""
         outcome = await self.store.forget_user(check_snowflake(user_id))
         suggestions = await self.store.forget_member(user_id)
         self.user_views.forget(user_id)
+        self._members_noted = {k: v for k, v in self._members_noted.items() if k[1] != user_id}
         return ForgetResult(
-            user_id, outcome.user_existed, outcome.entries_deleted, suggestions.pending_deleted
+            user_id,
+            outcome.user_existed,
+            outcome.entries_deleted,
+            suggestions_deleted=suggestions.pending_deleted,
+            votes_deleted=outcome.votes_deleted,
+            memberships_deleted=outcome.memberships_deleted,
         )
 
 

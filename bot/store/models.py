@@ -28,14 +28,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.store.values import (
+    CADENCES,
+    CYCLE_STATES,
     FREQUENCIES,
     KEY_LENGTH,
     LINK_LENGTH,
     NOTE_LENGTH,
     RESOURCE_ID_LENGTH,
+    SOURCES,
     STATUSES,
     SUGGESTION_STATUSES,
     TITLE_LENGTH,
+    VERDICTS,
 )
 
 NAMING_CONVENTION = {
@@ -64,6 +68,8 @@ class User(Base):
     default_level: Mapped[str | None] = mapped_column(String(20))
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    leaderboard: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    """Opted in to being shown by name on server leaderboards (off by default)."""
 
 
 class Entry(Base):
@@ -227,3 +233,106 @@ class ServerResource(Base):
     doi: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
     title_key: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReadingClub(Base):
+    """A server's reading club (one per server): when it meets, what it reads, whether it runs.
+
+    `error` says why it was switched off (a deleted channel, a lost permission); `notice` a
+    problem that did not stop it (no permission to open threads or events).
+    """
+
+    __tablename__ = "reading_clubs"
+    __table_args__ = (
+        CheckConstraint(f"cadence IN ({_quoted(CADENCES)})", name="cadence"),
+        CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday"),
+        CheckConstraint("poll_hours >= 1 AND poll_hours <= 72", name="poll_hours"),
+    )
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    cadence: Mapped[str] = mapped_column(String(16))
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    meet_time: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    topic: Mapped[str | None] = mapped_column(String(64))
+    level: Mapped[str | None] = mapped_column(String(20))
+    poll_hours: Mapped[int] = mapped_column(SmallInteger)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    """Anchors the cycles: the first poll opens then."""
+    error: Mapped[str | None] = mapped_column(Text)
+    notice: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ClubCycle(Base):
+    """One club meeting and its poll and announcement: one row per (server, meeting date).
+
+    The poll and the announcement are each claimed like a daily post: `*_tries` counts the
+    claims (more than one: an earlier attempt may have posted, so look before sending) and
+    `*_claimed_until` is the lease of the latest; the message id closes the claim. So there is
+    exactly one poll and one announcement per cycle across restarts and processes.
+    `candidates` are resource ids, one per line, in poll order; `counts` the votes, comma
+    separated, in the same order.
+    """
+
+    __tablename__ = "club_cycles"
+    __table_args__ = (
+        UniqueConstraint("guild_id", "meeting_date"),
+        CheckConstraint(f"state IN ({_quoted(CYCLE_STATES)})", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    meeting_date: Mapped[dt.date] = mapped_column(Date)
+    cycle_number: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    candidates: Mapped[str | None] = mapped_column(Text)
+    poll_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    poll_closes_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    poll_claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    poll_tries: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    counts: Mapped[str | None] = mapped_column(String(200))
+    winner: Mapped[str | None] = mapped_column(String(RESOURCE_ID_LENGTH))
+    picked: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    announcement_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    announce_claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    announce_tries: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    event_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FeedbackVote(Base):
+    """A member's "useful" / "not for us" on a resource posted in a server: one per
+    (server, resource, member), changeable. `source` is the post it was given on."""
+
+    __tablename__ = "feedback_votes"
+    __table_args__ = (
+        CheckConstraint(f"verdict IN ({_quoted(VERDICTS)})", name="verdict"),
+        CheckConstraint(f"source IN ({_quoted(SOURCES)})", name="source"),
+    )
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    resource_id: Mapped[str] = mapped_column(String(RESOURCE_ID_LENGTH), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+    """Indexed: `/forgetme` deletes a member's votes in every server."""
+    verdict: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GuildMember(Base):
+    """A user seen using deepread in a server: who "the server's members" are for
+    `/popular`, `/leaderboard`, `/next group:true` and the club's candidates."""
+
+    __tablename__ = "guild_members"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+    """Indexed: `/forgetme` deletes a member from every server."""
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

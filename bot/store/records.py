@@ -19,6 +19,8 @@ class StoredUser:
     default_level: str | None
     timezone: str | None
     created_at: dt.datetime
+    leaderboard: bool = False
+    """Opted in to being shown by name on server leaderboards."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,75 @@ class ForgetOutcome:
 
     user_existed: bool
     entries_deleted: int
+    votes_deleted: int = 0
+    memberships_deleted: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClub:
+    """A server's reading club: when it meets, what it reads, whether it runs.
+
+    `cadence` is weekly or fortnightly, `weekday` 0 = Monday, `meet_time` "HH:MM" in
+    `timezone`; `started_at` anchors the cycles. `error` says why the club was switched off
+    (a deleted channel, a lost permission); `notice` a problem that did not stop it.
+    """
+
+    guild_id: int
+    channel_id: int
+    cadence: str
+    weekday: int
+    meet_time: str
+    timezone: str
+    topic: str | None
+    level: str | None
+    poll_hours: int
+    enabled: bool
+    started_at: dt.datetime
+    error: str | None = None
+    notice: str | None = None
+    updated_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCycle:
+    """One club cycle's row (see `bot.store.models.ClubCycle`)."""
+
+    guild_id: int
+    meeting_date: dt.date
+    cycle_number: int
+    state: str
+    candidates: tuple[str, ...]
+    poll_message_id: int | None
+    poll_closes_at: dt.datetime | None
+    poll_claimed_until: dt.datetime | None
+    poll_tries: int
+    counts: tuple[int, ...]
+    winner: str | None
+    picked: bool
+    announcement_message_id: int | None
+    announce_claimed_until: dt.datetime | None
+    announce_tries: int
+    thread_id: int | None
+    event_id: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VoteTally:
+    """Feedback on one resource in one server."""
+
+    useful: int = 0
+    not_for_us: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MemberReading:
+    """A finished reading of one server member (for leaderboards: no titles needed)."""
+
+    user_id: int
+    resource_id: str
+    done_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import statements
 from bot.store.base import rowcount
+from bot.store.club import ClubStore
+from bot.store.community import CommunityStore, forget_member
 from bot.store.guilds import GuildStore
 from bot.store.models import Entry, User
 from bot.store.records import ForgetOutcome, MarkOutcome, StoredEntry, StoredUser, as_utc
@@ -26,8 +28,9 @@ _USER = select(*User.__table__.c)
 _ENTRY = select(*Entry.__table__.c)
 
 
-class Store(GuildStore, ServerCatalogStore):
-    """Reading state, guild settings and server catalogs over one engine; `async with`
+class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
+    """Reading state, guild settings, server catalogs, clubs and server feedback over one
+    engine; `async with`
     closes the engine."""
 
     async def _ensure_user(self, session: AsyncConnection, user_id: int, now: dt.datetime) -> None:
@@ -200,18 +203,27 @@ class Store(GuildStore, ServerCatalogStore):
         return await self._read(work)
 
     async def forget_user(self, user_id: int) -> ForgetOutcome:
-        """Delete the user and every entry of theirs, in one transaction."""
+        """Delete the user, every entry of theirs, their feedback votes and server
+        memberships (so their leaderboard opt-in and club participation too), in one
+        transaction."""
 
         async def work(session: AsyncConnection) -> ForgetOutcome:
             entries = await session.execute(delete(Entry).where(Entry.user_id == user_id))
+            votes, memberships = await forget_member(session, user_id)
             users = await session.execute(delete(User).where(User.id == user_id))
-            return ForgetOutcome(bool(rowcount(users)), rowcount(entries))
+            return ForgetOutcome(bool(rowcount(users)), rowcount(entries), votes, memberships)
 
         return await self._write(work)
 
 
 def _user(row: Any) -> StoredUser:
-    return StoredUser(row["id"], row["default_level"], row["timezone"], as_utc(row["created_at"]))
+    return StoredUser(
+        row["id"],
+        row["default_level"],
+        row["timezone"],
+        as_utc(row["created_at"]),
+        bool(row["leaderboard"]),
+    )
 
 
 ENTRY_FIELDS: tuple[str, ...] = (

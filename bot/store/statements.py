@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.store.models import Entry, PostLog, User
+from bot.store.models import ClubCycle, Entry, GuildMember, PostLog, User
 
 ENTRY_COLUMNS = tuple(Entry.__table__.c)
 USER_AND_ENTRY = (
@@ -92,3 +92,32 @@ def claim_post(dialect: str) -> Any:
     return stmt.on_conflict_do_nothing(
         index_elements=[PostLog.guild_id, PostLog.local_date]
     ).returning(PostLog.id)
+
+
+@cache
+def ensure_cycle(dialect: str) -> Any:
+    """Create a club cycle's row if missing; params: guild_id, meeting_date, number, now."""
+    stmt = insert_for(dialect, ClubCycle).values(
+        guild_id=bindparam("guild_id"),
+        meeting_date=bindparam("meeting_date"),
+        cycle_number=bindparam("number"),
+        state="pending",
+        created_at=bindparam("now"),
+        updated_at=bindparam("now"),
+    )
+    return stmt.on_conflict_do_nothing(index_elements=[ClubCycle.guild_id, ClubCycle.meeting_date])
+
+
+@cache
+def note_member(dialect: str) -> Any:
+    """Record that a user used deepread in a server; params: guild_id, user_id, now."""
+    stmt = insert_for(dialect, GuildMember).values(
+        guild_id=bindparam("guild_id"),
+        user_id=bindparam("user_id"),
+        first_seen=bindparam("now"),
+        last_seen=bindparam("now"),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[GuildMember.guild_id, GuildMember.user_id],
+        set_={"last_seen": stmt.excluded.last_seen},
+    )

@@ -9,6 +9,18 @@ STATUSES: tuple[str, ...] = ("saved", "reading", "done", "dismissed")
 FREQUENCIES: tuple[str, ...] = ("daily", "weekdays", "weekly")
 """How often a guild's daily post goes out."""
 
+CADENCES: tuple[str, ...] = ("weekly", "fortnightly")
+"""How often a server's reading club meets (mirrors `bot.club.Cadence`)."""
+
+CYCLE_STATES: tuple[str, ...] = ("pending", "announced", "skipped")
+"""Where a club cycle stands (mirrors `bot.club.CycleState`)."""
+
+VERDICTS: tuple[str, ...] = ("useful", "not_for_us")
+"""A member's feedback on a posted resource (mirrors `bot.club.Verdict`)."""
+
+SOURCES: tuple[str, ...] = ("daily", "club")
+"""The post a feedback vote was given on."""
+
 RESOURCE_ID_LENGTH = 80
 TITLE_LENGTH = 500
 LINK_LENGTH = 2000

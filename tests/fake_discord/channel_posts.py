@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Final
 from aiohttp import web
 
 from tests.fake_discord import payloads as p
+from tests.fake_discord import permissions as perms
+from tests.fake_discord.polls import PollError, new_poll
 
 if TYPE_CHECKING:
     from tests.fake_discord.server import FakeDiscord, RecordedRequest
@@ -54,6 +56,15 @@ async def create_message(
             fake.message_failure_budget[channel_id] = left - 1
         return error_response(*failure)
     body: dict[str, Any] = entry.json if isinstance(entry.json, dict) else {}
+    refused = perms.refuse(fake, channel, perms.post_needs(channel, body))
+    if refused is not None:
+        return refused
+    poll: dict[str, Any] | None = None
+    if body.get("poll") is not None:
+        try:
+            poll = new_poll(body, fake.clock())
+        except PollError as exc:
+            return error_response(exc.status, exc.code, exc.message)
     faults = fake.post_faults.get(channel_id) or []
     fault = faults.pop(0) if faults else None
     nonce = body.get("nonce")
@@ -72,6 +83,8 @@ async def create_message(
                 body=body,
             )
         )
+        if poll is not None:
+            message["poll"] = poll
         if nonce is not None:
             fake.nonces[key] = (int(message["id"]), time.monotonic())
     if fault == HANG:

@@ -140,7 +140,8 @@ class Gateway:
     async def _members_chunk(self, session: GatewaySession | None, data: dict[str, Any]) -> None:
         if session is None:
             return
-        members = [self.fake.bot_member()]
+        guild_id = int(data.get("guild_id") or self.fake.guild_id)
+        members = [self.fake.bot_member(guild_id)]
         not_found: list[str] = []
         if data.get("user_ids"):
             # A lookup by ids (no intent needed): every user the fake made is a member

@@ -17,6 +17,7 @@ from bot.discord.client import DeepreadBot, SetupHook, create_bot
 from bot.discord.services import ResourceAction, Services
 from bot.settings import Settings
 from tests.fake_discord import payloads as p
+from tests.fake_discord import polls
 from tests.fake_discord.server import FakeDiscord, InteractionRecord, RecordedRequest
 
 OPTION_TYPES = {bool: 5, int: 4, float: 10, str: 3}
@@ -231,6 +232,20 @@ class DiscordEnv:
         return await self.fake.dispatch_interaction(
             MODAL_SUBMIT, data, user=self.user(user), message=msg
         )
+
+    async def vote(
+        self, message: dict[str, Any] | int | str, *answer_ids: int, user: str | dict[str, Any]
+    ) -> None:
+        """A member votes on a poll the bot posted (answer ids count from 1, as on Discord);
+        voting again replaces the vote."""
+        mid = int(message["id"]) if isinstance(message, dict) else int(message)
+        await polls.vote(self.fake, mid, self.user(user), *answer_ids)
+
+    async def unvote(
+        self, message: dict[str, Any] | int | str, *, user: str | dict[str, Any]
+    ) -> None:
+        mid = int(message["id"]) if isinstance(message, dict) else int(message)
+        await polls.unvote(self.fake, mid, self.user(user))
 
     # observing -----------------------------------------------------------------------------
 

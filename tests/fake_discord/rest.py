@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from tests.fake_discord import events, polls, threads
 from tests.fake_discord import payloads as p
 from tests.fake_discord.channel_posts import create_message
 from tests.fake_discord.direct_messages import open_dm, send_dm
 from tests.fake_discord.faults import webhook_faults
+from tests.fake_discord.permissions import THREAD_TYPES
 
 if TYPE_CHECKING:
     from tests.fake_discord.server import FakeDiscord, InteractionRecord, RecordedRequest
@@ -257,12 +259,14 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
         if channel is None:
             return error_response(404, 10003, "Unknown Channel")
         if request.method == "GET":
+            await polls.settle(fake)  # a poll past its expiry reads as finished
             mine = [m for m in fake.messages.values() if m["channel_id"] == channel["id"]]
             limit = int(request.query.get("limit", 50))
             return json_response(sorted(mine, key=lambda m: -int(m["id"]))[:limit])
         return await create_message(fake, request, entry)
 
     async def channel_message(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
+        await polls.settle(fake)
         stored = fake.messages.get(int(request.match_info["message_id"]))
         if stored is None or stored["channel_id"] != request.match_info["channel_id"]:
             return error_response(404, 10008, "Unknown Message")
@@ -285,7 +289,9 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
         guild_id = request.match_info["guild_id"]
         if int(guild_id) not in fake.guild_names:
             return error_response(404, 10004, "Unknown Guild")
-        return json_response([c for c in fake.channels.values() if c["guild_id"] == guild_id])
+        # Threads are not guild channels here, as on Discord (they have their own routes).
+        listed = [c for c in fake.channels.values() if c.get("guild_id") == guild_id]
+        return json_response([c for c in listed if c["type"] not in THREAD_TYPES])
 
     async def unhandled(request: web.Request, entry: RecordedRequest) -> web.StreamResponse:
         fake.unhandled.append(entry)
@@ -305,6 +311,7 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
         ("GET", "/guilds/{guild_id}/channels", guild_channels, True),
         ("POST", "/users/@me/channels", lambda r, e: open_dm(fake, r, e), True),
     ]
+    routes += polls.routes(fake) + threads.routes(fake) + events.routes(fake)
     for path in (
         "/applications/{app_id}/commands",
         "/applications/{app_id}/guilds/{guild_id}/commands",

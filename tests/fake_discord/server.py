@@ -15,11 +15,13 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import BodyPartReader, web
 
 from tests.fake_discord import payloads as p
+from tests.fake_discord import permissions as perms
 from tests.fake_discord.channel_posts import PostFault
 from tests.fake_discord.direct_messages import DirectMessages
 from tests.fake_discord.gateway import Gateway, shard_of
@@ -163,6 +165,16 @@ class FakeDiscord:
         self.non_members: set[int] = set()
         # DM channels the bot opened, members with closed DMs, what each received.
         self.dms = DirectMessages()
+        # Discord's "now" for what expires (polls) or must lie ahead (scheduled events); a test
+        # injects the clock its bot's service runs on.
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        # What the bot's managed role grants (permissions.py); its role id per guild.
+        self.bot_role_permissions = perms.BOT_ROLE_DEFAULT
+        self._bot_roles: dict[int, int] = {}
+        # Polls (polls.py): message id -> answer id -> user ids who voted for it.
+        self.poll_votes: dict[int, dict[int, list[int]]] = {}
+        # Guild scheduled events (events.py): event id -> the event as Discord returns it.
+        self.scheduled_events: dict[int, dict[str, Any]] = {}
         self.gateway = Gateway(self)
         # What GET /gateway/bot advertises; None = this fake's own gateway.
         self.advertised_gateway_url: str | None = None
@@ -213,19 +225,33 @@ class FakeDiscord:
             self.users[name] = p.user(p.snowflake(), name)
         return self.users[name]
 
-    def bot_member(self) -> dict[str, Any]:
-        return p.member(self.bot_user)
+    def bot_role_id(self, guild_id: int) -> int:
+        if guild_id not in self._bot_roles:
+            self._bot_roles[guild_id] = p.snowflake()
+        return self._bot_roles[guild_id]
+
+    def bot_member(self, guild_id: int | None = None) -> dict[str, Any]:
+        member = p.member(self.bot_user)
+        member["roles"] = [str(self.bot_role_id(self.guild_id if guild_id is None else guild_id))]
+        return member
 
     def guild_payload(self, guild_id: int | None = None) -> dict[str, Any]:
         guild_id = self.guild_id if guild_id is None else guild_id
-        return p.guild_create(
+        mine = [c for c in self.channels.values() if c.get("guild_id") == str(guild_id)]
+        guild = p.guild_create(
             guild_id,
             self.guild_names[guild_id],
             int(self.owner["id"]),
-            [c for c in self.channels.values() if c["guild_id"] == str(guild_id)],
-            [self.bot_member(), p.member(self.owner)],
+            [c for c in mine if c["type"] not in perms.THREAD_TYPES],
+            [self.bot_member(guild_id), p.member(self.owner)],
             self.member_count,
         )
+        guild["roles"].append(perms.bot_role(self, guild_id))
+        guild["threads"] = [c for c in mine if c["type"] in perms.THREAD_TYPES]
+        guild["guild_scheduled_events"] = [
+            e for e in self.scheduled_events.values() if e["guild_id"] == str(guild_id)
+        ]
+        return guild
 
     def add_guild(self, name: str, *, shard: int | None = None) -> tuple[int, int]:
         """Another guild with one text channel: (guild id, channel id). With `shard`, the id

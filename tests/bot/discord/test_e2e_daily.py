@@ -64,7 +64,12 @@ async def test_one_post_per_day_even_across_a_restart(world: DailyWorld) -> None
     assert embed["title"] == "Today's reading"
     rid = results[0].resource_id
     assert rid is not None
-    assert custom_ids(post) == [f"deepread:mark:{rid}", f"deepread:save:{rid}"]
+    assert custom_ids(post) == [
+        f"deepread:mark:{rid}",
+        f"deepread:save:{rid}",
+        f"deepread:fb:u:d:{rid}",
+        f"deepread:fb:n:d:{rid}",
+    ]
     catalog_entry = world.cog.service.catalog.by_id(rid)  # on the topic, at the level
     assert "rnn" in catalog_entry.topics and catalog_entry.level == "intermediate"
     assert catalog_entry.title in embed["description"]

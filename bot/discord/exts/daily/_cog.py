@@ -20,10 +20,11 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.discord import formatting, replies
+from bot.discord.discussion import thread_missing_in, threads_line
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.daily import _embeds
 from bot.discord.exts.daily._sending import find_post, missing_permissions, send_post
-from bot.service import LEVELS, GuildConfig, Service
+from bot.service import LEVELS, Discussion, GuildConfig, Service
 from bot.service.daily_planning import (
     Frequency,
     ScheduleError,
@@ -36,7 +37,7 @@ from bot.service.daily_planning import (
     timezone_choices,
 )
 from bot.service.daily_planning import topic_choices as topic_pairs
-from bot.service.daily_runner import DailyRunner, Outcome, PostResult
+from bot.service.daily_runner import DailyRunner, Delivery, Outcome, Pick, PostResult
 
 UNLOAD_TIMEOUT_S = 10.0
 """How long shutdown waits for a tick in flight to finish unwinding."""
@@ -83,12 +84,22 @@ class DailyCog(
         if self.service is not None and self.service.recommender is not None:
             self.runner = DailyRunner(
                 self.service,
-                lambda delivery, pick: send_post(bot, delivery, pick),
+                self._send,
                 lambda delivery: find_post(bot, delivery),
                 clock=clock,
                 members=self._members_among,
                 serves=self._serves,
             )
+
+    async def _send(self, delivery: Delivery, pick: Pick) -> int:
+        """The post, then its discussion thread (prompts made by the service)."""
+        talk: Discussion | None = None
+        if self.service is not None:
+            try:
+                talk = await self.service.discussion(delivery.guild_id, pick.resource.id)
+            except Exception:  # the prompts are a bonus; the post goes out without them
+                log.warning("no discussion prompts for %s", pick.resource.id, exc_info=True)
+        return await send_post(self.bot, delivery, pick, talk)
 
     def _serves(self, guild_id: int) -> bool:
         """Ours when the guild is on one of this process's shards (another process posts for
@@ -288,6 +299,9 @@ class DailyCog(
         )
         title = resource.title if resource else None
         text = _embeds.status_text(config, next_at, last, title, now)
+        if config.channel_id is not None:
+            missing = thread_missing_in(guild.get_channel(config.channel_id))
+            text += "\n" + threads_line(missing, config.channel_id)
         await replies.send(interaction, text, ephemeral=True)
 
     @app_commands.command(name="preview", description="What the next post would be (just for you).")

@@ -7,16 +7,15 @@ runner decides what happens to the schedule without knowing discord.py's excepti
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
-import aiohttp
 import discord
 
 from bot.discord.buttons import resource_buttons
+from bot.discord.discussion import open_discussion
 from bot.discord.exts.daily._embeds import is_post_for, post_embed, why_text
-from bot.service.daily_planning import Fault, classify_status, permanent_reason
-from bot.service.daily_runner import Delivery, Pick, SendFailed
+from bot.discord.feedback import feedback_buttons
+from bot.discord.sending import faults, text_channel
+from bot.service import Discussion
+from bot.service.daily_runner import Delivery, Pick
 
 NEEDED = (
     ("view_channel", "View Channel"),
@@ -38,46 +37,27 @@ def missing_permissions(permissions: discord.Permissions) -> list[str]:
 
 
 def post_view(resource_id: str) -> discord.ui.View:
-    """Mark read / Save for later: DynamicItems, so they answer after a restart, for anyone."""
+    """Mark read / Save for later, Useful / Not for us: DynamicItems, so they answer after a
+    restart, for anyone."""
     view = discord.ui.View(timeout=None)
-    for button in resource_buttons(resource_id):
+    for button in [*resource_buttons(resource_id), *feedback_buttons(resource_id, "daily")]:
         view.add_item(button)
     return view
 
 
-async def _channel(client: discord.Client, channel_id: int) -> discord.abc.Messageable:
-    channel = client.get_channel(channel_id) or await client.fetch_channel(channel_id)
-    if not isinstance(channel, discord.abc.Messageable):
-        raise SendFailed(Fault.PERMANENT, f"<#{channel_id}> is not a text channel any more.")
-    return channel
-
-
-@contextlib.contextmanager
-def _faults(channel_id: int) -> Iterator[None]:
-    """discord.py's exceptions as `SendFailed` (403/404 permanent, the rest transient)."""
-    try:
-        yield
-    except discord.HTTPException as exc:
-        detail = f"{exc.status} {exc.text or exc.response.reason}".strip()
-        fault = classify_status(exc.status)
-        if fault is Fault.PERMANENT:
-            raise SendFailed(fault, permanent_reason(exc.status, channel_id, detail)) from exc
-        raise SendFailed(fault, f"Discord answered {detail}.") from exc
-    except discord.RateLimited as exc:
-        raise SendFailed(Fault.TRANSIENT, f"Rate limited for {exc.retry_after:.0f} s.") from exc
-    except (TimeoutError, OSError, aiohttp.ClientError) as exc:
-        raise SendFailed(Fault.TRANSIENT, f"Network error ({type(exc).__name__}).") from exc
-
-
-async def send_post(client: discord.Client, delivery: Delivery, pick: Pick) -> int:
-    """Send the post with the delivery's nonce; the message id, or SendFailed.
+async def send_post(
+    client: discord.Client, delivery: Delivery, pick: Pick, talk: Discussion | None = None
+) -> int:
+    """Send the post with the delivery's nonce; the message id, or SendFailed. Then open
+    its discussion thread with `talk`'s prompts, when given and allowed (a missing thread
+    permission leaves the post without a thread; `/daily status` says why).
 
     discord.py sends a given nonce with `enforce_nonce`, so a repeat within a few minutes
     (discord.py's own retry after a 5xx, or the next tick after a lost answer) gets the
     message Discord already made instead of a second one.
     """
-    with _faults(delivery.channel_id):
-        channel = await _channel(client, delivery.channel_id)
+    with faults(delivery.channel_id):
+        channel = await text_channel(client, delivery.channel_id)
         message = await channel.send(
             embed=post_embed(
                 pick.resource,
@@ -90,6 +70,8 @@ async def send_post(client: discord.Client, delivery: Delivery, pick: Pick) -> i
             allowed_mentions=discord.AllowedMentions.none(),
             nonce=delivery.nonce,
         )
+    if talk is not None:
+        await open_discussion(message, talk.thread_name, talk.prompts)
     return message.id
 
 
@@ -97,8 +79,8 @@ async def find_post(client: discord.Client, delivery: Delivery) -> int | None:
     """The id of the bot's own post for the delivery's date among the channel's last
     `HISTORY_LIMIT` messages, or None; SendFailed when the channel cannot be read."""
     me = client.user.id if client.user is not None else None
-    with _faults(delivery.channel_id):
-        channel = await _channel(client, delivery.channel_id)
+    with faults(delivery.channel_id):
+        channel = await text_channel(client, delivery.channel_id)
         async for message in channel.history(limit=HISTORY_LIMIT):
             if message.author.id != me:
                 continue

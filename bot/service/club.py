@@ -1,0 +1,329 @@
+"""The reading club, as the service offers it to both faces: start, status, pick, skip,
+stop. The loop that runs the cycles is `ClubRunner` (bot/service/club_runner.py).
+
+A mixin of `Service` (same object, same store, clock and catalog). Manage Server is checked
+by the face; everything typed is validated here, and nothing is written when it is bad.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from bot.club import (
+    DEFAULT_POLL_HOURS,
+    ClubSchedule,
+    Cycle,
+    CycleState,
+    cycle_at,
+    cycle_number,
+)
+from bot.club.parsing import parse_cadence, parse_poll_hours, parse_weekday
+from bot.daily.terms import ScheduleError
+from bot.service.club_answers import (
+    ClubConfig,
+    ClubStatus,
+    PickResult,
+    PollRef,
+    SkipResult,
+    StopResult,
+)
+from bot.service.daily_planning import matches, nothing_matches, resolve_topic, topic_query
+from bot.service.validation import (
+    ServiceError,
+    check_level,
+    check_post_time,
+    check_snowflake,
+    check_timezone,
+)
+from bot.store.records import StoredClub, StoredCycle
+from recommender.catalog import Catalog
+from recommender.resource import Resource
+
+if TYPE_CHECKING:
+    from bot.store import Store
+    from recommender.engine import Engine
+
+
+def club_schedule(config: ClubConfig) -> ClubSchedule:
+    """The cycle arithmetic's view of a stored club (raises ClubError for a stored value it
+    rejects, such as a timezone removed from tzdata)."""
+    return ClubSchedule(
+        guild_id=config.guild_id,
+        channel_id=config.channel_id,
+        cadence=config.cadence,  # type: ignore[arg-type]  # coerced by __post_init__
+        weekday=config.weekday,
+        meet_time=dt.time.fromisoformat(config.meet_time),
+        timezone=config.timezone,
+        started_at=config.started_at,
+        poll_hours=config.poll_hours,
+        topic=config.topic,
+        level=config.level,
+        enabled=config.enabled,
+    )
+
+
+class ClubMixin:
+    """`/club` start, status, pick, skip, stop (see `Service`)."""
+
+    @property
+    def store(self) -> Store:  # provided by `Service`
+        raise NotImplementedError
+
+    clock: Callable[[], dt.datetime]
+    catalog: Catalog
+    recommender: Engine | None
+
+    # --- what a club reads --------------------------------------------------------------------
+
+    def server_additions(self, guild_id: int) -> Sequence[Resource]:
+        """Resources the server added to its own catalog: none until server catalogs
+        (issue 11) arrive; that branch overrides this one method and clubs read them too."""
+        return ()
+
+    def club_pool(self, guild_id: int, topic: str | None, level: str | None) -> list[Resource]:
+        """Every resource the club may read, best first: the catalog's matching the topic
+        and level in the recommender's order (catalog order without one), then the
+        server's own additions that match."""
+        resources = list(self.catalog.resources)
+        if self.recommender is not None:
+            ranked = self.recommender.recommend(topic_query(topic), level=level, k=len(resources))
+            order = {r.resource.id: i for i, r in enumerate(ranked.results)}
+            resources.sort(key=lambda r: order.get(r.id, len(order)))
+        pool = [r for r in resources if matches(r, topic, level)]
+        known = {r.id for r in pool}
+        pool += [
+            r
+            for r in self.server_additions(guild_id)
+            if matches(r, topic, level) and r.id not in known
+        ]
+        return pool
+
+    # --- settings -----------------------------------------------------------------------------
+
+    async def club(self, guild_id: int) -> ClubConfig | None:
+        """The server's club settings, or None when it never started one."""
+        return await self.store.get_club(check_snowflake(guild_id, "guild id"))
+
+    async def enabled_clubs(self) -> list[ClubConfig]:
+        return await self.store.enabled_clubs()
+
+    async def club_start(
+        self,
+        guild_id: int,
+        channel_id: int,
+        *,
+        cadence: str,
+        day: str,
+        time: str,
+        timezone: str,
+        topic: str | None = None,
+        level: str | None = None,
+        poll_hours: int | str = DEFAULT_POLL_HOURS,
+    ) -> ClubStatus:
+        """Start (or restart with new settings) the server's club in `channel_id`.
+
+        `cadence` weekly|fortnightly, `day` a weekday name, `time` "HH:MM" and `timezone` an
+        IANA name: when the club meets. The first poll opens at the next tick; the first
+        meeting is the first such slot leaving the poll and a day of reading before it.
+        Raises ServiceError (a sentence for the moderator) for bad input, or when nothing in
+        the catalog matches the topic and level.
+        """
+        guild = check_snowflake(guild_id, "guild id")
+        channel = check_snowflake(channel_id, "channel id")
+        try:
+            cadence_value = parse_cadence(cadence)
+            weekday = parse_weekday(day)
+            hours = parse_poll_hours(poll_hours)
+            slug = resolve_topic(topic) if topic is not None and topic.strip() else None
+        except ScheduleError as exc:
+            raise ServiceError(str(exc)) from None
+        meet_time = check_post_time(time)
+        zone = check_timezone(timezone)
+        wanted_level = check_level(level.strip().lower() if level and level.strip() else None)
+        pool = self.club_pool(guild, slug, wanted_level)
+        if not pool:
+            gap = nothing_matches(self.catalog.resources, slug, wanted_level)
+            raise ServiceError(gap)
+        now = self.clock()
+        config = StoredClub(
+            guild_id=guild,
+            channel_id=channel,
+            cadence=cadence_value.value,
+            weekday=weekday,
+            meet_time=meet_time,
+            timezone=zone,
+            topic=slug,
+            level=wanted_level,
+            poll_hours=hours,
+            enabled=True,
+            started_at=now,
+        )
+        club_schedule(config)  # the same checks the loop will make
+        await self.store.save_club(config, now)
+        return await self.club_status(guild)
+
+    async def club_status(self, guild_id: int) -> ClubStatus:
+        """The settings, the cycle in progress (poll or reading), the next meeting, and who
+        finished the reading (a count; ids only of those who opted in)."""
+        guild = check_snowflake(guild_id, "guild id")
+        config = await self.store.get_club(guild)
+        if config is None:
+            return ClubStatus(guild, None)
+        schedule = club_schedule(config)
+        now = self.clock()
+        cycle = cycle_at(schedule, now)
+        record = await self.store.get_cycle(guild, cycle.meeting_date)
+        reading = self.club_resource(guild, record.winner) if record and record.winner else None
+        finished, finished_by = await self._finished(guild, reading)
+        state = record.state if record is not None else CycleState.PENDING.value
+        poll = (
+            PollRef(config.channel_id, record.poll_message_id)
+            if record is not None and record.poll_message_id is not None
+            else None
+        )
+        closes = record.poll_closes_at if record is not None else None
+        poll_open = (
+            poll is not None
+            and record is not None
+            and not record.announcement_message_id
+            and state == CycleState.PENDING
+            and closes is not None
+            and now < closes
+        )
+        return ClubStatus(
+            guild_id=guild,
+            config=config,
+            cycle_number=cycle.number,
+            meeting_date=cycle.meeting_date,
+            meets_at=cycle.meets_at,
+            state=state,
+            poll_open=bool(poll_open),
+            poll_opens_at=cycle.opens_at,
+            poll_closes_at=closes or cycle.closes_at,
+            poll=poll,
+            candidates=tuple(
+                r
+                for r in (
+                    self.club_resource(guild, c) for c in (record.candidates if record else ())
+                )
+                if r is not None
+            ),
+            reading=reading,
+            picked=bool(record and record.picked),
+            announcement_message_id=record.announcement_message_id if record else None,
+            thread_id=record.thread_id if record else None,
+            event_id=record.event_id if record else None,
+            finished=finished,
+            finished_by=finished_by,
+            next_meeting=self._next_meeting(schedule, cycle, state) if config.enabled else None,
+        )
+
+    def club_resource(self, guild_id: int, resource_id: str) -> Resource | None:
+        """A resource by id from the catalog or the server's own additions."""
+        found = self.catalog.by_id(resource_id)
+        if found is None:
+            return next((r for r in self.server_additions(guild_id) if r.id == resource_id), None)
+        return found
+
+    @staticmethod
+    def _next_meeting(schedule: ClubSchedule, cycle: Cycle, state: str) -> dt.datetime:
+        if state == CycleState.SKIPPED:
+            return cycle_number(schedule, cycle.number + 1).meets_at
+        return cycle.meets_at
+
+    async def _finished(
+        self, guild_id: int, reading: Resource | None
+    ) -> tuple[int, tuple[int, ...]]:
+        if reading is None:
+            return 0, ()
+        statuses = await self.store.member_statuses(guild_id)
+        done = {u for u, entries in statuses.items() if entries.get(reading.id) == "done"}
+        shown = set(await self.store.opted_in(guild_id)) & done
+        return len(done), tuple(sorted(shown))
+
+    # --- moderator overrides ------------------------------------------------------------------
+
+    async def _running(self, guild_id: int) -> tuple[ClubConfig, ClubSchedule]:
+        config = await self.store.get_club(check_snowflake(guild_id, "guild id"))
+        if config is None or not config.enabled:
+            raise ServiceError("This server has no club running: start one with /club start.")
+        return config, club_schedule(config)
+
+    async def club_pick(self, guild_id: int, text: str) -> PickResult:
+        """A moderator chooses the reading (an id or a title, as `resolve` reads it) for the
+        current cycle when its reading is not announced yet, else for the next one. The
+        club loop announces it when that cycle's window is open."""
+        config, schedule = await self._running(guild_id)
+        resource = self.resolve(text)
+        now = self.clock()
+        cycle = cycle_at(schedule, now)
+        for target in (cycle, cycle_number(schedule, cycle.number + 1)):
+            row = await self.store.pick_for_cycle(
+                config.guild_id, target.meeting_date, target.number, resource.id, now
+            )
+            if row is not None:
+                return PickResult(
+                    resource,
+                    target.number,
+                    target.meeting_date,
+                    target.meets_at,
+                    target is cycle,
+                    _poll_of(config, row) if target is cycle else None,
+                )
+        raise ServiceError("The next reading is being announced right now; try again in a minute.")
+
+    async def club_skip(self, guild_id: int) -> SkipResult:
+        """Call off the current cycle's meeting (before its reading is announced): no
+        reading this time; the next poll opens at the skipped meeting's time."""
+        config, schedule = await self._running(guild_id)
+        now = self.clock()
+        cycle = cycle_at(schedule, now)
+        current = await self.store.get_cycle(config.guild_id, cycle.meeting_date)
+        if current is not None and current.state == CycleState.SKIPPED:
+            raise ServiceError("This meeting is already skipped.")
+        if current is not None and current.state == CycleState.ANNOUNCED:
+            raise ServiceError(
+                "This meeting's reading is already announced; it cannot be skipped any more. "
+                "Use /club stop to pause the club."
+            )
+        row = await self.store.skip_cycle(config.guild_id, cycle.meeting_date, cycle.number, now)
+        if row is None:
+            raise ServiceError("The reading is being announced right now; try again in a minute.")
+        return SkipResult(
+            cycle.number, cycle.meeting_date, cycle.meets_at, cycle.meets_at, _poll_of(config, row)
+        )
+
+    async def club_stop(self, guild_id: int) -> StopResult:
+        """Switch the club off (settings kept); an open poll is to be ended by the face."""
+        config, schedule = await self._running(guild_id)
+        now = self.clock()
+        cycle = cycle_at(schedule, now)
+        row = await self.store.get_cycle(config.guild_id, cycle.meeting_date)
+        stopped = await self.store.update_club(config.guild_id, now, enabled=False)
+        assert stopped is not None
+        poll = _poll_of(config, row) if row is not None and row.state == "pending" else None
+        return StopResult(stopped, poll)
+
+    async def club_switch_off(self, guild_id: int, reason: str) -> ClubConfig | None:
+        """Stop the club because Discord refused its channel; `reason` shows in status."""
+        return await self.store.update_club(
+            guild_id, self.clock(), enabled=False, error=reason.strip()[:2000]
+        )
+
+    async def club_notice(self, guild_id: int, notice: str | None) -> ClubConfig | None:
+        """Remember (or clear) a problem that did not stop the club (missing thread or
+        event permissions)."""
+        text = None if notice is None else notice.strip()[:2000]
+        return await self.store.update_club(guild_id, self.clock(), notice=text)
+
+    if TYPE_CHECKING:
+
+        def resolve(self, text: str) -> Resource: ...  # provided by `DiscoveryMixin`
+
+
+def _poll_of(config: ClubConfig, row: StoredCycle | None) -> PollRef | None:
+    if row is None or row.poll_message_id is None or row.announcement_message_id is not None:
+        return None
+    return PollRef(config.channel_id, row.poll_message_id)
