@@ -134,11 +134,11 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
             lambda guild_id: self.store.catalog_version(guild_id),
             self.server_additions_of,
         )
+        self._members_noted: dict[tuple[int, int], dt.date] = {}
 
     @property
     def server_views(self) -> ServerViews:
         return self._server_views
-        self._members_noted: dict[tuple[int, int], dt.date] = {}
 
     @property
     def user_views(self) -> UserViews[UserView]:
