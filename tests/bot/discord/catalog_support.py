@@ -3,9 +3,9 @@ real Service over a fresh SQLite file, and a local fake web the fetcher is allow
 
 The fake web is the shared one (tests/fake_web.py: arXiv, Crossref, pages, slow and huge
 answers) plus a few papers and a page no catalog holds, with authors and years, so a
-suggestion of them is new. Only that one origin (127.0.0.1 and its port) is open to the fetcher, through
-the same settings a host would use (`FETCH_ALLOWED_ORIGINS`, `ARXIV_API_URL`, ...):
-127.0.0.1 on any other port stays refused.
+suggestion of them is new. Only that one origin (127.0.0.1 and its port) is open to the
+fetcher, through the same settings a host would use (`FETCH_ALLOWED_ORIGINS`,
+`ARXIV_API_URL`, ...): 127.0.0.1 on any other port stays refused.
 """
 
 from __future__ import annotations

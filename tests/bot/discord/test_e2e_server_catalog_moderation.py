@@ -81,6 +81,27 @@ async def test_hostile_input_to_suggest_is_answered_kindly(world: CatalogWorld, 
     assert await world.pending_total() == 0
 
 
+@pytest.mark.parametrize("text", ["x" * 5000, "@everyone", "🧠🔥", "'; DROP TABLE x; --"])
+async def test_hostile_input_to_moderator_commands_is_answered_kindly(
+    world: CatalogWorld, text: str
+) -> None:
+    world.moderator("mona")
+    before = await world.additions()
+    for sub, options in (
+        ("add", {"link": text}),
+        ("add", {"link": "2409.05678", "topics": text}),
+        ("remove", {"resource": text}),
+    ):
+        data, private, _ = await run(world, sub, options, user="mona")
+        assert private and "went wrong" not in text_of(data), (sub, data)
+        assert "@everyone" not in text_of(data)
+    choices = await world.env.send_subcommand(
+        "catalog", "add", {"topics": text}, user="mona", focused="topics"
+    )
+    assert (await world.env.wait_for_callback(choices))["type"] == 8
+    assert await world.additions() == before
+
+
 async def test_suggest_needs_a_server(world: CatalogWorld) -> None:
     record = await world.env.send_command(
         "suggest", {"link": "1706.03762"}, user="ana", in_guild=False
