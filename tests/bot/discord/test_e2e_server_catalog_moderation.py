@@ -246,15 +246,33 @@ async def test_leaving_a_server_deletes_its_catalog_after_the_grace_period(
     assert bot is not None
     lifecycle = cast(CatalogLifecycle, bot.get_cog("CatalogLifecycle"))
 
-    await world.env.fake.gateway.dispatch("GUILD_DELETE", {"id": str(other)}, guild_id=other)
-    for _ in range(100):  # the event is handled in the bot's own time
-        if await world.service.store.departure(other) is not None:
-            break
-        await asyncio.sleep(0.02)
+    gateway = world.env.fake.gateway
+
+    async def until(departed: bool) -> None:
+        for _ in range(100):  # events are handled in the bot's own time
+            if (await world.service.store.departure(other) is not None) is departed:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"departure of {other} never became {departed}")
+
+    await gateway.dispatch("GUILD_DELETE", {"id": str(other)}, guild_id=other)
+    await until(departed=True)
     assert await world.service.store.departure(world.guild) is None
     assert await lifecycle.purge() == 0  # within the grace period nothing goes
     assert len(await world.additions(other)) == 1
 
+    # Invited back within the grace period: everything stays.
+    await gateway.dispatch("GUILD_CREATE", world.env.fake.guild_payload(other), guild_id=other)
+    await until(departed=False)
+    world.clock.shift = dt.timedelta(days=8)
+    try:
+        assert await lifecycle.purge() == 0
+    finally:
+        world.clock.shift = dt.timedelta()
+    assert len(await world.additions(other)) == 1
+
+    await gateway.dispatch("GUILD_DELETE", {"id": str(other)}, guild_id=other)
+    await until(departed=True)
     world.clock.shift = dt.timedelta(days=8)
     try:
         assert await lifecycle.purge() == 1
