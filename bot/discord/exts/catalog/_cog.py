@@ -20,43 +20,14 @@ from bot.discord.exts.catalog import _embeds
 from bot.discord.exts.catalog._adding import add_from_command
 from bot.discord.exts.catalog._listing import AdditionsView, load
 from bot.discord.exts.catalog._review import ReviewView, load_page, require_moderator
+from bot.discord.exts.catalog._topics import split_topics, topics_autocomplete_choices
 from bot.discord.suggestions import known_name, member_label
 from bot.service import LEVELS, Resource
 from bot.service.catalog_answers import AdditionsPage, ReviewPage
-from bot.service.daily_planning import resolve_topic, topic_choices
 
 LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
 EXPORT_LIMIT_BYTES = 8 * 1024 * 1024
 """Discord's smallest attachment limit (a server without boosts)."""
-
-
-def split_topics(text: str | None) -> tuple[str, ...]:
-    """`rnn, Transformers` → topic slugs, each resolved like /daily's topic option."""
-    if not text:
-        return ()
-    slugs: list[str] = []
-    for part in text.split(","):
-        if not part.strip():
-            continue
-        try:
-            slug = resolve_topic(part[:100])
-        except ValueError as exc:
-            raise UserFacingError(
-                access.sentence(str(exc)), suggestion="Nothing was added."
-            ) from exc
-        if slug not in slugs:
-            slugs.append(slug)
-    return tuple(slugs)
-
-
-def topics_autocomplete_choices(current: str) -> list[app_commands.Choice[str]]:
-    """Complete the last of comma-separated topics, keeping the ones already typed."""
-    done, _, last = current.rpartition(",")
-    kept = ", ".join(p.strip() for p in done.split(",") if p.strip())
-    prefix = f"{kept}, " if kept else ""
-    return formatting.choices(
-        (f"{prefix}{label}", f"{prefix}{slug}") for label, slug in topic_choices(last.strip())
-    )
 
 
 def addition_choices(additions: Sequence[Resource], current: str) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from bot.discord import access, formatting, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.catalog import _embeds
 from bot.discord.exts.catalog._notify import tell_suggester
+from bot.discord.exts.catalog._topics import MAX_TOPICS, split_topics
 from bot.discord.modals import ReportingModal
 from bot.discord.views import InvokerView
 from bot.service import LEVELS, topic_label
@@ -26,7 +27,6 @@ from bot.service.daily_planning import topic_choices
 
 REVIEW_TIMEOUT_S = 600.0
 """Long enough to read a few cards; well inside the 15 minutes an interaction token lives."""
-MAX_TOPICS = 5
 REASON_MAX = 500
 ALL_TOPICS = tuple(slug for _, slug in topic_choices("", limit=1000))
 
@@ -73,7 +73,7 @@ class ReviewView(InvokerView):
         self.note = ""
         self.ids = {
             name: self.item_id(name)
-            for name in ("level", "topics", "approve", "reject", "back", "next")
+            for name in ("level", "topics", "approve", "reject", "type-topics", "back", "next")
         }
         self.page = page
         self.level = ""
@@ -141,6 +141,7 @@ class ReviewView(InvokerView):
         buttons: list[tuple[str, str, discord.ButtonStyle, bool, Any]] = [
             ("approve", "Approve", discord.ButtonStyle.success, not self.topics, self.approve),
             ("reject", "Reject…", discord.ButtonStyle.danger, False, self.ask_reason),
+            ("type-topics", "Topics…", discord.ButtonStyle.secondary, False, self.type_topics),
             ("back", "◀", discord.ButtonStyle.secondary, self.page.offset == 0, self.back),
             (
                 "next",
@@ -265,6 +266,18 @@ class ReviewView(InvokerView):
         self.show(page)
         await self.redraw(interaction)
 
+    async def type_topics(self, interaction: discord.Interaction) -> None:
+        """Any topic of the vocabulary, typed (the select offers 25 of them)."""
+        require_moderator(interaction)
+        await interaction.response.send_modal(TopicsModal(self))
+
+    async def set_topics(self, interaction: discord.Interaction, topics: tuple[str, ...]) -> None:
+        if topics:
+            self.topics = topics
+        self.note = ""
+        self.render()
+        await self.redraw(interaction)
+
     async def ask_reason(self, interaction: discord.Interaction) -> None:
         require_moderator(interaction)
         card = self.card
@@ -360,3 +373,24 @@ class TitleModal(ReportingModal):
             "description": " ".join(str(self.description.value or "").split()) or None,
         }
         await self.review.approve_with(interaction, self.card, typed)
+
+
+class TopicsModal(ReportingModal):
+    """The card's topics, typed: labels, slugs or terms, comma-separated."""
+
+    topics: discord.ui.TextInput[TopicsModal] = discord.ui.TextInput(
+        label=f"Topics, comma-separated (up to {MAX_TOPICS})",
+        custom_id="topics",
+        max_length=500,
+    )
+
+    def __init__(self, view: ReviewView) -> None:
+        super().__init__(
+            title="Topics", timeout=REVIEW_TIMEOUT_S, custom_id=view.item_id("topics-form")
+        )
+        self.review = view
+        self.topics.default = ", ".join(topic_label(t) or t for t in view.topics) or None
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)
+        await self.review.set_topics(interaction, split_topics(str(self.topics.value)))
