@@ -16,7 +16,7 @@ import discord
 from bot.discord import access, formatting, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.catalog._embeds import added_embed
-from bot.discord.exts.catalog._review import require_moderator
+from bot.discord.exts.catalog._moderator import require_moderator
 from bot.discord.modals import ReportingModal
 from bot.discord.views import InvokerView
 from bot.service.catalog_answers import AddOutcome, DetailsNeeded

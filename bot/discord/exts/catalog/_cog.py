@@ -19,7 +19,8 @@ from bot.discord.errors import UserFacingError
 from bot.discord.exts.catalog import _embeds
 from bot.discord.exts.catalog._adding import add_from_command
 from bot.discord.exts.catalog._listing import AdditionsView, load
-from bot.discord.exts.catalog._review import ReviewView, load_page, require_moderator
+from bot.discord.exts.catalog._moderator import require_moderator
+from bot.discord.exts.catalog._review import ReviewView, load_page
 from bot.discord.exts.catalog._topics import split_topics, topics_autocomplete_choices
 from bot.discord.suggestions import known_name, member_label
 from bot.service import LEVELS, Resource
