@@ -41,8 +41,8 @@ PAPERS = {
         "Quasiperiodic Lattice Networks for Spectral Reasoning",
         ["Ada Quill", "Bo Lattimer"],
         "2024",
-        "We introduce quasiperiodic lattice networks, neural networks whose weights follow "
-        "a quasiperiodic tiling, and show that they reason about spectra.",
+        "Quasiperiodic lattice networks are neural networks whose weights follow a "
+        "quasiperiodic tiling. They reason about spectra without any labelled data.",
     ),
     "2409.05678": (
         "Heliotropic Gradient Descent",

@@ -121,6 +121,17 @@ async def test_an_approved_addition_is_found_in_that_server_only(world: CatalogW
     paper, _ = await world.seen(await world.command("paper", {"query": LATTICE_TITLE}, user="ana"))
     assert paper["embeds"][0]["title"] == LATTICE_TITLE
     assert "Added by this server" in text_of(paper)
+    [added] = await world.service.server_additions_of(world.guild)
+    asked, _ = await world.seen(
+        await world.command(
+            "ask", {"question": "what are quasiperiodic lattice networks?"}, user="ana"
+        )
+    )
+    assert LATTICE_TITLE in text_of(asked) and "added by this server" in text_of(asked)
+    close, _ = await world.seen(await world.command("similar", {"resource": added.id}, user="ana"))
+    assert LATTICE_TITLE in text_of(close)  # the addition is the source of "more like this"
+    read, _ = await world.seen(await world.command("read", {"resource": added.id}, user="ana"))
+    assert "as done" in read["content"]
 
     elsewhere = world.other_channel
     found, private = await world.seen(
