@@ -280,3 +280,15 @@ async def test_leaving_a_server_deletes_its_catalog_after_the_grace_period(
         world.clock.shift = dt.timedelta()
     assert await world.additions(other) == []
     assert len(await world.additions()) == 1  # the server the bot is still in keeps its own
+
+
+async def test_a_members_daily_cap_is_said_plainly(world: CatalogWorld) -> None:
+    for i in range(5):  # ids the fake arXiv does not know: filed with what was typed
+        data = await world.suggest(f"2409.1000{i}", user="quinn")
+        assert data["content"].startswith("Thanks!") and "could not fetch" in data["content"]
+    data = await world.suggest("2409.10009", user="quinn")
+    assert "the most a day" in data["content"] and "tomorrow" in data["content"]
+    page = await world.service.review_queue(world.guild, 0, 25)
+    assert page.total == 5
+    for card in page.cards:  # leave the queue empty for whatever runs next
+        await world.service.reject(world.guild, card.suggestion.id, world.uid("mona"))
