@@ -27,7 +27,7 @@ from tests.bot.discord.commands_support import EPHEMERAL, assert_within_limits
 from tests.bot.discord.real_services import real_catalog, real_engine
 from tests.bot.discord.support import add_testing_cog
 from tests.fake_discord import payloads as p
-from tests.fake_discord.harness import APPLICATION_COMMAND, DiscordEnv, running_env
+from tests.fake_discord.harness import DiscordEnv, running_env
 from tests.fake_discord.server import InteractionRecord
 from tests.fake_web import make_app
 
@@ -164,11 +164,7 @@ class CatalogWorld:
         user: str,
         channel_id: int | None = None,
     ) -> InteractionRecord:
-        env = self.env
-        data = env._command_data(name, env._options(name, options))
-        return await env.fake.dispatch_interaction(
-            APPLICATION_COMMAND, data, user=env.user(user), channel_id=channel_id
-        )
+        return await self.env.send_command(name, options, user=user, channel_id=channel_id)
 
     async def catalog(
         self, sub: str, options: dict[str, Any] | None = None, *, user: str
