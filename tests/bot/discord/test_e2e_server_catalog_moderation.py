@@ -121,6 +121,7 @@ async def test_suggest_needs_a_server(world: CatalogWorld) -> None:
         ("remove", {"resource": "anything"}),
         ("list", None),
         ("export", None),
+        ("clear", None),
     ],
 )
 async def test_a_member_without_manage_server_cannot_moderate(
@@ -292,3 +293,28 @@ async def test_a_members_daily_cap_is_said_plainly(world: CatalogWorld) -> None:
     assert page.total == 5
     for card in page.cards:  # leave the queue empty for whatever runs next
         await world.service.reject(world.guild, card.suggestion.id, world.uid("mona"))
+
+
+async def test_a_moderator_can_delete_the_whole_catalog_after_confirming(
+    world: CatalogWorld,
+) -> None:
+    mod = world.moderator("mona")
+    await world.service.add_to_catalog(world.guild, int(mod["id"]), None, title="Doomed notes")
+    assert await world.additions()
+    data, private, record = await run(world, "clear", user="mona")
+    assert private and "cannot be undone" in data["content"]
+    message = stored(world.env, record)
+    cancel = await world.env.click(
+        component(message, "Cancel")["custom_id"], message=message, user="mona"
+    )
+    data, _ = await world.seen(cancel)
+    assert "nothing was deleted" in data["content"] and await world.additions()
+
+    data, private, record = await run(world, "clear", user="mona")
+    message = stored(world.env, record)
+    click = await world.env.click(
+        component(message, "Delete the whole catalog")["custom_id"], message=message, user="mona"
+    )
+    data, _ = await world.seen(click)
+    assert data["content"].startswith("Done — I deleted this server's catalog"), data
+    assert await world.additions() == [] and await world.pending_total() == 0

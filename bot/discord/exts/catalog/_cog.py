@@ -1,4 +1,4 @@
-"""/catalog review|add|remove|list|export: a server's moderators curate its own catalog.
+"""/catalog review|add|remove|list|export|clear: a server's moderators curate its own catalog.
 
 Only members with Manage Server see the group (default_permissions), and every subcommand
 and every control checks it again when it runs, since server admins can override command
@@ -18,6 +18,7 @@ from bot.discord import access, formatting, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.catalog import _embeds
 from bot.discord.exts.catalog._adding import add_from_command
+from bot.discord.exts.catalog._clearing import QUESTION, ClearView
 from bot.discord.exts.catalog._listing import AdditionsView, load
 from bot.discord.exts.catalog._moderator import require_moderator
 from bot.discord.exts.catalog._review import ReviewView, load_page
@@ -162,6 +163,12 @@ class CatalogCog(
             file=discord.File(io.BytesIO(data), filename=name),
             ephemeral=True,
         )
+
+    @app_commands.command(name="clear", description="Delete this server's whole catalog.")
+    async def clear(self, interaction: discord.Interaction) -> None:
+        guild_id = require_moderator(interaction)
+        view = ClearView(interaction.user.id, guild_id)
+        await replies.send(interaction, QUESTION, view=view, ephemeral=True)
 
 
 __all__ = ["CatalogCog"]
