@@ -19,7 +19,12 @@ from bot.discord.exts.catalog._cog import (
     split_topics,
     topics_autocomplete_choices,
 )
-from bot.discord.exts.catalog._embeds import additions_embed, plan_line, review_embed
+from bot.discord.exts.catalog._embeds import (
+    added_embed,
+    additions_embed,
+    plan_line,
+    review_embed,
+)
 from bot.discord.exts.catalog._notify import decision_dm
 from bot.discord.exts.daily._embeds import post_embed
 from bot.discord.exts.path._embeds import path_lines
@@ -183,3 +188,8 @@ def test_remove_autocomplete_offers_the_servers_additions() -> None:
     assert [v for _, v in addition_choices([ADDED, other], "tide")] == [other.id]
     assert [v for _, v in addition_choices([ADDED, other], "")] == [ADDED.id, other.id]
     assert [v for _, v in addition_choices([ADDED, other], "lattice")] == [ADDED.id]
+
+
+def test_only_an_addition_is_offered_for_removal() -> None:
+    assert "/catalog remove" in (added_embed(ADDED).footer.text or "")
+    assert "/catalog remove" not in (added_embed(BASE).footer.text or "")
