@@ -33,8 +33,9 @@ from tests.fake_web import make_app
 
 MANAGE_GUILD = 1 << 5
 MODERATOR_PERMISSIONS = int(p.EVERYONE_PERMISSIONS) | MANAGE_GUILD
-FETCH_TIMEOUT_S = 1.0
-"""Short, so that the "page that never answers" test is quick (the bot defers meanwhile)."""
+FETCH_TIMEOUT_S = 2.0
+"""Short, so that the "page that never answers" test is quick, yet longer than the answer
+budget (1.5 s), so the bot has to say "thinking…" first, privately."""
 
 PAPERS = {
     "2409.01234": (

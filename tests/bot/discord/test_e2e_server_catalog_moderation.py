@@ -60,7 +60,12 @@ async def test_a_refused_link_gets_a_clear_private_answer_and_nothing_is_stored(
 ) -> None:
     template, reason = REFUSED[case]
     link = template.format(web=world.web, discord_port=world.env.fake.port)
-    data = await world.suggest(link, user="mallory")
+    record = await world.command("suggest", {"link": link}, user="mallory")
+    data, private = await world.seen(record)
+    assert private
+    if case == "page that never answers":  # slower than the answer budget: deferred first
+        assert record.callback is not None and record.callback["type"] == 5
+        assert record.callback["data"]["flags"] & 64  # privately
     text = text_of(data)
     assert reason in text.lower(), text
     assert "went wrong" not in text and not data.get("embeds")
