@@ -10,6 +10,7 @@ fetcher, through the same settings a host would use (`FETCH_ALLOWED_ORIGINS`,
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ MODERATOR_PERMISSIONS = int(p.EVERYONE_PERMISSIONS) | MANAGE_GUILD
 FETCH_TIMEOUT_S = 2.0
 """Short, so that the "page that never answers" test is quick, yet longer than the answer
 budget (1.5 s), so the bot has to say "thinking…" first, privately."""
+
+SLOW_GONE_S = 1.7
 
 PAPERS = {
     "2409.01234": (
@@ -121,6 +124,11 @@ def fake_web_app() -> web.Application:
             return web.Response(status=404)
         return web.Response(text=page_html(name), content_type="text/html")
 
+    async def slow_gone(request: web.Request) -> web.StreamResponse:
+        await asyncio.sleep(SLOW_GONE_S)  # past the answer budget, within the fetch time-out
+        return web.Response(status=404)
+
+    app.router.add_get("/e2e/slow-gone", slow_gone)
     app.router.add_get("/e2e/arxiv", arxiv)
     app.router.add_get("/e2e/page/{name}", page)
     return app

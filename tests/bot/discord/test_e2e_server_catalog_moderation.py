@@ -214,6 +214,28 @@ async def test_a_link_that_cannot_be_fetched_opens_a_form(world: CatalogWorld) -
     await world.service.remove_from_catalog(world.guild, typed.id)
 
 
+async def test_a_slow_failed_fetch_offers_the_form_behind_a_button(world: CatalogWorld) -> None:
+    world.moderator("mona")
+    link = f"{world.web}/e2e/slow-gone"
+    record = await world.catalog("add", {"link": link}, user="mona")
+    data, private = await world.seen(record)
+    assert record.callback is not None and record.callback["type"] == 5  # "thinking…" first
+    assert private and "couldn't fetch" in data["content"], data
+    message = world.env.fake.messages[int(record.results[0]["id"])]
+    click = await world.env.click(
+        component(message, "Type the details")["custom_id"], message=message, user="mona"
+    )
+    modal = await world.env.wait_for_callback(click)
+    assert modal["type"] == 9
+    fields = {"title": "Slow notes", "authors": "", "year": "", "description": "", "link": ""}
+    submitted = await world.env.submit_modal(modal["data"]["custom_id"], fields, user="mona")
+    data, _ = await world.seen(submitted)
+    assert data["content"].startswith("Added"), data
+    [added] = await world.service.server_additions_of(world.guild)
+    assert added.title == "Slow notes"
+    await world.service.remove_from_catalog(world.guild, added.id)
+
+
 async def test_approving_a_suggestion_without_details_asks_for_a_title(
     world: CatalogWorld,
 ) -> None:
