@@ -8,7 +8,6 @@ visibility. Everything answers privately: a moderation queue is not a channel's 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 
 import discord
 from discord import app_commands
@@ -19,37 +18,17 @@ from bot.discord.errors import UserFacingError
 from bot.discord.exts.catalog import _embeds
 from bot.discord.exts.catalog._adding import add_from_command
 from bot.discord.exts.catalog._clearing import QUESTION, ClearView
-from bot.discord.exts.catalog._listing import AdditionsView, load
+from bot.discord.exts.catalog._listing import AdditionsView, addition_choices, load
 from bot.discord.exts.catalog._moderator import require_moderator
 from bot.discord.exts.catalog._review import ReviewView, load_page
 from bot.discord.exts.catalog._topics import split_topics, topics_autocomplete_choices
 from bot.discord.suggestions import known_name, member_label
-from bot.service import LEVELS, Resource
+from bot.service import LEVELS
 from bot.service.catalog_answers import AdditionsPage, ReviewPage
 
 LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
 EXPORT_LIMIT_BYTES = 8 * 1024 * 1024
 """Discord's smallest attachment limit (a server without boosts)."""
-
-
-def addition_choices(additions: Sequence[Resource], current: str) -> list[tuple[str, str]]:
-    """(title, id) of the additions whose title or id holds what is typed, those starting
-    with it first, newest first otherwise."""
-    wanted = " ".join(current.split()).casefold()[:100]
-    if not wanted:
-        return [(_addition_name(r), r.id) for r in additions]
-    starts, contains = [], []
-    for resource in additions:
-        name = " ".join(resource.title.split()).casefold()
-        if name.startswith(wanted) or resource.id.startswith(wanted):
-            starts.append(resource)
-        elif wanted in name or wanted in resource.id:
-            contains.append(resource)
-    return [(_addition_name(r), r.id) for r in starts + contains]
-
-
-def _addition_name(resource: Resource) -> str:
-    return f"{' '.join(resource.title.split())} ({resource.id})"
 
 
 @app_commands.guild_only()

@@ -14,18 +14,15 @@ import pytest
 
 from bot.discord import limits
 from bot.discord.errors import UserFacingError
-from bot.discord.exts.catalog._cog import (
-    addition_choices,
-    split_topics,
-    topics_autocomplete_choices,
-)
 from bot.discord.exts.catalog._embeds import (
     added_embed,
     additions_embed,
     plan_line,
     review_embed,
 )
+from bot.discord.exts.catalog._listing import addition_choices
 from bot.discord.exts.catalog._notify import decision_dm
+from bot.discord.exts.catalog._topics import split_topics, topics_autocomplete_choices
 from bot.discord.exts.daily._embeds import post_embed
 from bot.discord.exts.path._embeds import path_lines
 from bot.discord.exts.suggest._embeds import EXISTING, FILED, FILED_TYPED, outcome_message
