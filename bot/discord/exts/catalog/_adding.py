@@ -143,6 +143,7 @@ class TypeDetailsView(InvokerView):
 
     @discord.ui.button(label="Type the details…", style=discord.ButtonStyle.primary)
     async def open_form(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        require_moderator(interaction)
         await interaction.response.send_modal(
             DetailsModal(self.request, custom_id=form_id(interaction))
         )
