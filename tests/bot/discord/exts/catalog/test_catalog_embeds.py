@@ -86,6 +86,7 @@ def test_a_filed_suggestion_shows_what_was_found() -> None:
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Authors"] == "Ada Quill, Bo Lattimer" and fields["Year"] == "2024"
     assert fields["Site"] == "arxiv.org" and "Could not be fetched" not in fields
+    assert_inert(str(fields["Your note"]))  # the member sees the note the moderators will
 
 
 def test_a_suggestion_filed_with_what_was_typed_says_what_failed() -> None:
