@@ -17,7 +17,7 @@ from bot.service.admin import (
     CatalogError,
     Curation,
     CurationError,
-    FetchFailure,
+    FetchedDetails,
     ImportResult,
     build_catalog_text,
     catalog_stats,
@@ -277,7 +277,7 @@ def add(
     except ServiceError as exc:
         raise UserError(str(exc), exit_code=2) from None
     found = asyncio.run(fetcher_from(load_settings()).fetch(typed))
-    if isinstance(found, FetchFailure):
+    if not isinstance(found, FetchedDetails):
         raise UserError(f"{plain(typed[:200])}: {found.message}", exit_code=1)
     curation_path = curation or default_curation_path()
     curation_text, parsed = _curation(curation_path)

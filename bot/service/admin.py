@@ -19,7 +19,6 @@ from recommender.catalog import (
 )
 from recommender.fetched.details import FetchedDetails
 from recommender.fetched.files import parse_bibtex, parse_csl_json
-from recommender.fetched.safe_http import FetchFailure
 from recommender.ingest.build import (
     build_catalog_text,
     default_curation_path,
@@ -41,7 +40,6 @@ __all__ = [
     "CatalogError",
     "Curation",
     "CurationError",
-    "FetchFailure",
     "FetchedDetails",
     "ImportResult",
     "backup_sqlite",
