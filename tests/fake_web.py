@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+import queue
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from aiohttp import web
@@ -218,3 +220,25 @@ async def serve_fake_web() -> AsyncIterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
+
+
+@contextmanager
+def fake_web_in_thread() -> Iterator[str]:
+    """The fake web on its own event loop in a thread, for a test of a command that runs
+    its own loop (`deepread catalog add`); yields the base URL."""
+    started: queue.Queue[str] = queue.Queue()
+    stop = threading.Event()
+
+    async def run() -> None:
+        async with serve_fake_web() as base:
+            started.put(base)
+            while not stop.is_set():
+                await asyncio.sleep(0.02)
+
+    thread = threading.Thread(target=asyncio.run, args=(run(),), daemon=True)
+    thread.start()
+    try:
+        yield started.get(timeout=10)
+    finally:
+        stop.set()
+        thread.join(timeout=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Annotated
@@ -10,24 +11,32 @@ import typer
 from rich.table import Table
 
 from bot.cli._common import UserError, console, echo, plain, print_json
-from bot.service import WriteFailed, topic_label, write_atomically
+from bot.service import Resource, ServiceError, WriteFailed, topic_label, write_atomically
+from bot.service.addition_rules import check_link
 from bot.service.admin import (
     CatalogError,
     Curation,
     CurationError,
+    FetchedDetails,
+    ImportResult,
     build_catalog_text,
     catalog_stats,
     default_catalog_path,
     default_curation_path,
     default_sources_dir,
     import_awesome_list,
+    import_details,
     load_catalog,
     load_yaml,
+    parse_bibtex,
+    parse_csl_json,
     parse_curation,
     read_curation_text,
     validate_text,
     write_curation,
 )
+from bot.service.server_catalog import fetcher_from
+from bot.service.validation import check_level, check_topic
 from bot.settings import load_settings
 
 app = typer.Typer(help="Build, validate and describe the catalog.", no_args_is_help=True)
@@ -154,9 +163,67 @@ def build(
         echo(f"left out unreviewed hyphen-stripped URL of {rid}: {url}", err=True)
 
 
+def _read_text(file: Path, what: str) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{file}: not found", exit_code=1) from None
+    except IsADirectoryError:
+        raise UserError(f"{file}: is a folder, not {what}", exit_code=1) from None
+    except UnicodeDecodeError:
+        raise UserError(f"{file}: not UTF-8 text", exit_code=1) from None
+    except OSError as exc:
+        raise UserError(f"{file}: cannot read ({exc.strerror})", exit_code=1) from None
+
+
+def _catalog_resources(catalog: Path | None) -> list[Resource]:
+    try:
+        return list(load_catalog(_catalog_path(catalog)))
+    except CatalogError as exc:
+        raise UserError(str(exc), exit_code=1) from None
+
+
+def _report(
+    result: ImportResult, name: str, curation_path: Path, *, as_json: bool, none: str
+) -> None:
+    """Write the curation, then say what was added, merged and skipped."""
+    if not (result.added or result.merged or result.skipped):
+        raise UserError(f"{name}: {none}", exit_code=1)
+    if result.added or result.merged:
+        _write(curation_path, lambda handle: write_curation(result.curation, handle))
+    if as_json:
+        print_json({"added": result.added, "merged": result.merged, "skipped": result.skipped})
+        return
+    written = (
+        f"written to {curation_path}; run `deepread catalog build`"
+        if result.added or result.merged
+        else "nothing written"
+    )
+    echo(
+        f"{plain(name)}: added {len(result.added)}, merged {len(result.merged)}, "
+        f"skipped {len(result.skipped)} ({written})"
+    )
+    for rid in result.added:
+        echo(f"  added   {rid}")
+    for rid in result.merged:
+        echo(f"  merged  {rid} (new source)")
+    for reason in result.skipped:
+        echo(f"  skipped {plain(reason)}")
+
+
+FILE_KINDS = {".bib": "BibTeX", ".bibtex": "BibTeX", ".json": "CSL-JSON"}
+"""Files read as references by their suffix; anything else is an awesome list (Markdown)."""
+
+
 @app.command("import")
 def import_list(
-    file: Annotated[Path, typer.Argument(help='Markdown "awesome list": links under headings.')],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help='BibTeX (.bib), CSL-JSON (.json, as Zotero exports) or a Markdown "awesome '
+            'list" (links under headings).'
+        ),
+    ],
     curation: Annotated[
         Path | None, typer.Option("--curation", help="Curation file to add to.")
     ] = None,
@@ -165,43 +232,67 @@ def import_list(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Add an awesome list's links to the curation file; `catalog build` then includes them."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{file}: not found", exit_code=1) from None
-    except IsADirectoryError:
-        raise UserError(f"{file}: is a folder, not a Markdown file", exit_code=1) from None
-    except UnicodeDecodeError:
-        raise UserError(f"{file}: not UTF-8 text", exit_code=1) from None
-    except OSError as exc:
-        raise UserError(f"{file}: cannot read ({exc.strerror})", exit_code=1) from None
+    """Add a reference file's entries to the curation file; `catalog build` then includes
+    them. Duplicates (by URL, arXiv id, DOI or title) become one more source of the entry."""
+    kind = FILE_KINDS.get(file.suffix.lower(), "Markdown")
+    text = _read_text(file, f"a {kind} file")
     curation_path = curation or default_curation_path()
     curation_text, parsed = _curation(curation_path)
-    try:
-        resources = list(load_catalog(_catalog_path(catalog)))
-    except CatalogError as exc:
-        raise UserError(str(exc), exit_code=1) from None
+    resources = _catalog_resources(catalog)
     raw = load_yaml(curation_text) or {}
     del curation_text  # a big curation file: one copy in memory is enough
-    result = import_awesome_list(text, file.name, raw, resources, parsed.aliases)
-    if not (result.added or result.merged or result.skipped):
-        raise UserError(f"{file}: no Markdown links found", exit_code=1)
-    _write(curation_path, lambda handle: write_curation(result.curation, handle))
-    if as_json:
-        print_json({"added": result.added, "merged": result.merged, "skipped": result.skipped})
-        return
-    echo(
-        f"{file}: added {len(result.added)}, merged {len(result.merged)}, "
-        f"skipped {len(result.skipped)} (written to {curation_path}; run `deepread catalog "
-        "build`)"
+    if kind == "Markdown":
+        result = import_awesome_list(text, file.name, raw, resources, parsed.aliases)
+        none = "no Markdown links found"
+    else:
+        found = parse_bibtex(text) if kind == "BibTeX" else parse_csl_json(text)
+        result = import_details(found, file.name, raw, resources, parsed.aliases)
+        none = f"no {kind} entries with a title found"
+    _report(result, str(file), curation_path, as_json=as_json, none=none)
+
+
+@app.command("add")
+def add(
+    link: Annotated[str, typer.Argument(help="An arXiv id or URL, a DOI, or any http(s) link.")],
+    level: Annotated[
+        str | None, typer.Option("--level", help="beginner, intermediate or advanced.")
+    ] = None,
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", help="A topic slug (repeat for several).")
+    ] = None,
+    curation: Annotated[
+        Path | None, typer.Option("--curation", help="Curation file to add to.")
+    ] = None,
+    catalog: Annotated[
+        Path | None, typer.Option("--catalog", help="Catalog to deduplicate against.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Fetch one link's details (arXiv, Crossref or the page itself) and add it to the
+    curation file, as `catalog import` does; `catalog build` then includes it."""
+    try:
+        chosen_level = check_level(level)
+        topics = tuple(t for t in (check_topic(name) for name in topic or ()) if t)
+        typed = check_link(link)
+    except ServiceError as exc:
+        raise UserError(str(exc), exit_code=2) from None
+    found = asyncio.run(fetcher_from(load_settings()).fetch(typed))
+    if not isinstance(found, FetchedDetails):
+        raise UserError(f"{plain(typed[:200])}: {found.message}", exit_code=1)
+    curation_path = curation or default_curation_path()
+    curation_text, parsed = _curation(curation_path)
+    resources = _catalog_resources(catalog)
+    raw = load_yaml(curation_text) or {}
+    result = import_details(
+        [found],
+        "deepread catalog add",
+        raw,
+        resources,
+        parsed.aliases,
+        level=chosen_level,
+        topics=topics,
     )
-    for rid in result.added:
-        echo(f"  added   {rid}")
-    for rid in result.merged:
-        echo(f"  merged  {rid} (new source)")
-    for reason in result.skipped:
-        echo(f"  skipped {reason}")
+    _report(result, typed, curation_path, as_json=as_json, none="nothing usable found")
 
 
 __all__ = ["app", "default_catalog_path"]

@@ -17,6 +17,8 @@ from recommender.catalog import (
     load_catalog,
     validate_text,
 )
+from recommender.fetched.details import FetchedDetails
+from recommender.fetched.files import parse_bibtex, parse_csl_json
 from recommender.ingest.build import (
     build_catalog_text,
     default_curation_path,
@@ -31,12 +33,15 @@ from recommender.ingest.curation import (
     read_curation_text,
     write_curation,
 )
-from recommender.ingest.importer import import_awesome_list
+from recommender.ingest.import_details import import_details
+from recommender.ingest.importer import ImportResult, import_awesome_list
 
 __all__ = [
     "CatalogError",
     "Curation",
     "CurationError",
+    "FetchedDetails",
+    "ImportResult",
     "backup_sqlite",
     "build_catalog_text",
     "catalog_stats",
@@ -46,8 +51,11 @@ __all__ = [
     "display_url",
     "dump_curation",
     "import_awesome_list",
+    "import_details",
     "load_catalog",
     "load_yaml",
+    "parse_bibtex",
+    "parse_csl_json",
     "parse_curation",
     "read_curation_text",
     "schema_status",

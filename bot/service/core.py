@@ -46,10 +46,10 @@ from bot.store.values import DEFAULT_BUSY_TIMEOUT_MS, STATUSES, TITLE_LENGTH
 
 if TYPE_CHECKING:
     from bot.store import Store
+    from recommender.fetched.fetcher import DetailsFetcher
 from bot.store.records import StoredEntry
 from recommender.catalog import Catalog
 from recommender.engine import Engine
-from recommender.fetched.fetcher import DetailsFetcher
 from recommender.loading import read_catalog
 from recommender.personal import Profile
 from recommender.resource import Resource
@@ -113,19 +113,23 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
         recommender: Engine | None = None,
         *,
         clock: Callable[[], dt.datetime] = utc_now,
-        fetcher: DetailsFetcher | None = None,
+        fetcher: DetailsFetcher | Callable[[], DetailsFetcher] | None = None,
         catalog_limits: CatalogLimits | None = None,
     ) -> None:
         """`store` is the store, or how to open it on first use (a question about the
         catalog alone then never opens a database). `fetcher` fetches suggested links'
-        details (the default one refuses every private address and uses the real arXiv and
-        Crossref); `catalog_limits` caps server catalogs."""
+        details, or is how to build it on first use (the default one refuses every private
+        address and uses the real arXiv and Crossref); `catalog_limits` caps server
+        catalogs."""
         self._store: Store | None = None if callable(store) else store
         self._open_store: Callable[[], Store] | None = store if callable(store) else None
         self.catalog = catalog
         self.recommender = recommender
         self.clock = clock
-        self.fetcher = fetcher or DetailsFetcher()
+        self._fetcher: DetailsFetcher | None = None if callable(fetcher) else fetcher
+        self._make_fetcher: Callable[[], DetailsFetcher] | None = (
+            fetcher if callable(fetcher) else None
+        )
         self.catalog_limits = catalog_limits or CatalogLimits()
         self._user_views: UserViews[UserView] = UserViews(self.load_user_view)
         self._store_timing: Callable[[str, float], None] | None = None
@@ -139,6 +143,18 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
     @property
     def server_views(self) -> ServerViews:
         return self._server_views
+
+    @property
+    def fetcher(self) -> DetailsFetcher:
+        """The fetcher of suggested links (the HTTP client is imported on first use)."""
+        if self._fetcher is None:
+            if self._make_fetcher is not None:
+                self._fetcher = self._make_fetcher()
+            else:
+                from recommender.fetched.fetcher import DetailsFetcher
+
+                self._fetcher = DetailsFetcher()
+        return self._fetcher
 
     @property
     def user_views(self) -> UserViews[UserView]:
@@ -173,7 +189,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
         migrate: bool = True,
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
         clock: Callable[[], dt.datetime] = utc_now,
-        fetcher: DetailsFetcher | None = None,
+        fetcher: DetailsFetcher | Callable[[], DetailsFetcher] | None = None,
         catalog_limits: CatalogLimits | None = None,
     ) -> Service:
         """Open the database at `url`, migrated; without `migrate`, the database is opened
@@ -212,7 +228,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
             catalog,
             engine,
             migrate=migrate,
-            fetcher=fetcher_from(settings),
+            fetcher=lambda: fetcher_from(settings),
             catalog_limits=limits_from(settings),
         )
 

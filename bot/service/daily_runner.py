@@ -46,6 +46,7 @@ from bot.service.daily_planning import (
 )
 from bot.service.guilds import GuildConfig
 from bot.service.server_views import ServerView
+from recommender.engine import Engine
 from recommender.resource import Resource
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,10 @@ class DailyRunner:
         self.clock: Callable[[], dt.datetime] = clock or service.clock
         self.members: Members = members or _nobody
         self.serves = serves
-        self._candidates: dict[tuple[int | None, int, str | None, str | None], list[str]] = {}
+        self._candidates: dict[tuple[str | None, str | None], list[str]] = {}
+        self._server_candidates: dict[tuple[int | None, int, str | None, str | None], list[str]]
+        self._server_candidates = {}
+        """The same, for servers with additions, per version of their additions."""
         self._logged: dict[int, str] = {}
         self._lock = asyncio.Lock()
         self._last: dict[int, dt.date] | None = None
@@ -161,17 +165,23 @@ class DailyRunner:
         server's additions when `view` has some (memoised per version of those additions:
         the base catalog is fixed while the bot runs)."""
         if view is None or not view.additions:
-            view = self.service.server_views.base
+            if (topic, level) not in self._candidates:
+                self._candidates[topic, level] = self._ranked(self.service.engine(), topic, level)
+            return self._candidates[topic, level]
         key = (view.guild_id, view.version, topic, level)
-        if key not in self._candidates:
-            if len(self._candidates) > MAX_CANDIDATE_LISTS:
-                self._candidates.clear()
-            engine = self.service.engine_of(view)
-            resources = engine.resources
-            ranked = engine.recommend(topic_query(topic), level=level, k=len(resources))
-            ids = [r.resource.id for r in ranked.results]
-            self._candidates[key] = candidate_ids(resources, ids, topic, level)
-        return self._candidates[key]
+        if key not in self._server_candidates:
+            if len(self._server_candidates) > MAX_CANDIDATE_LISTS:
+                self._server_candidates.clear()
+            ranked = self._ranked(self.service.engine_of(view), topic, level)
+            self._server_candidates[key] = ranked
+        return self._server_candidates[key]
+
+    @staticmethod
+    def _ranked(engine: Engine, topic: str | None, level: str | None) -> list[str]:
+        resources = engine.resources
+        ranked = engine.recommend(topic_query(topic), level=level, k=len(resources))
+        ids = [r.resource.id for r in ranked.results]
+        return candidate_ids(resources, ids, topic, level)
 
     def gap(self, topic: str | None, level: str | None) -> str:
         """Why a topic/level pair has nothing to post, with what would work instead."""

@@ -70,27 +70,22 @@ from bot.store.errors import ResourceIdTaken
 from bot.store.records import StoredServerResource, StoredSuggestion
 from recommender.catalog import Catalog, dump_catalog
 from recommender.fetched.details import FetchedDetails, details, year_of
-from recommender.fetched.fetcher import DetailsFetcher
 from recommender.fetched.identifiers import ARXIV_API, CROSSREF_API, identity
-from recommender.fetched.safe_http import USER_AGENT, Failure, FetchFailure, SafeHttp
 from recommender.ingest.classify import classify_kind, classify_level, classify_topics
 from recommender.lookup import lookup
 from recommender.resource import Resource, SourceRef
 
 if TYPE_CHECKING:
     from bot.store import Store
+    from recommender.fetched.fetcher import DetailsFetcher
+    from recommender.fetched.safe_http import FetchFailure
 
 REFUSED_FAILURES = frozenset(
-    {
-        Failure.NOT_A_LINK,
-        Failure.PRIVATE_ADDRESS,
-        Failure.TIMEOUT,
-        Failure.TOO_LARGE,
-        Failure.TOO_MANY_REDIRECTS,
-    }
+    {"NOT_A_LINK", "PRIVATE_ADDRESS", "TIMEOUT", "TOO_LARGE", "TOO_MANY_REDIRECTS"}
 )
-"""Fetch failures that refuse a link outright: nothing about it is stored. Any other failure
-(unreachable, no usable metadata, an error page) files it with what the member typed."""
+"""Fetch failures (`safe_http.Failure` names) that refuse a link outright: nothing about it is
+stored. Any other failure (unreachable, no usable metadata, an error page) files it with what
+the member typed. Names, so that importing the service does not import the HTTP client."""
 
 EXPORT_SOURCE = "server-catalog"
 """The `sources` document of an exported addition: where a reviewer of the pull request
@@ -121,6 +116,9 @@ def limits_from(settings: Settings) -> CatalogLimits:
 def fetcher_from(settings: Settings) -> DetailsFetcher:
     """The one fetcher of suggested links, as configured (time-outs, size cap, user agent,
     API URLs; `FETCH_ALLOWED_ORIGINS` only ever for a test's fake web)."""
+    from recommender.fetched.fetcher import DetailsFetcher
+    from recommender.fetched.safe_http import USER_AGENT, SafeHttp
+
     origins = set()
     for origin in settings.fetch_allowed_origins:
         host, _, port = origin.rpartition(":")
@@ -144,7 +142,6 @@ class ServerCatalogMixin:
 
     catalog: Catalog
     catalog_limits: CatalogLimits
-    fetcher: DetailsFetcher
     clock: Callable[[], dt.datetime]  # provided by `Service`
 
     @property
@@ -153,6 +150,10 @@ class ServerCatalogMixin:
 
     @property
     def server_views(self) -> ServerViews:  # provided by `Service`
+        raise NotImplementedError
+
+    @property
+    def fetcher(self) -> DetailsFetcher:  # provided by `Service`
         raise NotImplementedError
 
     # --- what the server searches -------------------------------------------------------------
@@ -236,10 +237,8 @@ class ServerCatalogMixin:
         await self._check_filing_caps(guild_id, member_id)
         fetched = await self.fetcher.fetch(link)
         problem = None
-        if isinstance(fetched, FetchFailure):
-            if fetched.reason in REFUSED_FAILURES:
-                raise SuggestionRefused(f"I cannot use that link: {fetched.message}")
-            problem = fetched.message
+        if not isinstance(fetched, FetchedDetails):
+            problem = _usable_failure(fetched)
             found = typed
         else:
             found = _merged(fetched, typed)
@@ -464,10 +463,8 @@ class ServerCatalogMixin:
             if existing is not None:
                 return AddOutcome("duplicate", existing)
             fetched = await self.fetcher.fetch(link)
-            if isinstance(fetched, FetchFailure):
-                if fetched.reason in REFUSED_FAILURES:
-                    raise SuggestionRefused(f"I cannot use that link: {fetched.message}")
-                problem = fetched.message
+            if not isinstance(fetched, FetchedDetails):
+                problem = _usable_failure(fetched)
                 base = from_link
             else:
                 base = _merged(fetched, from_link)
@@ -622,6 +619,14 @@ class ServerCatalogMixin:
         resources, suggestions = await self.store.clear_server_catalog(guild_id)
         self.server_views.forget(guild_id)
         return CatalogCleared(guild_id, resources, suggestions)
+
+
+def _usable_failure(failure: FetchFailure) -> str:
+    """What could not be fetched, for a suggestion filed anyway; or `SuggestionRefused` for a
+    failure that refuses the link (nothing is stored)."""
+    if failure.reason.name in REFUSED_FAILURES:
+        raise SuggestionRefused(f"I cannot use that link: {failure.message}")
+    return failure.message
 
 
 def _page(offset: int, limit: int) -> tuple[int, int]:

@@ -26,7 +26,8 @@ from recommender.catalog import Catalog
 from recommender.engine import Engine
 from recommender.resource import Resource
 
-DEFAULT_VIEWS = 256
+DEFAULT_VIEWS = 64
+"""Servers whose view (a whole engine, about 3 MB over the shipped catalog) is kept."""
 RECHECK_S = 1.0
 SEEN = 10_000
 

@@ -39,7 +39,7 @@ class ImportResult:
     curation: dict[str, Any] = field(default_factory=dict)
 
 
-def _index(
+def catalog_index(
     resources: Iterable[Resource], added: Iterable[Mapping[str, Any]], aliases: Iterable[Alias]
 ) -> tuple[dict[str, str], dict[str, str]]:
     """(url key -> id, title key -> id) of everything the catalog already holds."""
@@ -75,9 +75,10 @@ def import_awesome_list(
     added: list[dict[str, Any]] = list(data.get("added") or [])
     entries: dict[str, Any] = dict(data.get("entries") or {})
     resources = list(resources)
-    by_url, by_title = _index(resources, added, aliases)
+    by_url, by_title = catalog_index(resources, added, aliases)
     taken = {r.id for r in resources} | {str(e["id"]) for e in added}
     seen: set[str] = set()
+    curated = {r.id for r in resources if r.origin == "curated"}
     result = ImportResult()
     for mention in iter_markdown_page(text, document, result.skipped):
         label = mention.title or "(untitled)"
@@ -98,11 +99,15 @@ def import_awesome_list(
             else {"document": document}
         )
         existing = by_url.get(ukey) or (by_title.get(tkey) if tkey else None)
+        if existing in curated:
+            # hand-checked entries live in their own source file, not in the curation
+            result.skipped.append(f"{label}: already in the catalog as {existing}")
+            continue
         if existing is not None:
-            _add_source(existing, source, entries, added)
+            add_source(existing, source, entries, added)
             result.merged.append(existing)
             continue
-        rid = _unique_id(slugify(mention.title or ukey), taken)
+        rid = unique_id(slugify(mention.title or ukey), taken)
         taken.add(rid)
         added.append(_new_entry(rid, mention.title or ukey, mention.url, mention, source))
         by_url[ukey] = rid
@@ -117,7 +122,7 @@ def import_awesome_list(
     return result
 
 
-def _add_source(
+def add_source(
     rid: str, source: dict[str, str], entries: dict[str, Any], added: list[dict[str, Any]]
 ) -> None:
     for entry in added:
@@ -134,7 +139,7 @@ def _add_source(
     entries[rid] = fixes
 
 
-def _unique_id(base: str, taken: set[str]) -> str:
+def unique_id(base: str, taken: set[str]) -> str:
     base = base or "imported"
     rid, counter = base, 2
     while rid in taken:

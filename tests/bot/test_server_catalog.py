@@ -408,3 +408,17 @@ async def test_an_admin_clears_the_servers_catalog(svc: Service) -> None:
     assert (cleared.resources, cleared.suggestions) == (1, 0)
     found = await svc.recommend("soon gone", guild_id=GUILD)
     assert not any(r.resource.added_by_server for r in found.results)
+
+
+async def test_two_processes_approving_at_once_add_one_resource(
+    svc: Service, database_url: str, catalog: Catalog, clock: Clock, web: str
+) -> None:
+    """Two bot processes (two stores, two connection pools) on one database."""
+    suggestion = await filed_id(svc)
+    async with Store.open(database_url) as other_store:
+        other = Service(other_store, catalog, None, clock=clock, fetcher=make_fetcher(web))
+        outcomes = await asyncio.gather(
+            svc.approve(GUILD, suggestion, MOD), other.approve(GUILD, suggestion, MOD + 1)
+        )
+    assert sorted(o.outcome for o in outcomes) == ["already", "approved"]
+    assert len(await svc.store.server_resources(GUILD)) == 1

@@ -149,3 +149,25 @@ def test_bad_shard_settings_are_one_line(
         load_settings()
     message = str(caught.value)
     assert "\n" not in message and message.startswith(named + " is not valid: expected")
+
+
+def test_server_catalog_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    defaults = Settings()
+    assert defaults.fetch_allowed_origins == () and defaults.arxiv_api_url is None
+    assert defaults.suggestions_per_member_per_day >= 1
+    monkeypatch.setenv("FETCH_ALLOWED_ORIGINS", "127.0.0.1:8080, Localhost:9000")
+    monkeypatch.setenv("ARXIV_API_URL", "http://127.0.0.1:8080/api/query?id_list={id}")
+    monkeypatch.setenv("SERVER_CATALOG_GRACE_DAYS", "3")
+    settings = Settings()
+    assert settings.fetch_allowed_origins == ("127.0.0.1:8080", "localhost:9000")
+    assert settings.server_catalog_grace_days == 3
+    for name, value in (
+        ("FETCH_ALLOWED_ORIGINS", "127.0.0.1"),
+        ("ARXIV_API_URL", "ftp://x/{id}"),
+        ("PENDING_SUGGESTIONS_PER_SERVER", "0"),
+    ):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(SettingsError, match=name):
+            load_settings()
+        monkeypatch.delenv(name)

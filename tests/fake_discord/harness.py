@@ -143,10 +143,16 @@ class DiscordEnv:
         *,
         user: str | dict[str, Any] = "alice",
         in_guild: bool = True,
+        channel_id: int | None = None,
     ) -> InteractionRecord:
+        """Run `/name`, in the main channel or in `channel_id` (another guild's, say)."""
         data = self._command_data(name, self._options(name, options))
         return await self.fake.dispatch_interaction(
-            APPLICATION_COMMAND, data, user=self.user(user), in_guild=in_guild
+            APPLICATION_COMMAND,
+            data,
+            user=self.user(user),
+            in_guild=in_guild,
+            channel_id=channel_id,
         )
 
     def subcommand(

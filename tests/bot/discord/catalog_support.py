@@ -3,13 +3,14 @@ real Service over a fresh SQLite file, and a local fake web the fetcher is allow
 
 The fake web is the shared one (tests/fake_web.py: arXiv, Crossref, pages, slow and huge
 answers) plus a few papers and a page no catalog holds, with authors and years, so a
-suggestion of them is new. Only that one origin (127.0.0.1 and its port) is open to the fetcher, through
-the same settings a host would use (`FETCH_ALLOWED_ORIGINS`, `ARXIV_API_URL`, ...):
-127.0.0.1 on any other port stays refused.
+suggestion of them is new. Only that one origin (127.0.0.1 and its port) is open to the
+fetcher, through the same settings a host would use (`FETCH_ALLOWED_ORIGINS`,
+`ARXIV_API_URL`, ...): 127.0.0.1 on any other port stays refused.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -27,22 +28,25 @@ from tests.bot.discord.commands_support import EPHEMERAL, assert_within_limits
 from tests.bot.discord.real_services import real_catalog, real_engine
 from tests.bot.discord.support import add_testing_cog
 from tests.fake_discord import payloads as p
-from tests.fake_discord.harness import APPLICATION_COMMAND, DiscordEnv, running_env
+from tests.fake_discord.harness import DiscordEnv, running_env
 from tests.fake_discord.server import InteractionRecord
 from tests.fake_web import make_app
 
 MANAGE_GUILD = 1 << 5
 MODERATOR_PERMISSIONS = int(p.EVERYONE_PERMISSIONS) | MANAGE_GUILD
-FETCH_TIMEOUT_S = 1.0
-"""Short, so that the "page that never answers" test is quick (the bot defers meanwhile)."""
+FETCH_TIMEOUT_S = 2.0
+"""Short, so that the "page that never answers" test is quick, yet longer than the answer
+budget (1.5 s), so the bot has to say "thinking…" first, privately."""
+
+SLOW_GONE_S = 1.7
 
 PAPERS = {
     "2409.01234": (
         "Quasiperiodic Lattice Networks for Spectral Reasoning",
         ["Ada Quill", "Bo Lattimer"],
         "2024",
-        "We introduce quasiperiodic lattice networks, neural networks whose weights follow "
-        "a quasiperiodic tiling, and show that they reason about spectra.",
+        "Quasiperiodic lattice networks are neural networks whose weights follow a "
+        "quasiperiodic tiling. They reason about spectra without any labelled data.",
     ),
     "2409.05678": (
         "Heliotropic Gradient Descent",
@@ -120,6 +124,11 @@ def fake_web_app() -> web.Application:
             return web.Response(status=404)
         return web.Response(text=page_html(name), content_type="text/html")
 
+    async def slow_gone(request: web.Request) -> web.StreamResponse:
+        await asyncio.sleep(SLOW_GONE_S)  # past the answer budget, within the fetch time-out
+        return web.Response(status=404)
+
+    app.router.add_get("/e2e/slow-gone", slow_gone)
     app.router.add_get("/e2e/arxiv", arxiv)
     app.router.add_get("/e2e/page/{name}", page)
     return app
@@ -164,11 +173,7 @@ class CatalogWorld:
         user: str,
         channel_id: int | None = None,
     ) -> InteractionRecord:
-        env = self.env
-        data = env._command_data(name, env._options(name, options))
-        return await env.fake.dispatch_interaction(
-            APPLICATION_COMMAND, data, user=env.user(user), channel_id=channel_id
-        )
+        return await self.env.send_command(name, options, user=user, channel_id=channel_id)
 
     async def catalog(
         self, sub: str, options: dict[str, Any] | None = None, *, user: str

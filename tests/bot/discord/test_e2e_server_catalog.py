@@ -87,12 +87,27 @@ async def test_a_suggested_paper_is_reviewed_approved_and_its_member_told(
     after = await press(world, review, "Level", user="mona", values=["advanced"])
     assert "advanced" in text_of(after)
     review = world.env.fake.messages[int(review["id"])]
+    click = await world.env.click(
+        component(review, "Topics…")["custom_id"], message=review, user="mona"
+    )
+    form = await world.env.wait_for_callback(click)
+    assert form["type"] == 9  # any topic of the vocabulary can be typed
+    typed = await world.env.submit_modal(
+        form["data"]["custom_id"],
+        {"topics": "Graph neural networks, interpretability"},
+        user="mona",
+        message=review,
+    )
+    after, _ = await world.seen(typed)
+    assert "advanced · Graph neural networks, Interpretability" in text_of(after)
+    review = world.env.fake.messages[int(review["id"])]
     after = await press(world, review, "Approve", user="mona")
     assert "Approved" in after["content"] and "told the member privately" in after["content"]
     assert "review queue is empty" in after["content"]
     assert await world.pending_total() == 0
     [added] = await world.service.server_additions_of(world.guild)
     assert added.title == LATTICE_TITLE and added.level == "advanced"
+    assert added.topics == ("gnn", "interpretability")
     [note] = dms(world, "ana")
     assert "Good news" in note and LATTICE_TITLE in note
     assert_no_mentions_anywhere(world.env)
@@ -106,6 +121,17 @@ async def test_an_approved_addition_is_found_in_that_server_only(world: CatalogW
     paper, _ = await world.seen(await world.command("paper", {"query": LATTICE_TITLE}, user="ana"))
     assert paper["embeds"][0]["title"] == LATTICE_TITLE
     assert "Added by this server" in text_of(paper)
+    [added] = await world.service.server_additions_of(world.guild)
+    asked, _ = await world.seen(
+        await world.command(
+            "ask", {"question": "what are quasiperiodic lattice networks?"}, user="ana"
+        )
+    )
+    assert LATTICE_TITLE in text_of(asked) and "added by this server" in text_of(asked)
+    close, _ = await world.seen(await world.command("similar", {"resource": added.id}, user="ana"))
+    assert LATTICE_TITLE in text_of(close)  # the addition is the source of "more like this"
+    read, _ = await world.seen(await world.command("read", {"resource": added.id}, user="ana"))
+    assert "as done" in read["content"]
 
     elsewhere = world.other_channel
     found, private = await world.seen(

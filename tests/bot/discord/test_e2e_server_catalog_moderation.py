@@ -60,7 +60,12 @@ async def test_a_refused_link_gets_a_clear_private_answer_and_nothing_is_stored(
 ) -> None:
     template, reason = REFUSED[case]
     link = template.format(web=world.web, discord_port=world.env.fake.port)
-    data = await world.suggest(link, user="mallory")
+    record = await world.command("suggest", {"link": link}, user="mallory")
+    data, private = await world.seen(record)
+    assert private
+    if case == "page that never answers":  # slower than the answer budget: deferred first
+        assert record.callback is not None and record.callback["type"] == 5
+        assert record.callback["data"]["flags"] & 64  # privately
     text = text_of(data)
     assert reason in text.lower(), text
     assert "went wrong" not in text and not data.get("embeds")
@@ -79,6 +84,27 @@ async def test_hostile_input_to_suggest_is_answered_kindly(world: CatalogWorld, 
     assert "went wrong" not in text_of(data)
     assert "@everyone" not in text_of(data)
     assert await world.pending_total() == 0
+
+
+@pytest.mark.parametrize("text", ["x" * 5000, "@everyone", "🧠🔥", "'; DROP TABLE x; --"])
+async def test_hostile_input_to_moderator_commands_is_answered_kindly(
+    world: CatalogWorld, text: str
+) -> None:
+    world.moderator("mona")
+    before = await world.additions()
+    for sub, options in (
+        ("add", {"link": text}),
+        ("add", {"link": "2409.05678", "topics": text}),
+        ("remove", {"resource": text}),
+    ):
+        data, private, _ = await run(world, sub, options, user="mona")
+        assert private and "went wrong" not in text_of(data), (sub, data)
+        assert "@everyone" not in text_of(data)
+    choices = await world.env.send_subcommand(
+        "catalog", "add", {"topics": text}, user="mona", focused="topics"
+    )
+    assert (await world.env.wait_for_callback(choices))["type"] == 8
+    assert await world.additions() == before
 
 
 async def test_suggest_needs_a_server(world: CatalogWorld) -> None:
@@ -100,6 +126,7 @@ async def test_suggest_needs_a_server(world: CatalogWorld) -> None:
         ("remove", {"resource": "anything"}),
         ("list", None),
         ("export", None),
+        ("clear", None),
     ],
 )
 async def test_a_member_without_manage_server_cannot_moderate(
@@ -187,6 +214,28 @@ async def test_a_link_that_cannot_be_fetched_opens_a_form(world: CatalogWorld) -
     await world.service.remove_from_catalog(world.guild, typed.id)
 
 
+async def test_a_slow_failed_fetch_offers_the_form_behind_a_button(world: CatalogWorld) -> None:
+    world.moderator("mona")
+    link = f"{world.web}/e2e/slow-gone"
+    record = await world.catalog("add", {"link": link}, user="mona")
+    data, private = await world.seen(record)
+    assert record.callback is not None and record.callback["type"] == 5  # "thinking…" first
+    assert private and "couldn't fetch" in data["content"], data
+    message = world.env.fake.messages[int(record.results[0]["id"])]
+    click = await world.env.click(
+        component(message, "Type the details")["custom_id"], message=message, user="mona"
+    )
+    modal = await world.env.wait_for_callback(click)
+    assert modal["type"] == 9
+    fields = {"title": "Slow notes", "authors": "", "year": "", "description": "", "link": ""}
+    submitted = await world.env.submit_modal(modal["data"]["custom_id"], fields, user="mona")
+    data, _ = await world.seen(submitted)
+    assert data["content"].startswith("Added"), data
+    [added] = await world.service.server_additions_of(world.guild)
+    assert added.title == "Slow notes"
+    await world.service.remove_from_catalog(world.guild, added.id)
+
+
 async def test_approving_a_suggestion_without_details_asks_for_a_title(
     world: CatalogWorld,
 ) -> None:
@@ -225,15 +274,33 @@ async def test_leaving_a_server_deletes_its_catalog_after_the_grace_period(
     assert bot is not None
     lifecycle = cast(CatalogLifecycle, bot.get_cog("CatalogLifecycle"))
 
-    await world.env.fake.gateway.dispatch("GUILD_DELETE", {"id": str(other)}, guild_id=other)
-    for _ in range(100):  # the event is handled in the bot's own time
-        if await world.service.store.departure(other) is not None:
-            break
-        await asyncio.sleep(0.02)
+    gateway = world.env.fake.gateway
+
+    async def until(departed: bool) -> None:
+        for _ in range(100):  # events are handled in the bot's own time
+            if (await world.service.store.departure(other) is not None) is departed:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"departure of {other} never became {departed}")
+
+    await gateway.dispatch("GUILD_DELETE", {"id": str(other)}, guild_id=other)
+    await until(departed=True)
     assert await world.service.store.departure(world.guild) is None
     assert await lifecycle.purge() == 0  # within the grace period nothing goes
     assert len(await world.additions(other)) == 1
 
+    # Invited back within the grace period: everything stays.
+    await gateway.dispatch("GUILD_CREATE", world.env.fake.guild_payload(other), guild_id=other)
+    await until(departed=False)
+    world.clock.shift = dt.timedelta(days=8)
+    try:
+        assert await lifecycle.purge() == 0
+    finally:
+        world.clock.shift = dt.timedelta()
+    assert len(await world.additions(other)) == 1
+
+    await gateway.dispatch("GUILD_DELETE", {"id": str(other)}, guild_id=other)
+    await until(departed=True)
     world.clock.shift = dt.timedelta(days=8)
     try:
         assert await lifecycle.purge() == 1
@@ -241,3 +308,40 @@ async def test_leaving_a_server_deletes_its_catalog_after_the_grace_period(
         world.clock.shift = dt.timedelta()
     assert await world.additions(other) == []
     assert len(await world.additions()) == 1  # the server the bot is still in keeps its own
+
+
+async def test_a_members_daily_cap_is_said_plainly(world: CatalogWorld) -> None:
+    for i in range(5):  # ids the fake arXiv does not know: filed with what was typed
+        data = await world.suggest(f"2409.1000{i}", user="quinn")
+        assert data["content"].startswith("Thanks!") and "could not fetch" in data["content"]
+    data = await world.suggest("2409.10009", user="quinn")
+    assert "the most a day" in data["content"] and "tomorrow" in data["content"]
+    page = await world.service.review_queue(world.guild, 0, 25)
+    assert page.total == 5
+    for card in page.cards:  # leave the queue empty for whatever runs next
+        await world.service.reject(world.guild, card.suggestion.id, world.uid("mona"))
+
+
+async def test_a_moderator_can_delete_the_whole_catalog_after_confirming(
+    world: CatalogWorld,
+) -> None:
+    mod = world.moderator("mona")
+    await world.service.add_to_catalog(world.guild, int(mod["id"]), None, title="Doomed notes")
+    assert await world.additions()
+    data, private, record = await run(world, "clear", user="mona")
+    assert private and "cannot be undone" in data["content"]
+    message = stored(world.env, record)
+    cancel = await world.env.click(
+        component(message, "Cancel")["custom_id"], message=message, user="mona"
+    )
+    data, _ = await world.seen(cancel)
+    assert "nothing was deleted" in data["content"] and await world.additions()
+
+    data, private, record = await run(world, "clear", user="mona")
+    message = stored(world.env, record)
+    click = await world.env.click(
+        component(message, "Delete the whole catalog")["custom_id"], message=message, user="mona"
+    )
+    data, _ = await world.seen(click)
+    assert data["content"].startswith("Done — I deleted this server's catalog"), data
+    assert await world.additions() == [] and await world.pending_total() == 0

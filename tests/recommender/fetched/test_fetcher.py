@@ -10,6 +10,7 @@ import asyncio
 import socket
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -133,6 +134,23 @@ async def test_a_huge_page_is_abandoned_early(fake_web: str) -> None:
 async def test_loopback_is_refused_without_the_test_switch(fake_web: str, path: str) -> None:
     outcome = await fetcher(fake_web, allow_loopback=False).fetch(fake_web + path)
     assert failed(outcome) is Failure.PRIVATE_ADDRESS
+
+
+async def test_an_allowed_origin_is_that_host_and_port_only(fake_web: str) -> None:
+    """The end-to-end tests' switch: the fake web's exact origin, nothing else on loopback."""
+    parts = urlsplit(fake_web)
+    assert parts.hostname is not None and parts.port is not None
+    allowed = DetailsFetcher(
+        SafeHttp(allowed_origins=frozenset({(parts.hostname, parts.port)}), total_timeout_s=5.0)
+    )
+    assert isinstance(await allowed.fetch(fake_web + "/paper"), FetchedDetails)
+    for refused in (
+        f"http://127.0.0.1:{parts.port + 1}/paper",  # another port
+        f"http://localhost:{parts.port}/paper",  # another name for the same host
+        fake_web + "/to-metadata",  # a redirect out of the origin
+        fake_web.replace("127.0.0.1", "169.254.169.254") + "/paper",
+    ):
+        assert failed(await allowed.fetch(refused)) is Failure.PRIVATE_ADDRESS, refused
 
 
 @pytest.mark.parametrize(

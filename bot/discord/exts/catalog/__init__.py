@@ -1,10 +1,11 @@
 """/catalog: a server's moderators review suggestions and grow the server's own catalog.
 
-`_cog` holds the command group (Manage Server, checked again at run time); `_review` the
-review queue's card and its Approve/Reject controls; `_adding` the form a moderator types
-details into when a link cannot be fetched; `_listing` the paginated list of additions;
-`_notify` telling a suggester privately; `_embeds` the words (pure); `_lifecycle` what
-happens when the bot leaves or rejoins a server, and the periodic purge.
+`_cog` holds the command group; `_moderator` the Manage Server check every use repeats;
+`_review` the review queue's card and its controls, `_review_forms` its forms (reason, title,
+topics); `_adding` /catalog add and the form a moderator types details into when a link
+cannot be fetched; `_listing` the paginated list of additions; `_clearing` deleting it all;
+`_topics` reading typed topics; `_notify` telling a suggester privately; `_embeds` the words
+(pure); `_lifecycle` what happens when the bot leaves or rejoins a server, and the purge.
 """
 
 from __future__ import annotations

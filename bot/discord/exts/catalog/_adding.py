@@ -16,7 +16,7 @@ import discord
 from bot.discord import access, formatting, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.catalog._embeds import added_embed
-from bot.discord.exts.catalog._review import require_moderator
+from bot.discord.exts.catalog._moderator import require_moderator
 from bot.discord.modals import ReportingModal
 from bot.discord.views import InvokerView
 from bot.service.catalog_answers import AddOutcome, DetailsNeeded
@@ -143,6 +143,7 @@ class TypeDetailsView(InvokerView):
 
     @discord.ui.button(label="Type the details…", style=discord.ButtonStyle.primary)
     async def open_form(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        require_moderator(interaction)
         await interaction.response.send_modal(
             DetailsModal(self.request, custom_id=form_id(interaction))
         )

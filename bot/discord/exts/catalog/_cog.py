@@ -1,4 +1,4 @@
-"""/catalog review|add|remove|list|export: a server's moderators curate its own catalog.
+"""/catalog review|add|remove|list|export|clear: a server's moderators curate its own catalog.
 
 Only members with Manage Server see the group (default_permissions), and every subcommand
 and every control checks it again when it runs, since server admins can override command
@@ -8,7 +8,6 @@ visibility. Everything answers privately: a moderation queue is not a channel's 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 
 import discord
 from discord import app_commands
@@ -18,65 +17,18 @@ from bot.discord import access, formatting, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.catalog import _embeds
 from bot.discord.exts.catalog._adding import add_from_command
-from bot.discord.exts.catalog._listing import AdditionsView, load
-from bot.discord.exts.catalog._review import ReviewView, load_page, require_moderator
+from bot.discord.exts.catalog._clearing import QUESTION, ClearView
+from bot.discord.exts.catalog._listing import AdditionsView, addition_choices, load
+from bot.discord.exts.catalog._moderator import require_moderator
+from bot.discord.exts.catalog._review import ReviewView, load_page
+from bot.discord.exts.catalog._topics import split_topics, topics_autocomplete_choices
 from bot.discord.suggestions import known_name, member_label
-from bot.service import LEVELS, Resource
+from bot.service import LEVELS
 from bot.service.catalog_answers import AdditionsPage, ReviewPage
-from bot.service.daily_planning import resolve_topic, topic_choices
 
 LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
 EXPORT_LIMIT_BYTES = 8 * 1024 * 1024
 """Discord's smallest attachment limit (a server without boosts)."""
-
-
-def split_topics(text: str | None) -> tuple[str, ...]:
-    """`rnn, Transformers` → topic slugs, each resolved like /daily's topic option."""
-    if not text:
-        return ()
-    slugs: list[str] = []
-    for part in text.split(","):
-        if not part.strip():
-            continue
-        try:
-            slug = resolve_topic(part[:100])
-        except ValueError as exc:
-            raise UserFacingError(
-                access.sentence(str(exc)), suggestion="Nothing was added."
-            ) from exc
-        if slug not in slugs:
-            slugs.append(slug)
-    return tuple(slugs)
-
-
-def topics_autocomplete_choices(current: str) -> list[app_commands.Choice[str]]:
-    """Complete the last of comma-separated topics, keeping the ones already typed."""
-    done, _, last = current.rpartition(",")
-    kept = ", ".join(p.strip() for p in done.split(",") if p.strip())
-    prefix = f"{kept}, " if kept else ""
-    return formatting.choices(
-        (f"{prefix}{label}", f"{prefix}{slug}") for label, slug in topic_choices(last.strip())
-    )
-
-
-def addition_choices(additions: Sequence[Resource], current: str) -> list[tuple[str, str]]:
-    """(title, id) of the additions whose title or id holds what is typed, those starting
-    with it first, newest first otherwise."""
-    wanted = " ".join(current.split()).casefold()[:100]
-    if not wanted:
-        return [(_addition_name(r), r.id) for r in additions]
-    starts, contains = [], []
-    for resource in additions:
-        name = " ".join(resource.title.split()).casefold()
-        if name.startswith(wanted) or resource.id.startswith(wanted):
-            starts.append(resource)
-        elif wanted in name or wanted in resource.id:
-            contains.append(resource)
-    return [(_addition_name(r), r.id) for r in starts + contains]
-
-
-def _addition_name(resource: Resource) -> str:
-    return f"{' '.join(resource.title.split())} ({resource.id})"
 
 
 @app_commands.guild_only()
@@ -190,6 +142,12 @@ class CatalogCog(
             file=discord.File(io.BytesIO(data), filename=name),
             ephemeral=True,
         )
+
+    @app_commands.command(name="clear", description="Delete this server's whole catalog.")
+    async def clear(self, interaction: discord.Interaction) -> None:
+        guild_id = require_moderator(interaction)
+        view = ClearView(interaction.user.id, guild_id)
+        await replies.send(interaction, QUESTION, view=view, ephemeral=True)
 
 
 __all__ = ["CatalogCog"]

@@ -75,9 +75,13 @@ def additions_embed(page: AdditionsPage, page_size: int) -> discord.Embed:
 
 
 def added_embed(resource: Resource) -> discord.Embed:
-    """The entry as it is now in the server's catalog."""
+    """The entry as it is now in the server's catalog (an addition can be removed again; a
+    resource of the shipped catalog cannot)."""
     embed = discord.Embed(description=resource_block(None, resource), colour=LIST_COLOUR)
-    embed.set_footer(text=f"id {resource.id} · /catalog remove takes it out again")
+    if resource.added_by_server:
+        embed.set_footer(text=f"id {resource.id} · /catalog remove takes it out again")
+    else:
+        embed.set_footer(text=f"id {resource.id} · in deepread's own catalog")
     return embed
 
 

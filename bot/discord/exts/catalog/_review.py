@@ -1,10 +1,12 @@
 """The review queue: one card per suggestion, level and topics editable, Approve and Reject.
 
 The card starts with the classifier's level and topics; the moderator may change them with
-the two selects before approving. Approving or rejecting reloads the queue at the same place
-(the decided suggestion has left it, so the next one slides in). Two moderators may decide the
-same suggestion at once: the service lets one win and tells the other it was already decided.
-A rejection's reason is asked in a modal and passed on to the suggester by DM.
+the two selects (or type any topic in the Topics… form) before approving. Approving or
+rejecting reloads the queue at the same place (the decided suggestion has left it, so the
+next one slides in). Two moderators may decide the same suggestion at once: the service lets
+one win and tells the other it was already decided. The forms (`_review_forms`) ask for a
+rejection's reason, passed on to the suggester by DM, and for a title when nothing could be
+fetched.
 """
 
 from __future__ import annotations
@@ -15,32 +17,24 @@ from typing import Any
 import discord
 
 from bot.discord import access, formatting, replies
-from bot.discord.errors import UserFacingError
 from bot.discord.exts.catalog import _embeds
+from bot.discord.exts.catalog._moderator import require_moderator
 from bot.discord.exts.catalog._notify import tell_suggester
-from bot.discord.modals import ReportingModal
+from bot.discord.exts.catalog._review_forms import (
+    REVIEW_TIMEOUT_S,
+    RejectModal,
+    TitleModal,
+    TopicsModal,
+)
+from bot.discord.exts.catalog._topics import MAX_TOPICS
 from bot.discord.views import InvokerView
 from bot.service import LEVELS, topic_label
 from bot.service.catalog_answers import Decision, ReviewCard, ReviewPage
 from bot.service.daily_planning import topic_choices
 
-REVIEW_TIMEOUT_S = 600.0
-"""Long enough to read a few cards; well inside the 15 minutes an interaction token lives."""
-MAX_TOPICS = 5
-REASON_MAX = 500
 ALL_TOPICS = tuple(slug for _, slug in topic_choices("", limit=1000))
 
 Names = Callable[[int | None], str]
-
-
-def require_moderator(interaction: discord.Interaction) -> int:
-    """The server's id, when the member may manage its catalog (checked on every use: server
-    admins can override who sees a command, and permissions change)."""
-    if interaction.guild_id is None:
-        raise UserFacingError("Each server has its own catalog: use this in a server.")
-    if not interaction.permissions.manage_guild:
-        raise UserFacingError(_embeds.MODERATORS_ONLY, suggestion=_embeds.MODERATORS_HINT)
-    return interaction.guild_id
 
 
 def topic_options(chosen: Sequence[str], prefill: Sequence[str]) -> list[discord.SelectOption]:
@@ -73,7 +67,7 @@ class ReviewView(InvokerView):
         self.note = ""
         self.ids = {
             name: self.item_id(name)
-            for name in ("level", "topics", "approve", "reject", "back", "next")
+            for name in ("level", "topics", "approve", "reject", "type-topics", "back", "next")
         }
         self.page = page
         self.level = ""
@@ -141,6 +135,7 @@ class ReviewView(InvokerView):
         buttons: list[tuple[str, str, discord.ButtonStyle, bool, Any]] = [
             ("approve", "Approve", discord.ButtonStyle.success, not self.topics, self.approve),
             ("reject", "Reject…", discord.ButtonStyle.danger, False, self.ask_reason),
+            ("type-topics", "Topics…", discord.ButtonStyle.secondary, False, self.type_topics),
             ("back", "◀", discord.ButtonStyle.secondary, self.page.offset == 0, self.back),
             (
                 "next",
@@ -265,98 +260,37 @@ class ReviewView(InvokerView):
         self.show(page)
         await self.redraw(interaction)
 
+    async def type_topics(self, interaction: discord.Interaction) -> None:
+        """Any topic of the vocabulary, typed (the select offers 25 of them)."""
+        require_moderator(interaction)
+        await interaction.response.send_modal(TopicsModal(self))
+
+    async def set_topics(self, interaction: discord.Interaction, topics: tuple[str, ...]) -> None:
+        if topics:
+            self.topics = topics
+        self.note = ""
+        self.render()
+        await self.redraw(interaction)
+
+    async def reject_with(
+        self, interaction: discord.Interaction, card: ReviewCard, reason: str | None
+    ) -> None:
+        """Reject `card`, telling the suggester the reason (from the Reject form)."""
+        service = access.service(interaction)
+
+        async def decide() -> tuple[Decision, ReviewPage]:
+            with access.user_errors():
+                decision = await service.reject(
+                    self.guild_id, card.suggestion.id, interaction.user.id, reason=reason
+                )
+            return decision, await load_page(interaction, self.guild_id, self.page.offset)
+
+        decision, page = await replies.in_time(interaction, decide(), update=True)
+        await self.decided(interaction, decision, card, page)
+
     async def ask_reason(self, interaction: discord.Interaction) -> None:
         require_moderator(interaction)
         card = self.card
         if card is None:
             return
         await interaction.response.send_modal(RejectModal(self, card))
-
-
-class RejectModal(ReportingModal):
-    """The optional reason for a rejection, passed on to the suggester."""
-
-    reason: discord.ui.TextInput[RejectModal] = discord.ui.TextInput(
-        label="Reason (optional; the member is told)",
-        style=discord.TextStyle.paragraph,
-        custom_id="reason",
-        required=False,
-        max_length=REASON_MAX,
-    )
-
-    def __init__(self, view: ReviewView, card: ReviewCard) -> None:
-        super().__init__(
-            title=formatting.truncate(f"Reject #{card.suggestion.id}", 45),
-            timeout=REVIEW_TIMEOUT_S,
-            custom_id=view.item_id(f"reject-{card.suggestion.id}"),
-        )
-        self.review = view
-        self.card = card
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        require_moderator(interaction)
-        service = access.service(interaction)
-        view, card = self.review, self.card
-        reason = " ".join(str(self.reason.value or "").split()) or None
-
-        async def decide() -> tuple[Decision, ReviewPage]:
-            with access.user_errors():
-                decision = await service.reject(
-                    view.guild_id, card.suggestion.id, interaction.user.id, reason=reason
-                )
-            return decision, await load_page(interaction, view.guild_id, view.page.offset)
-
-        if interaction.message is None:  # not from the card (cannot happen from Discord)
-            decision, page = await replies.in_time(interaction, decide(), ephemeral=True)
-            await replies.send(interaction, access.sentence(decision.message), ephemeral=True)
-            return
-        decision, page = await replies.in_time(interaction, decide(), update=True)
-        await view.decided(interaction, decision, card, page)
-
-
-class TitleModal(ReportingModal):
-    """Approving a suggestion whose details could not be fetched: the moderator names it."""
-
-    name: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
-        label="Title", custom_id="title", max_length=300
-    )
-    authors: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
-        label="Authors (comma-separated, optional)",
-        custom_id="authors",
-        required=False,
-        max_length=1000,
-    )
-    year: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
-        label="Year (optional)", custom_id="year", required=False, max_length=4
-    )
-    description: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
-        label="Description (optional)",
-        style=discord.TextStyle.paragraph,
-        custom_id="description",
-        required=False,
-        max_length=2000,
-    )
-
-    def __init__(self, view: ReviewView, card: ReviewCard) -> None:
-        super().__init__(
-            title=formatting.truncate(f"Approve #{card.suggestion.id}", 45),
-            timeout=REVIEW_TIMEOUT_S,
-            custom_id=view.item_id(f"approve-{card.suggestion.id}"),
-        )
-        self.review = view
-        self.card = card
-        if card.suggestion.problem:
-            self.name.placeholder = formatting.truncate(
-                f"Not fetched: {card.suggestion.problem}", 100
-            )
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        require_moderator(interaction)
-        year = str(self.year.value or "").strip()
-        typed: dict[str, Any] = {
-            "title": " ".join(str(self.name.value).split()),
-            "authors": str(self.authors.value or ""),
-            "year": year or None,
-            "description": " ".join(str(self.description.value or "").split()) or None,
-        }
-        await self.review.approve_with(interaction, self.card, typed)

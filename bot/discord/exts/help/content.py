@@ -39,7 +39,7 @@ ENTRIES: tuple[HelpEntry, ...] = (
     HelpEntry("suggest", "/suggest link [note]", "suggest reading for this server's own catalog"),
     HelpEntry(
         "catalog",
-        "/catalog review|add|remove|list|export",
+        "/catalog review|add|remove|list|export|clear",
         "moderators curate this server's additions",
     ),
     HelpEntry("help", "/help", "this message"),

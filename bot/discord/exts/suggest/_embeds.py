@@ -8,7 +8,7 @@ from __future__ import annotations
 import discord
 
 from bot.discord.resources import resource_block
-from bot.discord.suggestions import details_embed
+from bot.discord.suggestions import NOTE_SHOWN, details_embed, plain
 from bot.service.catalog_answers import SuggestOutcome
 
 FILED = "Thanks! I filed your suggestion for this server's moderators. Here is what I found:"
@@ -35,5 +35,9 @@ def outcome_message(outcome: SuggestOutcome) -> tuple[str, discord.Embed]:
         return PENDING, embed
     assert outcome.suggestion is not None, "a filed outcome carries its suggestion"
     embed = details_embed(outcome.suggestion)
+    if outcome.suggestion.note:
+        embed.add_field(
+            name="Your note", value=plain(outcome.suggestion.note, NOTE_SHOWN), inline=False
+        )
     embed.set_footer(text=FOOTER)
     return (FILED if outcome.fetched else FILED_TYPED), embed

@@ -14,13 +14,15 @@ import pytest
 
 from bot.discord import limits
 from bot.discord.errors import UserFacingError
-from bot.discord.exts.catalog._cog import (
-    addition_choices,
-    split_topics,
-    topics_autocomplete_choices,
+from bot.discord.exts.catalog._embeds import (
+    added_embed,
+    additions_embed,
+    plan_line,
+    review_embed,
 )
-from bot.discord.exts.catalog._embeds import additions_embed, plan_line, review_embed
+from bot.discord.exts.catalog._listing import addition_choices
 from bot.discord.exts.catalog._notify import decision_dm
+from bot.discord.exts.catalog._topics import split_topics, topics_autocomplete_choices
 from bot.discord.exts.daily._embeds import post_embed
 from bot.discord.exts.path._embeds import path_lines
 from bot.discord.exts.suggest._embeds import EXISTING, FILED, FILED_TYPED, outcome_message
@@ -84,6 +86,7 @@ def test_a_filed_suggestion_shows_what_was_found() -> None:
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Authors"] == "Ada Quill, Bo Lattimer" and fields["Year"] == "2024"
     assert fields["Site"] == "arxiv.org" and "Could not be fetched" not in fields
+    assert_inert(str(fields["Your note"]))  # the member sees the note the moderators will
 
 
 def test_a_suggestion_filed_with_what_was_typed_says_what_failed() -> None:
@@ -183,3 +186,8 @@ def test_remove_autocomplete_offers_the_servers_additions() -> None:
     assert [v for _, v in addition_choices([ADDED, other], "tide")] == [other.id]
     assert [v for _, v in addition_choices([ADDED, other], "")] == [ADDED.id, other.id]
     assert [v for _, v in addition_choices([ADDED, other], "lattice")] == [ADDED.id]
+
+
+def test_only_an_addition_is_offered_for_removal() -> None:
+    assert "/catalog remove" in (added_embed(ADDED).footer.text or "")
+    assert "/catalog remove" not in (added_embed(BASE).footer.text or "")
