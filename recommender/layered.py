@@ -9,7 +9,6 @@ their numbers, and the addition's are numbered after them.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, overload
@@ -133,13 +132,12 @@ class TermBlock:
     def from_rows(cls, matrix: CsrArrays) -> TermBlock:
         """The transpose of a rows × terms matrix (rows L2-normalised, as scored)."""
         n_rows = matrix.shape[0]
-        counts = np.diff(matrix.indptr)
-        owners = np.repeat(np.arange(n_rows, dtype=np.int64), counts)
+        owners = np.repeat(np.arange(n_rows, dtype=np.int32), np.diff(matrix.indptr))
         order = np.argsort(matrix.indices, kind="stable")
         sorted_terms = matrix.indices[order]
         terms, starts = np.unique(sorted_terms, return_index=True)
-        indptr = np.append(starts, sorted_terms.size).astype(np.int64)
-        return cls(terms.astype(np.int64), indptr, owners[order], matrix.data[order], n_rows)
+        indptr = np.append(starts, sorted_terms.size).astype(np.int32)
+        return cls(terms.astype(np.int32), indptr, owners[order], matrix.data[order], n_rows)
 
     def _slots(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(positions in `ids`, term slots) of the ids this block holds."""
@@ -173,26 +171,22 @@ class TermBlock:
 
 def vectorise(
     rows: Sequence[Sequence[str]],
-    term_id: Mapping[str, int],
+    term_of: Mapping[str, int],
     idf: Callable[[np.ndarray], np.ndarray],
     n_terms: int,
 ) -> CsrArrays:
     """Rows of features as sublinear-tf × idf vectors, L2-normalised, term ids sorted: the
-    weighting of the fitted index (index.build_index), with numpy alone. Features without an
-    id are dropped; a row with none stays empty (it matches nothing)."""
-    indptr = [0]
-    indices: list[int] = []
-    counts: list[int] = []
-    for features in rows:
-        tally = Counter(f for f in features if f in term_id)
-        pairs = sorted((term_id[f], c) for f, c in tally.items())
-        indices.extend(i for i, _ in pairs)
-        counts.extend(c for _, c in pairs)
-        indptr.append(len(indices))
-    ids = np.array(indices, dtype=np.int32)
-    data = (1.0 + np.log(np.array(counts, dtype=np.float32))) * idf(ids.astype(np.int64))
-    pointers = np.array(indptr, dtype=np.int64)
-    owner = np.repeat(np.arange(len(rows)), np.diff(pointers))
-    norms = np.sqrt(np.bincount(owner, weights=data * data, minlength=len(rows)))
-    data = (data / np.where(norms > 0, norms, 1.0)[owner]).astype(np.float32)
-    return CsrArrays(data, ids, pointers, (len(rows), n_terms))
+    weighting of the fitted index (index.build_index), with numpy alone. Features without
+    an id in `term_of` are dropped; a row with none stays empty (it matches nothing)."""
+    flat = np.fromiter((term_of.get(f, -1) for features in rows for f in features), dtype=np.int64)
+    owner = np.repeat(np.arange(len(rows), dtype=np.int64), [len(f) for f in rows])
+    known = flat >= 0
+    # one key per (row, term): np.unique sorts them by row, then term, and counts them
+    keys, counts = np.unique(owner[known] * n_terms + flat[known], return_counts=True)
+    row_of, ids = np.divmod(keys, n_terms)
+    data = (1.0 + np.log(counts.astype(np.float32))) * idf(ids)
+    norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(rows)))
+    data = (data / np.where(norms > 0, norms, 1.0)[row_of]).astype(np.float32)
+    per_row = np.bincount(row_of, minlength=len(rows))
+    indptr = np.concatenate([[0], np.cumsum(per_row)]).astype(np.int32)
+    return CsrArrays(data, ids.astype(np.int32), indptr, (len(rows), n_terms))

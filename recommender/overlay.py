@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 
@@ -133,64 +134,68 @@ class OverlayEngine(Engine):
         self.base = base
         self.additions: tuple[Resource, ...] = tuple(kept)
         self.rejected: tuple[Rejected, ...] = tuple(rejected)
-        nb, m = len(base.resources), len(kept)
-        self._n_base = nb
+        self._n_base = len(base.resources)
         self._n_base_terms = facts.n_terms
         self.resources = base.resources + self.additions
+        self.row = LayeredMapping(base.row, self._local_rows())
 
         analysed = [resource_features(r) for r in kept]
-        known = base.vocabulary
-        df = Counter(f for features, _ in analysed for f in set(features) if f not in known)
-        new_terms = sorted(df)
-        local = {term: facts.n_terms + i for i, term in enumerate(new_terms)}
-        self._local_idf = np.array(
-            [math.log((1 + nb) / (1 + df[t])) + 1.0 for t in new_terms], dtype=np.float32
-        )
-        self.vocabulary = LayeredMapping(known, local)
-        self.terms = JoinedSequence(base.terms, new_terms)
-        n_terms = facts.n_terms + len(new_terms)
-
-        passages: list[str] = []
-        owners: list[int] = []
-        for row, resource in enumerate(kept):
-            for passage in resource_passages(resource):
-                passages.append(passage)
-                owners.append(nb + row)
-        self._matrix = vectorise([f for f, _ in analysed], self.vocabulary, self._idf, n_terms)
+        features = [f for f, _ in analysed]
+        names = [name_features(r) for r in kept]
+        local = self._new_terms(features)
+        self._vocabularies = (base.vocabulary, local)
+        self.vocabulary = LayeredMapping(base.vocabulary, local)
+        self.terms = JoinedSequence(base.terms, list(local))
+        term_of = self._ids_of([*features, *names])
+        self._matrix = self._vectorise(features, term_of)  # row-major, for row_terms
         self._whole = TermBlock.from_rows(self._matrix)
-        names = vectorise([name_features(r) for r in kept], self.vocabulary, self._idf, n_terms)
-        self._names = TermBlock.from_rows(names)
-        sentences = [sentence_features(p) for p in passages]
-        self._passages = TermBlock.from_rows(
-            vectorise(sentences, self.vocabulary, self._idf, n_terms)
-        )
-        self._local_passages = tuple(passages)
-        self.passages = JoinedSequence(base.passages, self._local_passages)
-        self.passage_owner = np.concatenate(
-            [base.passage_owner, np.array(owners, dtype=base.passage_owner.dtype)]
-        )
+        self._names = TermBlock.from_rows(self._vectorise(names, term_of))
 
-        local_rows: dict[str, int] = {}
-        for i, resource in enumerate(kept):
-            local_rows[resource.id] = nb + i
-        for i, resource in enumerate(kept):  # a renamed addition keeps its old id
-            for former in resource.former_ids:
-                if former not in base.row and former not in local_rows:
-                    local_rows[former] = nb + i
-        self.row = LayeredMapping(base.row, local_rows)
-
-        surfaces: Counter[str] = Counter(
-            w for _, surface in analysed for w in surface if not w.isdigit()
-        )
-        local_surface: dict[str, str] = {}
-        for word, _ in surfaces.most_common():
-            s = stem(word)
-            if s in local and s not in local_surface:
-                local_surface[s] = word
-        self.surface = LayeredMapping(base.surface, local_surface)
-        new_words = [w for w, _ in surfaces.most_common() if len(w) >= 3 and w not in facts.words]
+        # Words the base has never seen: typo targets, and how "why" shows a new stem.
+        surfaces = Counter(chain.from_iterable(surface for _, surface in analysed))
+        fresh = [w for w, _ in surfaces.most_common() if w not in facts.words and not w.isdigit()]
+        self.surface = LayeredMapping(base.surface, _surface(fresh, local))
+        new_words = [w for w in fresh if len(w) >= 3]
         self.parser = QueryParser(new_words, self.vocabulary, base=base.parser)
+        self._row_arrays(facts)
 
+    def _local_rows(self) -> dict[str, int]:
+        """Row of each addition's id, then of its former ids that nothing else holds."""
+        n, rows = self._n_base, {}
+        for i, resource in enumerate(self.additions):
+            rows[resource.id] = n + i
+        for i, resource in enumerate(self.additions):  # a renamed addition keeps its old id
+            for former in resource.former_ids:
+                if former not in self.base.row and former not in rows:
+                    rows[former] = n + i
+        return rows
+
+    def _new_terms(self, rows: Sequence[Sequence[str]]) -> dict[str, int]:
+        """Features the base has never seen, numbered after its terms, with the IDF that
+        fitting gives a term in that many documents (smooth idf over the base's count)."""
+        known = self.base.vocabulary
+        df = Counter(chain.from_iterable(set(features).difference(known) for features in rows))
+        terms = sorted(df)
+        n = self._n_base
+        self._local_idf = np.array(
+            [math.log((1 + n) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float32
+        )
+        return {term: self._n_base_terms + i for i, term in enumerate(terms)}
+
+    def _ids_of(self, rows: Sequence[Sequence[str]]) -> Mapping[str, int]:
+        """Term id of every feature of these rows that has one (one lookup per feature)."""
+        distinct = set(chain.from_iterable(rows))
+        base, local = self._vocabularies
+        out = {f: base[f] for f in distinct.intersection(base)}
+        out.update((f, local[f]) for f in distinct.intersection(local))
+        return out
+
+    def _vectorise(self, rows: Sequence[Sequence[str]], term_of: Mapping[str, int]) -> CsrArrays:
+        return vectorise(rows, term_of, self._idf, len(self.terms))
+
+    def _row_arrays(self, facts: _BaseFacts) -> None:
+        """Per-row facts of the ranking: the base's arrays, then the additions' values."""
+        base, kept, m = self.base, self.additions, len(self.additions)
         topics: dict[str, np.ndarray] = {}
         for i, resource in enumerate(kept):
             for slug in resource.topics:
@@ -200,18 +205,15 @@ class OverlayEngine(Engine):
         # Additions lead nothing: no base paper is "canonical" because of a server's list.
         self.topic_canonical = PaddedRows(base.topic_canonical, {}, m)
         self.canonical = np.concatenate([base.canonical, np.zeros(m, dtype=np.float32)])
-        self.historical = np.concatenate(
-            [base.historical, np.array([bool(r.historical) for r in kept], dtype=bool)]
-        )
-        self.levels = np.concatenate(
-            [base.levels, np.array([LEVELS.index(r.level) for r in kept], dtype=base.levels.dtype)]
-        )
-        self.kinds = np.concatenate(
-            [base.kinds, np.array([KINDS.index(r.kind) for r in kept], dtype=base.kinds.dtype)]
-        )
-        cited = np.array([_cited(r) for r in kept], dtype=np.float32)
-        prior = np.minimum(1.0, np.log1p(cited) / np.float32(facts.cited_scale))
-        self.prior = np.concatenate([base.prior, prior.astype(np.float32)])
+        historical = np.array([bool(r.historical) for r in kept], dtype=bool)
+        self.historical = np.concatenate([base.historical, historical])
+        levels = np.array([LEVELS.index(r.level) for r in kept], dtype=base.levels.dtype)
+        self.levels = np.concatenate([base.levels, levels])
+        kinds = np.array([KINDS.index(r.kind) for r in kept], dtype=base.kinds.dtype)
+        self.kinds = np.concatenate([base.kinds, kinds])
+        cited = np.log1p(np.array([_cited(r) for r in kept], dtype=np.float32))
+        prior = np.minimum(1.0, cited / np.float32(facts.cited_scale)).astype(np.float32)
+        self.prior = np.concatenate([base.prior, prior])
 
     def __repr__(self) -> str:
         return f"OverlayEngine({len(self.additions)} additions over {self._n_base} resources)"
@@ -253,10 +255,6 @@ class OverlayEngine(Engine):
         head = self.base.name_scores(*self._split(ids, weights))
         return np.concatenate([head, self._names.score(ids, weights)])
 
-    def passage_scores(self, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        head = self.base.passage_scores(*self._split(ids, weights))
-        return np.concatenate([head, self._passages.score(ids, weights)])
-
     def row_terms(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         if row < self._n_base:
             return self.base.row_terms(row)
@@ -281,11 +279,44 @@ class OverlayEngine(Engine):
             (len(self.resources), len(self.terms)),
         )
 
+    # --- passages, for `ask` only: made on the first question ----------------------------------
+
+    @cached_property
+    def _local_passages(self) -> tuple[tuple[str, int], ...]:
+        """(passage, row) of the additions' descriptions (see index.resource_passages)."""
+        return tuple(
+            (passage, self._n_base + i)
+            for i, resource in enumerate(self.additions)
+            for passage in resource_passages(resource)
+        )
+
+    @cached_property
+    def passages(self) -> Sequence[str]:  # type: ignore[override]
+        return JoinedSequence(self.base.passages, [p for p, _ in self._local_passages])
+
+    @cached_property
+    def passage_owner(self) -> np.ndarray:  # type: ignore[override]
+        owners = np.array([row for _, row in self._local_passages], dtype=np.int32)
+        return np.concatenate(
+            [self.base.passage_owner, owners.astype(self.base.passage_owner.dtype)]
+        )
+
+    @cached_property
+    def _passage_block(self) -> TermBlock:
+        sentences = [sentence_features(p) for p, _ in self._local_passages]
+        return TermBlock.from_rows(self._vectorise(sentences, self._ids_of(sentences)))
+
+    def passage_scores(self, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        head = self.base.passage_scores(*self._split(ids, weights))
+        return np.concatenate([head, self._passage_block.score(ids, weights)])
+
     @cached_property
     def _passage_weight(self) -> np.ndarray:
-        lengths = np.fromiter((len(p.split()) for p in self._local_passages), dtype=np.float32)
-        tail = np.sqrt(np.minimum(1.0, lengths / PASSAGE_FULL_WORDS))
-        return np.concatenate([self.base._passage_weight, tail.astype(np.float32)])
+        lengths = np.fromiter((len(p.split()) for p, _ in self._local_passages), dtype=np.float32)
+        tail = np.sqrt(np.minimum(1.0, lengths / PASSAGE_FULL_WORDS)).astype(np.float32)
+        return np.concatenate([self.base._passage_weight, tail])
+
+    # --- titles and summaries ------------------------------------------------------------------
 
     @cached_property
     def titles(self) -> Mapping[str, str]:
@@ -294,6 +325,17 @@ class OverlayEngine(Engine):
     def summary(self, resource: Resource) -> str:
         """Summaries weigh sentences by the base's IDF (new words simply count for nothing)."""
         return self.base.summary(resource)
+
+
+def _surface(words: Iterable[str], local: Mapping[str, int]) -> dict[str, str]:
+    """For each new stem, the word the additions write most often for it (`words`, most
+    frequent first), to show in "why"."""
+    out: dict[str, str] = {}
+    for word in words:
+        s = stem(word)
+        if s in local and s not in out:
+            out[s] = word
+    return out
 
 
 def overlay(base: Engine, additions: Sequence[Resource]) -> Engine:

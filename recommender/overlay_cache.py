@@ -41,8 +41,10 @@ from recommender.engine import Engine
 from recommender.overlay import overlay
 from recommender.resource import Resource
 
-MAX_SERVERS = 1000
-"""Overlays kept at most; about 50 kB each for 50 additions (bench/server_catalog.py)."""
+MAX_SERVERS = 500
+"""Overlays kept at most: about 150 kB each for 50 additions, plus the additions themselves
+(bench/server_catalog.py measures it). Past it, the least recently used server is rebuilt on
+its next query (about 10 ms for 50 additions)."""
 IDLE_SECONDS = 30 * 60.0
 """An overlay unused this long is dropped: a quiet server costs nothing."""
 
