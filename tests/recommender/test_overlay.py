@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -322,3 +323,29 @@ def test_hostile_additions_are_still_found_by_their_words(engine: Engine) -> Non
     assert "srv-markdown" in ids(served, "bold click")
     assert served.lookup("srv-emoji").resource == HOSTILE[0]
     assert served.recommend("🔥").results == ()
+
+
+# --- the shipped catalog --------------------------------------------------------------------
+
+
+def test_real_catalog_answers_unchanged_and_an_addition_found() -> None:
+    """Over the shipped catalog and the judged bench queries: additions about something else
+    change no answer, and an addition is found by its own words and its title."""
+    import yaml
+
+    from recommender.catalog import default_catalog_path, load_catalog
+
+    bench = Path(__file__).resolve().parents[2] / "bench" / "queries.yaml"
+    queries = [q["query"] for q in yaml.safe_load(bench.read_text(encoding="utf-8"))["queries"]]
+    real = Engine.from_catalog(load_catalog(default_catalog_path()))
+    noise = [
+        addition(f"srv-noise-{i}", f"Wuzzle Frobnication {i}", topics=("community",))
+        for i in range(10)
+    ]
+    served = OverlayEngine(real, noise)
+    for query in queries[:40]:
+        assert repr(served.recommend(query)) == repr(real.recommend(query)), query
+        assert repr(served.paper(query)) == repr(real.paper(query)), query
+    served = OverlayEngine(real, [*noise, ZORBLAX])
+    assert ids(served, "zorblax") == ["srv-zorblax"]
+    assert ids(served, ZORBLAX.title)[0] == "srv-zorblax"
