@@ -6,10 +6,11 @@ is the base `Engine`'s answers over "base rows + the server's rows":
 
 - the additions are vectorised in the base's term space with the base's IDF, the same
   sublinear tf and L2 norm as fitted rows, so their cosines are comparable with the base's
-  and one ranking merges both;
+  and one ranking merges both (the base's IDF is not refitted: a catalog word that many
+  additions repeat keeps the catalog's weight, which is what keeps base scores unchanged);
 - words (and bigrams) the base has never seen get local term ids after the base's, with
-  the IDF the fit gives a term found in that many documents of the base, so a query of a
-  new word finds the addition (and the parser no longer "corrects" it into a base word);
+  the IDF a fit gives a term found in that many documents, so a query of a new word finds
+  the addition (and the parser no longer "corrects" it into a catalog word);
 - the base's arrays, vocabulary and posting lists are shared, never copied: the overlay
   holds only its own rows (`layered.py`), and builds in milliseconds with numpy alone.
 
@@ -142,7 +143,7 @@ class OverlayEngine(Engine):
         analysed = [resource_features(r) for r in kept]
         features = [f for f, _ in analysed]
         names = [name_features(r) for r in kept]
-        local = self._new_terms(features)
+        local, self._local_idf = self._new_terms(features)
         self._vocabularies = (base.vocabulary, local)
         self.vocabulary = LayeredMapping(base.vocabulary, local)
         self.terms = JoinedSequence(base.terms, list(local))
@@ -170,17 +171,17 @@ class OverlayEngine(Engine):
                     rows[former] = n + i
         return rows
 
-    def _new_terms(self, rows: Sequence[Sequence[str]]) -> dict[str, int]:
-        """Features the base has never seen, numbered after its terms, with the IDF that
-        fitting gives a term in that many documents (smooth idf over the base's count)."""
+    def _new_terms(self, rows: Sequence[Sequence[str]]) -> tuple[dict[str, int], np.ndarray]:
+        """Features the base has never seen, numbered after its terms, and their IDF: the
+        smooth IDF fitting gives a term found in that many documents, counting the additions
+        among the documents (so a word in every addition still weighs at least 1, as in a fit;
+        a word in one addition weighs like a word in one catalog entry)."""
         known = self.base.vocabulary
         df = Counter(chain.from_iterable(set(features).difference(known) for features in rows))
         terms = sorted(df)
-        n = self._n_base
-        self._local_idf = np.array(
-            [math.log((1 + n) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float32
-        )
-        return {term: self._n_base_terms + i for i, term in enumerate(terms)}
+        n = self._n_base + len(rows)
+        idf = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float32)
+        return {term: self._n_base_terms + i for i, term in enumerate(terms)}, idf
 
     def _ids_of(self, rows: Sequence[Sequence[str]]) -> Mapping[str, int]:
         """Term id of every feature of these rows that has one (one lookup per feature)."""

@@ -140,6 +140,20 @@ def test_filters_levels_exclusions_and_profiles_see_additions(served: OverlayEng
     assert served.recommend("networks", profile=profile, k=3).results
 
 
+def test_more_additions_than_catalog_entries_sharing_a_new_word(engine: Engine) -> None:
+    """A new word in every one of many additions still weighs positively (as in a fit)."""
+    many = [
+        addition(f"srv-{i}", f"Wuzzle notes {i}", description="Wuzzle tricks for wuzzles.")
+        for i in range(3 * len(engine.resources))
+    ]
+    served = OverlayEngine(engine, many)
+    found = served.recommend("wuzzle", k=5)
+    assert found.total == len(many)
+    assert all(r.score > 0 for r in found.results)
+    _, weights = served.query_vector(served.parse("wuzzle tricks"))
+    assert weights.size == 3 and (weights > 0).all()  # wuzzl, trick, "wuzzl trick"
+
+
 # --- the base stays the base ------------------------------------------------------------------
 
 
