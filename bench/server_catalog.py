@@ -152,9 +152,9 @@ def _has_new_word(base: Engine, title: str) -> bool:
     return any(s not in base.vocabulary for s in content_stems(words(title)))
 
 
-def memory(base: Engine, catalog: Catalog, servers: int, per_server: int) -> None:
+def memory(base: Engine, catalog: Catalog, servers: int, per_server: int, max_servers: int) -> None:
     pools = [additions_of(catalog, s, per_server) for s in range(min(servers, 200))]
-    cache = OverlayCache(base)
+    cache = OverlayCache(base, max_servers=max_servers)
     base.recommend("warm up")
     gc.collect()
     before = rss_mb()
@@ -230,14 +230,15 @@ def main() -> None:
     parser.add_argument("--per-server", type=int, default=50)
     parser.add_argument("--additions", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--max-servers", type=int, default=MAX_SERVERS, help="cache size")
     args = parser.parse_args()
     catalog = load_catalog(args.catalog)
     base = Engine.from_catalog(catalog)
     qs = queries()
-    print(f"catalog: {len(catalog)} resources, {len(qs)} queries, cache max {MAX_SERVERS}")
+    print(f"catalog: {len(catalog)} resources, {len(qs)} queries, cache max {args.max_servers}")
     speed(base, catalog, qs, args.additions, args.rounds)
     visibility(base, catalog, args.per_server)
-    memory(base, catalog, args.servers, args.per_server)
+    memory(base, catalog, args.servers, args.per_server, args.max_servers)
 
 
 if __name__ == "__main__":

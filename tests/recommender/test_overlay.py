@@ -363,3 +363,16 @@ def test_real_catalog_answers_unchanged_and_an_addition_found() -> None:
     served = OverlayEngine(real, [*noise, ZORBLAX])
     assert ids(served, "zorblax") == ["srv-zorblax"]
     assert ids(served, ZORBLAX.title)[0] == "srv-zorblax"
+
+
+def test_additions_over_an_empty_catalog() -> None:
+    from recommender.index import build_index
+
+    empty = Engine((), build_index(()))
+    served = OverlayEngine(empty, [ZORBLAX])
+    assert ids(served, "zorblax") == ["srv-zorblax"]
+    assert served.paper("zorblax quantum gardening").match is not None
+    assert served.ask("what is zorblax").passages
+    assert served.similar("srv-zorblax") == ()
+    assert [s.resource.id for s in served.path("rnn").steps] == ["srv-zorblax"]
+    assert served.lookup("zorblax networks").resource == ZORBLAX
