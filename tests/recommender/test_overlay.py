@@ -376,3 +376,34 @@ def test_additions_over_an_empty_catalog() -> None:
     assert served.similar("srv-zorblax") == ()
     assert [s.resource.id for s in served.path("rnn").steps] == ["srv-zorblax"]
     assert served.lookup("zorblax networks").resource == ZORBLAX
+
+
+def test_an_overlay_serves_without_scikit_learn_or_scipy(tmp_path: Path) -> None:
+    """Fit offline, serve arrays: building and querying an overlay over a cached index
+    imports neither (only personal ranking, as for the base, does)."""
+    import subprocess
+    import sys
+
+    from recommender.catalog import load_catalog
+
+    fixture = Path(__file__).parent / "fixtures" / "catalog.yaml"
+    Engine.from_catalog(load_catalog(fixture), tmp_path)  # writes the cached index
+    script = f"""
+import sys
+from recommender.loading import open_catalog
+from recommender.overlay_cache import OverlayCache
+from recommender.resource import Resource
+cache = OverlayCache(open_catalog({str(fixture)!r}, {str(tmp_path)!r}).engine)
+extra = Resource(id="srv-x", title="Zorblax gardens", kind="blog", level="beginner",
+                 topics=("rnn",), description="Zorblax grows gardens.")
+engine = cache.get(1, 1, lambda: [extra])
+assert engine.recommend("zorblax").results[0].resource.id == "srv-x"
+engine.paper("zorblax"); engine.ask("what is zorblax"); engine.similar("srv-x"); engine.path("rnn")
+engine.lookup("zorblax gardens")
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("sklearn", "scipy")))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout
