@@ -16,6 +16,8 @@ API (pure: no database, no Discord; thread-safe):
         #   when there is no overlay for (guild_id, version) yet.
         # Returns an `Engine`: the base itself for a server without additions, else an
         # `OverlayEngine`; call recommend/paper/ask/similar/path/lookup/resource on it.
+        # Additions it could not index (empty or taken id, unknown kind/level) are listed
+        # in `engine.rejected` (an OverlayEngine's), to log; the others are served.
 
     engine = cache.peek(guild_id, version)            # the cached engine, or None
     engine = cache.put(guild_id, version, additions)  # build and keep (async callers:
