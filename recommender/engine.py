@@ -7,7 +7,7 @@ no per-query loop over the catalog.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from recommender import explain, fuzzy
 from recommender.cache import cache_file, load_index, save_index
 from recommender.catalog import Catalog
 from recommender.index import (
+    CsrArrays,
     Index,
     build_index,
     row_terms,
@@ -25,6 +26,7 @@ from recommender.index import (
     top_rows,
     weigh,
 )
+from recommender.lookup import Resolution, lookup_in, titles_of
 from recommender.paths import PER_LEVEL, learning_path, prerequisite_path, resolve_topic
 from recommender.personal import Profile, preference
 from recommender.query import (
@@ -93,7 +95,7 @@ PASSAGE_FULL_WORDS = 10
 _TIER = 10.0
 
 
-def descendants(resources: Sequence[Resource], row: dict[str, int]) -> dict[int, np.ndarray]:
+def descendants(resources: Sequence[Resource], row: Mapping[str, int]) -> dict[int, np.ndarray]:
     """For each paper, the rows of every resource that names it as a prerequisite, directly or
     through others (empty for other kinds: explainers lead through their own words already).
     Only papers something names are walked, so a catalog without prerequisites costs nothing."""
@@ -147,13 +149,16 @@ class Engine:
     def __init__(self, resources: Sequence[Resource], index: Index) -> None:
         self.resources = tuple(resources)
         self.index = index
-        self.row = {r.id: i for i, r in enumerate(self.resources)}
+        row = {r.id: i for i, r in enumerate(self.resources)}
         for i, resource in enumerate(self.resources):  # a renamed resource keeps its old id
             for former in resource.former_ids:
-                self.row.setdefault(former, i)
+                row.setdefault(former, i)
+        self.row: Mapping[str, int] = row
         self.parser = QueryParser(index.words, index.vocabulary)
-        self.terms = sorted(index.vocabulary, key=index.vocabulary.__getitem__)
-        self.topic_rows = {t.slug: np.zeros(len(self.resources), dtype=bool) for t in TOPICS}
+        self.terms: Sequence[str] = sorted(index.vocabulary, key=index.vocabulary.__getitem__)
+        self.topic_rows: Mapping[str, np.ndarray] = {
+            t.slug: np.zeros(len(self.resources), dtype=bool) for t in TOPICS
+        }
         for i, resource in enumerate(self.resources):
             for slug in resource.topics:
                 if slug in self.topic_rows:
@@ -163,16 +168,25 @@ class Engine:
         self.canonical = canonical_weights(built_on, n, scale=CANONICAL_SCALE)
         # Within a topic, what builds on a paper inside that topic: `transformers` leads with
         # the Transformer paper, `rnn` is not taken over by the ancestors of the Transformer.
-        self.topic_canonical = {
+        self.topic_canonical: Mapping[str, np.ndarray] = {
             slug: canonical_weights(built_on, n, members, MIN_CANONICAL_COUNT) ** 2
             for slug, members in self.topic_rows.items()
         }
         self.historical = np.array([bool(r.historical) for r in self.resources], dtype=bool)
+        # What the methods below read of the index, named here so that an overlay (overlay.py)
+        # can answer with the same methods over "base rows + its own rows".
+        self.vocabulary: Mapping[str, int] = index.vocabulary
+        self.surface: Mapping[str, str] = index.surface
+        self.levels: np.ndarray = index.levels
+        self.kinds: np.ndarray = index.kinds
+        self.prior: np.ndarray = index.prior
+        self.passages: Sequence[str] = index.passages
+        self.passage_owner: np.ndarray = index.passage_owner
 
     @cached_property
     def _passage_weight(self) -> np.ndarray:
         """A three-word sentence ("Introduces Tree LSTM.") wins any cosine but answers little."""
-        lengths = np.fromiter((len(p.split()) for p in self.index.passages), dtype=np.float32)
+        lengths = np.fromiter((len(p.split()) for p in self.passages), dtype=np.float32)
         return np.sqrt(np.minimum(1.0, lengths / PASSAGE_FULL_WORDS))
 
     @classmethod
@@ -188,6 +202,23 @@ class Engine:
                 save_index(index, path)
         return cls(resources, index)
 
+    # --- resources by id or title -------------------------------------------------------------
+
+    @cached_property
+    def titles(self) -> Mapping[str, str]:
+        """id → normalised title, in catalog order (what `lookup` compares against)."""
+        return titles_of(self.resources)
+
+    def resource(self, resource_id: str) -> Resource | None:
+        """The resource with this id (or former id), None when there is none."""
+        row = self.row.get(resource_id)
+        return None if row is None else self.resources[row]
+
+    def lookup(self, text: str) -> Resolution:
+        """What an id or a (fuzzy) title names among this engine's resources (see
+        lookup.lookup, the same policy): an overlay's engine finds its additions too."""
+        return lookup_in(self.resource, self.titles, text)
+
     # --- scoring ------------------------------------------------------------------------------
 
     def parse(self, query: str, level: str | None = None, kind: str | None = None) -> ParsedQuery:
@@ -196,19 +227,44 @@ class Engine:
     def query_vector(self, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
         return weigh(self.index.vocabulary, self.index.idf, parsed.features)
 
+    def resource_scores(self, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Cosine of a query vector with every resource's whole row."""
+        return score(self.index.by_term, ids, weights)
+
+    def name_scores(self, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Cosine of a query vector with every resource's title, authors and site."""
+        return score(self.index.name_by_term, ids, weights)
+
+    def passage_scores(self, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Cosine of a query vector with every passage (see `passages`)."""
+        return score(self.index.passage_by_term, ids, weights)
+
+    def row_terms(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """(term ids, weights) of one resource's row, term ids sorted."""
+        return row_terms(self.index.matrix, row)
+
+    def postings(self, term: int) -> np.ndarray:
+        """Rows holding a term (by term id)."""
+        by_term = self.index.by_term
+        return np.asarray(by_term.indices[by_term.indptr[term] : by_term.indptr[term + 1]])
+
+    def row_matrix(self) -> CsrArrays:
+        """Every resource's row (resources × terms), for personal ranking."""
+        return self.index.matrix
+
     def text_scores(
         self, parsed: ParsedQuery, query: tuple[np.ndarray, np.ndarray] | None = None
     ) -> np.ndarray:
         """Cosine with each resource, plus a small boost for the topics the query names."""
         ids, weights = query if query is not None else self.query_vector(parsed)
-        scores = (1.0 - NAME_WEIGHT) * score(self.index.by_term, ids, weights)
-        scores += NAME_WEIGHT * score(self.index.name_by_term, ids, weights)
+        scores = (1.0 - NAME_WEIGHT) * self.resource_scores(ids, weights)
+        scores += NAME_WEIGHT * self.name_scores(ids, weights)
         for slug in parsed.topics[:2]:
             scores = scores + self.topic_rows[slug] * (
                 TOPIC_BOOST + TOPIC_CANONICAL_WEIGHT * self.topic_canonical[slug]
             )
         if PRIOR_WEIGHT:
-            scores += PRIOR_WEIGHT * self.index.prior * (scores > 0)
+            scores += PRIOR_WEIGHT * self.prior * (scores > 0)
         scores += (CANONICAL_WEIGHT * self.canonical - HISTORICAL_PENALTY * self.historical) * (
             scores > 0
         )
@@ -217,13 +273,13 @@ class Engine:
     def _holding(self, word: str) -> np.ndarray:
         """Rows holding a stem, or most of one of its other spellings (see query.matches)."""
         n = len(self.resources)
-        by_term, vocabulary = self.index.by_term, self.index.vocabulary
+        vocabulary = self.vocabulary
 
         def postings(term: str) -> np.ndarray:
             t = vocabulary.get(term)
             if t is None:
                 return np.zeros(0, dtype=np.int64)
-            return np.asarray(by_term.indices[by_term.indptr[t] : by_term.indptr[t + 1]])
+            return self.postings(t)
 
         held = np.zeros(n, dtype=bool)
         held[postings(word)] = True
@@ -272,7 +328,7 @@ class Engine:
         pref = None
         if profile is not None and not profile.empty:
             pref = preference(
-                self.index.matrix, self._rows(profile.positives), self._rows(profile.negatives)
+                self.row_matrix(), self._rows(profile.positives), self._rows(profile.negatives)
             )
         query_vector = self.query_vector(parsed)
         if parsed.has_terms:
@@ -281,12 +337,12 @@ class Engine:
             if pref is not None:
                 base = base + PROFILE_WEIGHT * pref * mask
         elif pref is not None or parsed.level or parsed.kind:
-            base = 0.01 * self.index.prior + (pref if pref is not None else 0.0)
+            base = 0.01 * self.prior + (pref if pref is not None else 0.0)
             mask = np.ones(n, dtype=bool)
         else:
             return Recommendations(parsed, (), 0, offset)
         if kind is not None:
-            mask &= self.index.kinds == KINDS.index(kind)
+            mask &= self.kinds == KINDS.index(kind)
         mask[self._rows(exclude)] = False
         rows = np.flatnonzero(mask)
         if rows.size == 0:
@@ -295,9 +351,9 @@ class Engine:
         relevant = base >= RELEVANT_FRACTION * best if parsed.has_terms else np.ones(n, bool)
         tier = np.zeros(n, dtype=np.float32)
         if parsed.level:
-            tier += np.abs(self.index.levels - LEVELS.index(parsed.level))
+            tier += np.abs(self.levels - LEVELS.index(parsed.level))
         if parsed.kind and kind is None:
-            tier += 3.0 * (self.index.kinds != KINDS.index(parsed.kind))
+            tier += 3.0 * (self.kinds != KINDS.index(parsed.kind))
         if parsed.level == LEVELS[0]:  # a beginner gets the current equivalent first
             tier += 0.5 * self.historical
         key = base - _TIER * np.where(relevant, tier, 7.0)
@@ -318,7 +374,7 @@ class Engine:
     def coverage(self, parsed: ParsedQuery, row: int) -> float:
         """Share of the query's own words that the resource contains (see query.coverage);
         0 when it lacks the query's meaningful words (see query.matches)."""
-        present = {self.terms[int(i)] for i in row_terms(self.index.matrix, row)[0]}
+        present = {self.terms[int(i)] for i in self.row_terms(row)[0]}
         return coverage(parsed, present) if matches(parsed, present) else 0.0
 
     def paper(self, query: str) -> PaperAnswer:
@@ -327,7 +383,7 @@ class Engine:
         if not parsed.has_terms or not self.resources:
             return PaperAnswer(parsed.text, None, ())
         scores = self.text_scores(parsed) * self.matching(parsed)
-        papers = self.index.kinds == KINDS.index("paper")
+        papers = self.kinds == KINDS.index("paper")
         best_any = int(np.argmax(scores))
         best_paper = int(np.argmax(np.where(papers, scores, -1.0)))
         row = best_paper if scores[best_paper] >= PAPER_PREFERENCE * scores[best_any] else best_any
@@ -372,26 +428,25 @@ class Engine:
     def ask(self, question: str, k: int = 3) -> Answer:
         """Passages from descriptions that answer the question, one per resource, cited."""
         parsed = self.parse(question)
-        index = self.index
-        if not parsed.has_terms or not index.passages or k <= 0:
+        if not parsed.has_terms or not self.passages or k <= 0:
             return Answer(parsed.text, ())
         ids, weights = self.query_vector(parsed)
-        passage = score(index.passage_by_term, ids, weights)
+        passage = self.passage_scores(ids, weights)
         resource = self.text_scores(parsed, (ids, weights))
-        combined = self._passage_weight * (0.75 * passage + 0.25 * resource[index.passage_owner])
+        combined = self._passage_weight * (0.75 * passage + 0.25 * resource[self.passage_owner])
         candidates = top_rows(combined, np.flatnonzero(combined >= ASK_MIN_SCORE), 20 * k)
         subject = defined_subject(parsed.text)
         if subject:  # "what is X": the passages that define X come first
             combined = combined.copy()
             for p in candidates:
-                if defines(index.passages[p], subject):
+                if defines(self.passages[p], subject):
                     combined[p] *= DEFINITION_BONUS
             candidates = top_rows(combined, candidates, candidates.size)
         found: list[Passage] = []
         owners: set[int] = set()
         for p in candidates:
-            owner = int(index.passage_owner[p])
-            text = index.passages[p]
+            owner = int(self.passage_owner[p])
+            text = self.passages[p]
             present = set(sentence_features(text))
             if (
                 owner in owners
@@ -413,8 +468,8 @@ class Engine:
         if row is None:
             close = fuzzy.close_names(resource_id, self.row)
             raise UnknownResourceError(resource_id, tuple(close))
-        ids, weights = row_terms(self.index.matrix, row)
-        sims = score(self.index.by_term, ids.astype(np.int64), weights)
+        ids, weights = self.row_terms(row)
+        sims = self.resource_scores(ids.astype(np.int64), weights)
         sims[row] = 0.0
         sims[self._rows(exclude)] = 0.0
         top = top_rows(sims, np.flatnonzero(sims > MIN_SCORE), k)
@@ -439,7 +494,7 @@ class Engine:
             return LearningPath(parsed.text, None, ())
         scores = self.text_scores(parsed)
         slug = resolve_topic(parsed, scores, self.topic_rows)
-        key = scores + 0.05 * self.index.prior
+        key = scores + 0.05 * self.prior
         if slug is not None:
             members = np.flatnonzero(self.topic_rows[slug])
         else:
@@ -456,8 +511,8 @@ class Engine:
         basics: list[tuple[int, str]] = []
         used = set(ranked[:PER_LEVEL])
         for pre in TOPIC_PREREQUISITES.get(slug or "", ()):
-            beginners = np.flatnonzero(self.topic_rows[pre] & (self.index.levels == 0))
-            pick = [int(r) for r in top_rows(self.index.prior, beginners, 3) if int(r) not in used]
+            beginners = np.flatnonzero(self.topic_rows[pre] & (self.levels == 0))
+            pick = [int(r) for r in top_rows(self.prior, beginners, 3) if int(r) not in used]
             if pick:
                 used.add(pick[0])
                 basics.append((pick[0], topic_label(pre)))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
 
-from recommender.index import Index, row_terms
 from recommender.query import ParsedQuery
 from recommender.resource import Resource
 from recommender.text import content_stems
@@ -15,30 +14,33 @@ from recommender.vocabulary import topic_label
 
 
 class Indexed(Protocol):
-    """What explaining needs of the engine: its resources, index and term list (so this
-    module does not import the engine, which imports it)."""
+    """What explaining needs of the engine: its resources, term list, surface words and rows
+    (so this module does not import the engine, which imports it; an overlay engine over
+    "base + server additions" answers the same)."""
 
     @property
     def resources(self) -> Sequence[Resource]: ...
 
     @property
-    def index(self) -> Index: ...
+    def terms(self) -> Sequence[str]: ...
 
     @property
-    def terms(self) -> Sequence[str]: ...
+    def surface(self) -> Mapping[str, str]: ...
+
+    def row_terms(self, row: int) -> tuple[np.ndarray, np.ndarray]: ...
 
 
 MAX_TERMS = 3
 
 
 def _display(engine: Indexed, feature: str, typed: dict[str, str]) -> str:
-    shown = " ".join(engine.index.surface.get(part, part) for part in feature.split(" "))
+    shown = " ".join(engine.surface.get(part, part) for part in feature.split(" "))
     return f"{shown} (for “{typed[feature]}”)" if feature in typed else shown
 
 
 def _top_terms(engine: Indexed, row: int, ids: np.ndarray, weights: np.ndarray) -> list[str]:
     """Features of the row that contributed most to its score, bigrams hiding their words."""
-    indices, data = row_terms(engine.index.matrix, row)  # sorted term ids (see build_index)
+    indices, data = engine.row_terms(row)  # sorted term ids (see build_index)
     if indices.size == 0 or ids.size == 0:
         return []
     at = np.minimum(np.searchsorted(indices, ids), indices.size - 1)
@@ -93,7 +95,7 @@ def shared(engine: Indexed, source: int, row: int) -> str:
     """What two resources have in common: shared topics, then the heaviest shared terms."""
     a, b = engine.resources[source], engine.resources[row]
     topics = [topic_label(t) for t in a.topics if t in b.topics]
-    ids, weights = row_terms(engine.index.matrix, source)
+    ids, weights = engine.row_terms(source)
     terms = _top_terms(engine, row, ids, weights)
     parts = []
     if topics:

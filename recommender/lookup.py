@@ -11,6 +11,7 @@ asking.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from recommender import fuzzy
@@ -65,34 +66,58 @@ normalize = fuzzy.normalize
 @functools.lru_cache(maxsize=8)
 def _titles(catalog: Catalog) -> dict[str, str]:
     """Every title, normalised once per catalog (a catalog never changes)."""
-    return {r.id: normalize(r.title) for r in catalog}
+    return titles_of(catalog.resources)
+
+
+def titles_of(resources: Iterable[Resource]) -> dict[str, str]:
+    """id → normalised title, in the resources' order (what `lookup_in` compares against)."""
+    return {r.id: normalize(r.title) for r in resources}
 
 
 @functools.lru_cache(maxsize=4096)
 def lookup(catalog: Catalog, text: str, *, limit: int = MAX_SUGGESTIONS) -> Resolution:
     """Resolve `text` (an id or a title) against the catalog; never raises. Pure, so a
     repeated text (everyone marking the paper just discussed) is resolved once."""
+    return lookup_in(catalog.by_id, _titles(catalog), text, limit=limit)
+
+
+def lookup_in(
+    by_id: Callable[[str], Resource | None],
+    titles: Mapping[str, str],
+    text: str,
+    *,
+    limit: int = MAX_SUGGESTIONS,
+) -> Resolution:
+    """`lookup` over any collection of resources: `by_id` finds one by id (or former id),
+    `titles` maps each id to its normalised title (`titles_of`), in the order that breaks
+    ties. A server's overlay (overlay.py) resolves over the catalog and its additions so."""
     query = text.strip()
     if not query:
         return Resolution(text, None)
-    exact = catalog.by_id(query) or catalog.by_id(query.lower())
+    exact = by_id(query) or by_id(query.lower())
     if exact is not None:
         return Resolution(text, exact)
     wanted = normalize(query)
     if not wanted:
         return Resolution(text, None)
-    titles = _titles(catalog)
-    same = [r for r in catalog if titles[r.id] == wanted]
+
+    def resource(rid: str) -> Resource:
+        found = by_id(rid)
+        assert found is not None, rid  # every key of `titles` is an id
+        return found
+
+    same = [resource(rid) for rid, title in titles.items() if title == wanted]
     if len(same) == 1:
         return Resolution(text, same[0])
     if len(same) > 1:
         return Resolution(text, None, tuple(Candidate(r, 100.0) for r in same[:limit]))
-    containing = [r for r in catalog if len(wanted) >= 4 and wanted in titles[r.id]]
+    containing = [
+        resource(rid) for rid, title in titles.items() if len(wanted) >= 4 and wanted in title
+    ]
     if len(containing) == 1:
         return Resolution(text, containing[0])
     scored = fuzzy.ranked(wanted, titles, cutoff=fuzzy.SUGGEST, limit=max(limit, 2))
-    by_id = {r.id: r for r in catalog}
-    candidates = tuple(Candidate(by_id[rid], score) for rid, score in scored)
+    candidates = tuple(Candidate(resource(rid), score) for rid, score in scored)
     if containing:
         # Several titles contain the words: those are the sensible suggestions, best first.
         ids = {r.id for r in containing}

@@ -136,15 +136,39 @@ def match_topics(stems: Iterable[str]) -> tuple[str, ...]:
 
 
 class QueryParser:
-    """Parses queries against one index's vocabulary (built once per engine)."""
+    """Parses queries against one index's vocabulary (built once per engine).
 
-    def __init__(self, catalog_words: Iterable[str], known_stems: Container[str]) -> None:
+    With a `base` parser, typos are corrected against the base's words and `catalog_words`
+    together, without copying the base's word lists: an overlay of a server's additions
+    (overlay.py) builds one in microseconds and still knows its new words (`known_stems`
+    then holds the base's stems and the new ones, so a new word is never "corrected").
+    """
+
+    def __init__(
+        self,
+        catalog_words: Iterable[str],
+        known_stems: Container[str],
+        base: QueryParser | None = None,
+    ) -> None:
         self._known = known_stems
-        special = [*LEVEL_WORDS, *KIND_WORDS, *ACRONYMS]
+        self._base = base
+        special = [] if base is not None else [*LEVEL_WORDS, *KIND_WORDS, *ACRONYMS]
         self._by_letter: dict[str, list[str]] = {}
         for choice in dict.fromkeys([*catalog_words, *special]):
             self._by_letter.setdefault(choice[0], []).append(choice)
         self._corrected: dict[str, str] = {}
+
+    def _closest(self, word: str) -> str | None:
+        """The known word closest to `word` (same first letter), the base's first on a tie."""
+        candidates = self._by_letter.get(word[0], ())
+        best = fuzzy.best(word, candidates, cutoff=fuzzy.TYPO, scorer="ratio")
+        found = (str(candidates[best[0]]), best[1]) if best else None
+        if self._base is not None:
+            inherited = self._base._by_letter.get(word[0], ())
+            other = fuzzy.best(word, inherited, cutoff=fuzzy.TYPO, scorer="ratio")
+            if other and (found is None or other[1] >= found[1]):
+                found = (str(inherited[other[0]]), other[1])
+        return found[0] if found else None
 
     def _correct(self, word: str) -> str:
         if (
@@ -155,11 +179,9 @@ class QueryParser:
         ):
             return word
         if word not in self._corrected:
-            candidates = self._by_letter.get(word[0], ())
-            best = fuzzy.best(word, candidates, cutoff=fuzzy.TYPO, scorer="ratio")
             if len(self._corrected) >= _MAX_REMEMBERED:
                 self._corrected.clear()
-            fixed = str(candidates[best[0]]) if best else word
+            fixed = self._closest(word) or word
             if fixed.rstrip("s") == word.rstrip("s"):  # `adam` is not a typo of "Adams"
                 fixed = word
             self._corrected[word] = fixed
