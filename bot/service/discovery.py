@@ -398,7 +398,7 @@ class DiscoveryMixin:
         catalog = self._peek(guild_id).catalog
         pool = [r for r in catalog if kind is None or r.kind == kind]
         items = [(_label(r), r.id) for r in pool]
-        ranked = _rank(items, current)
+        ranked = rank_choices(items, current)
         exact = catalog.by_id(current.strip())
         if exact is not None and (kind is None or exact.kind == kind):
             ranked = [(_label(exact), exact.id)] + [p for p in ranked if p[1] != exact.id]
@@ -411,7 +411,7 @@ class DiscoveryMixin:
     def topic_choices(self, current: str) -> list[Choice]:
         """Autocomplete for a topic option: what is typed first (so "rnn beginner" can be
         sent as it is), then the vocabulary's topic labels (queries the engine understands)."""
-        ranked = _rank([(t.label, t.label) for t in TOPICS], current)
+        ranked = rank_choices([(t.label, t.label) for t in TOPICS], current)
         typed = " ".join(current.split())[:MAX_TYPED]
         if typed and typed not in {v for _, v in ranked}:
             name = typed
@@ -478,8 +478,9 @@ def _label(resource: Resource) -> str:
     return " ".join(resource.title.split()) or resource.id
 
 
-def _rank(items: list[tuple[str, str]], current: str) -> list[tuple[str, str]]:
-    """Items whose name starts with / contains the text first, then fuzzy matches."""
+def rank_choices(items: list[tuple[str, str]], current: str) -> list[tuple[str, str]]:
+    """The one autocomplete rule: (name, value) items whose name starts with / contains the
+    text first, then fuzzy matches; at most 25."""
     wanted = fuzzy.normalize(current[:MAX_TYPED])
     if not wanted:
         return items[:MAX_CHOICES]

@@ -39,6 +39,7 @@ from bot.service.addition_rules import (
     link_details,
     typed_authors,
 )
+from bot.service.answers import Choice
 from bot.service.catalog_answers import (
     AdditionsPage,
     AddOutcome,
@@ -56,6 +57,7 @@ from bot.service.catalog_answers import (
     SuggestOutcome,
     UnknownSuggestion,
 )
+from bot.service.discovery import rank_choices
 from bot.service.server_views import ServerView, ServerViews
 from bot.service.validation import (
     ServiceError,
@@ -564,6 +566,13 @@ class ServerCatalogMixin:
         if removed is None:
             raise UnknownResource(f"“{target.title}” was already removed", query=target.id)
         return addition_resource(removed)
+
+    async def addition_choices(self, guild_id: int, current: str) -> list[Choice]:
+        """Autocomplete over the server's own additions (all `/catalog remove` can remove),
+        ranked by the same rule as every other resource option; the id is the value."""
+        additions = await self.server_additions_of(check_snowflake(guild_id, "server id"))
+        items = [(f"{' '.join(r.title.split()) or r.id} ({r.id})", r.id) for r in additions]
+        return [Choice(name, value) for name, value in rank_choices(items, current)]
 
     async def server_additions(
         self, guild_id: int, offset: int = 0, limit: int = 10

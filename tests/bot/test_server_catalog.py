@@ -355,6 +355,18 @@ async def test_remove_only_the_servers_additions(svc: Service) -> None:
         await svc.remove_from_catalog(GUILD, added.id)
 
 
+async def test_remove_autocomplete_offers_only_the_servers_additions(svc: Service) -> None:
+    heads = (await svc.add_to_catalog(GUILD, MOD, title="Notes on Attention Heads")).resource
+    tides = (await svc.add_to_catalog(GUILD, MOD, title="Tide Tables for Optimisers")).resource
+    await svc.add_to_catalog(OTHER_GUILD, MOD, title="Tide Charts of Another Server")
+    assert {c.value for c in await svc.addition_choices(GUILD, "")} == {heads.id, tides.id}
+    assert [c.value for c in await svc.addition_choices(GUILD, "tide")] == [tides.id]
+    # a typo still finds it (the one fuzzy rule of every resource option), the shipped
+    # catalog's "Attention Is All You Need" is not offered: it cannot be removed
+    assert [c.value for c in await svc.addition_choices(GUILD, "atention heads")] == [heads.id]
+    assert all("(" in c.name and c.value in c.name for c in await svc.addition_choices(GUILD, ""))
+
+
 async def test_export_is_a_catalog_file_that_validates(svc: Service) -> None:
     await svc.add_to_catalog(GUILD, MOD, NEW_PAPER, topics=["rnn"])
     await svc.add_to_catalog(GUILD, MOD, title="Club: notes & *markdown* <b>", year=2021)

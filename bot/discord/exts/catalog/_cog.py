@@ -13,12 +13,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import access, formatting, replies
+from bot.discord import access, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.catalog import _embeds
 from bot.discord.exts.catalog._adding import add_from_command
 from bot.discord.exts.catalog._clearing import QUESTION, ClearView
-from bot.discord.exts.catalog._listing import AdditionsView, addition_choices, load
+from bot.discord.exts.catalog._listing import AdditionsView, load
 from bot.discord.exts.catalog._moderator import require_moderator
 from bot.discord.exts.catalog._review import ReviewView, load_page
 from bot.discord.exts.catalog._topics import split_topics, topics_autocomplete_choices
@@ -105,8 +105,9 @@ class CatalogCog(
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None or not interaction.permissions.manage_guild:
             return []
-        additions = await access.service(interaction).server_additions_of(interaction.guild_id)
-        return formatting.choices(addition_choices(additions, current))
+        service = access.service(interaction)
+        found = await service.addition_choices(interaction.guild_id, current)
+        return access.choices(found)
 
     @app_commands.command(name="list", description="What this server added to its catalog.")
     async def list_(self, interaction: discord.Interaction) -> None:

@@ -3,7 +3,6 @@ remove offers among them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -11,7 +10,6 @@ import discord
 from bot.discord import access, replies
 from bot.discord.exts.catalog._embeds import additions_embed
 from bot.discord.views import InvokerView
-from bot.service import Resource
 from bot.service.catalog_answers import AdditionsPage
 
 PAGE_SIZE = 10
@@ -52,24 +50,3 @@ class AdditionsView(InvokerView):
     @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
     async def forward(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
         await self.turn(interaction, self.page.offset + PAGE_SIZE)
-
-
-def addition_choices(additions: Sequence[Resource], current: str) -> list[tuple[str, str]]:
-    """(title, id) of the additions whose title or id holds what is typed, those starting
-    with it first, in the order they were added otherwise (autocomplete of /catalog
-    remove: only the server's own additions can be removed)."""
-    wanted = " ".join(current.split()).casefold()[:100]
-    if not wanted:
-        return [(_addition_name(r), r.id) for r in additions]
-    starts, contains = [], []
-    for resource in additions:
-        name = " ".join(resource.title.split()).casefold()
-        if name.startswith(wanted) or resource.id.startswith(wanted):
-            starts.append(resource)
-        elif wanted in name or wanted in resource.id:
-            contains.append(resource)
-    return [(_addition_name(r), r.id) for r in starts + contains]
-
-
-def _addition_name(resource: Resource) -> str:
-    return f"{' '.join(resource.title.split())} ({resource.id})"

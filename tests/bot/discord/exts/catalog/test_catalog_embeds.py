@@ -20,7 +20,6 @@ from bot.discord.exts.catalog._embeds import (
     plan_line,
     review_embed,
 )
-from bot.discord.exts.catalog._listing import addition_choices
 from bot.discord.exts.catalog._notify import decision_dm
 from bot.discord.exts.catalog._topics import split_topics, topics_autocomplete_choices
 from bot.discord.exts.daily._embeds import post_embed
@@ -179,13 +178,6 @@ def test_topics_are_read_like_daily_topics() -> None:
     choices = topics_autocomplete_choices("rnn, trans")
     assert choices and all(c.value.startswith("rnn, ") for c in choices)
     assert any(c.value == "rnn, transformers" for c in choices)
-
-
-def test_remove_autocomplete_offers_the_servers_additions() -> None:
-    other = replace(ADDED, id="tide-tables-abcde", title="Tide Tables")
-    assert [v for _, v in addition_choices([ADDED, other], "tide")] == [other.id]
-    assert [v for _, v in addition_choices([ADDED, other], "")] == [ADDED.id, other.id]
-    assert [v for _, v in addition_choices([ADDED, other], "lattice")] == [ADDED.id]
 
 
 def test_only_an_addition_is_offered_for_removal() -> None:
