@@ -17,7 +17,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from recommender.explain import Indexed
-from recommender.index import row_terms
 from recommender.resource import Resource
 from recommender.text import split_sentences
 from recommender.vocabulary import topic_label
@@ -31,7 +30,7 @@ THREAD_NAME_CHARS = 100
 def key_terms(engine: Indexed, row: int, k: int = 3) -> tuple[str, ...]:
     """The `k` heaviest terms of a resource's index row, as written (a bigram hides its
     words)."""
-    ids, weights = row_terms(engine.index.matrix, row)
+    ids, weights = engine.row_terms(row)
     chosen: list[str] = []
     for i in np.argsort(-weights, kind="stable"):
         feature = engine.terms[int(ids[i])]
@@ -41,7 +40,7 @@ def key_terms(engine: Indexed, row: int, k: int = 3) -> tuple[str, ...]:
         chosen.append(feature)
         if len(chosen) == k:
             break
-    return tuple(" ".join(engine.index.surface.get(p, p) for p in c.split(" ")) for c in chosen)
+    return tuple(" ".join(engine.surface.get(p, p) for p in c.split(" ")) for c in chosen)
 
 
 def claims(summary: str, k: int = 2) -> tuple[str, ...]:

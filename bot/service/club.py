@@ -8,7 +8,7 @@ by the face; everything typed is validated here, and nothing is written when it 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.club import (
@@ -42,6 +42,7 @@ from recommender.catalog import Catalog
 from recommender.resource import Resource
 
 if TYPE_CHECKING:
+    from bot.service.server_views import ServerView
     from bot.store import Store
     from recommender.engine import Engine
 
@@ -77,28 +78,19 @@ class ClubMixin:
 
     # --- what a club reads --------------------------------------------------------------------
 
-    def server_additions(self, guild_id: int) -> Sequence[Resource]:
-        """Resources the server added to its own catalog: none until server catalogs
-        (issue 11) arrive; that branch overrides this one method and clubs read them too."""
-        return ()
-
-    def club_pool(self, guild_id: int, topic: str | None, level: str | None) -> list[Resource]:
-        """Every resource the club may read, best first: the catalog's matching the topic
-        and level in the recommender's order (catalog order without one), then the
-        server's own additions that match."""
-        resources = list(self.catalog.resources)
-        if self.recommender is not None:
-            ranked = self.recommender.recommend(topic_query(topic), level=level, k=len(resources))
+    async def club_pool(
+        self, guild_id: int, topic: str | None, level: str | None
+    ) -> list[Resource]:
+        """Every resource the club may read, best first: the server's catalog (the shipped
+        one plus what the server added) matching the topic and level, in its engine's order
+        (catalog order without one)."""
+        view = await self.server_view(guild_id)
+        resources = list(view.catalog.resources)
+        if view.engine is not None:
+            ranked = view.engine.recommend(topic_query(topic), level=level, k=len(resources))
             order = {r.resource.id: i for i, r in enumerate(ranked.results)}
             resources.sort(key=lambda r: order.get(r.id, len(order)))
-        pool = [r for r in resources if matches(r, topic, level)]
-        known = {r.id for r in pool}
-        pool += [
-            r
-            for r in self.server_additions(guild_id)
-            if matches(r, topic, level) and r.id not in known
-        ]
-        return pool
+        return [r for r in resources if matches(r, topic, level)]
 
     # --- settings -----------------------------------------------------------------------------
 
@@ -142,7 +134,7 @@ class ClubMixin:
         meet_time = check_post_time(time)
         zone = check_timezone(timezone)
         wanted_level = check_level(level.strip().lower() if level and level.strip() else None)
-        pool = self.club_pool(guild, slug, wanted_level)
+        pool = await self.club_pool(guild, slug, wanted_level)
         if not pool:
             gap = nothing_matches(self.catalog.resources, slug, wanted_level)
             raise ServiceError(gap)
@@ -168,6 +160,7 @@ class ClubMixin:
         """The settings, the cycle in progress (poll or reading), the next meeting, and who
         finished the reading (a count; ids only of those who opted in)."""
         guild = check_snowflake(guild_id, "guild id")
+        await self.server_view(guild)  # the reading may be one of the server's additions
         config = await self.store.get_club(guild)
         if config is None:
             return ClubStatus(guild, None)
@@ -221,11 +214,9 @@ class ClubMixin:
         )
 
     def club_resource(self, guild_id: int, resource_id: str) -> Resource | None:
-        """A resource by id from the catalog or the server's own additions."""
-        found = self.catalog.by_id(resource_id)
-        if found is None:
-            return next((r for r in self.server_additions(guild_id) if r.id == resource_id), None)
-        return found
+        """A resource by id from the catalog or the server's own additions, as last loaded:
+        every async entry point loads the server's view first (`server_view`)."""
+        return self.resource(resource_id, guild_id=guild_id)
 
     @staticmethod
     def _next_meeting(schedule: ClubSchedule, cycle: Cycle, state: str) -> dt.datetime:
@@ -256,7 +247,7 @@ class ClubMixin:
         current cycle when its reading is not announced yet, else for the next one. The
         club loop announces it when that cycle's window is open."""
         config, schedule = await self._running(guild_id)
-        resource = self.resolve(text)
+        resource = await self.resolve_text(text, guild_id=config.guild_id)
         now = self.clock()
         cycle = cycle_at(schedule, now)
         for target in (cycle, cycle_number(schedule, cycle.number + 1)):
@@ -318,9 +309,13 @@ class ClubMixin:
         text = None if notice is None else notice.strip()[:2000]
         return await self.store.update_club(guild_id, self.clock(), notice=text)
 
-    if TYPE_CHECKING:
+    if TYPE_CHECKING:  # provided by `DiscoveryMixin` and `Service`
 
-        def resolve(self, text: str) -> Resource: ...  # provided by `DiscoveryMixin`
+        async def resolve_text(self, text: str, *, guild_id: int | None = None) -> Resource: ...
+
+        async def server_view(self, guild_id: int | None) -> ServerView: ...
+
+        def resource(self, resource_id: str, *, guild_id: int | None = None) -> Resource | None: ...
 
 
 def _poll_of(config: ClubConfig, row: StoredCycle | None) -> PollRef | None:

@@ -217,6 +217,7 @@ class ClubRunner:
             self._log_once(config.guild_id, f"unusable club settings: {exc}")
             return None
         cycle = cycle_at(schedule, now)
+        await self.service.server_view(config.guild_id)  # its additions may be the readings
         stored = await self.service.store.get_cycle(config.guild_id, cycle.meeting_date)
         step = decide(schedule, cycle, record_of(stored), now)
         if step is Step.WAIT:
@@ -234,7 +235,7 @@ class ClubRunner:
         """The poll's candidates (see `bot.club.choosing`) and the read counts among the
         server's active members they were chosen by."""
         guild = config.guild_id
-        pool = self.service.club_pool(guild, config.topic, config.level)
+        pool = await self.service.club_pool(guild, config.topic, config.level)
         lean, rejected = await self.service.server_steering(guild, pool)
         ranked = steer([r.id for r in pool], lean, rejected)
         reads = await self._reads(guild)

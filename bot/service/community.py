@@ -38,6 +38,7 @@ from recommender.paths import frontier, starting_points
 from recommender.resource import Resource
 
 if TYPE_CHECKING:
+    from bot.service.server_views import ServerView
     from bot.store import Store
     from recommender.engine import Engine
 
@@ -79,6 +80,8 @@ class CommunityMixin:
 
         def club_resource(self, guild_id: int, resource_id: str) -> Resource | None: ...
 
+        async def server_view(self, guild_id: int | None) -> ServerView: ...
+
     # --- membership ---------------------------------------------------------------------------
 
     async def note_member(self, guild_id: int, user_id: int) -> None:
@@ -113,6 +116,7 @@ class CommunityMixin:
         """Record, change (or with None withdraw) a member's "useful" / "not_for_us" on a
         resource posted in the server; one vote per member. The counts after it."""
         guild = check_snowflake(guild_id, "guild id")
+        await self.server_view(guild)  # the resource may be one of the server's additions
         user = check_snowflake(user_id)
         chosen = check_verdict(verdict)
         if source not in SOURCES:
@@ -168,6 +172,7 @@ class CommunityMixin:
         """What the server's members finished, saved and found useful in the period
         (week: 7 days, month: 30, all), most first. Counts, never names."""
         guild = check_snowflake(guild_id, "guild id")
+        await self.server_view(guild)  # what the server read may be its own additions
         period = check_period(period)
         k = max(1, min(int(k), MAX_ITEMS))
         since = self._since(period)
@@ -289,12 +294,13 @@ class CommunityMixin:
         """A thread name and two or three prompts for discussing the resource in the server
         (its key terms, its summary's claims, how it relates to what the server read)."""
         guild = check_snowflake(guild_id, "guild id")
+        view = await self.server_view(guild)
         resource = self.club_resource(guild, resource_id)
         if resource is None:
             raise ServiceError(f"unknown resource {resource_id!r}")
         terms: tuple[str, ...] = ()
         summary = resource.description or ""
-        engine = self.recommender
+        engine = view.engine  # the server's: an addition has its row there
         if engine is not None and resource.id in engine.row:
             terms = discussion.key_terms(engine, engine.row[resource.id])
             summary = engine.summary(resource)
