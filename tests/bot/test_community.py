@@ -169,6 +169,13 @@ async def test_forgetme_removes_votes_memberships_and_leaderboard_presence(
     await service.vote(GUILD, ALICE, "resnet", "useful")
     await service.vote(OTHER_GUILD, ALICE, "gan", "not_for_us")
     await service.set_leaderboard_opt_in(ALICE, True)
+    exported = await service.export_all(ALICE)
+    assert exported["leaderboard_opt_in"] is True
+    assert exported["servers"] == [str(GUILD), str(OTHER_GUILD)]
+    assert [(v["server"], v["verdict"]) for v in exported["feedback_votes"]] == [
+        (str(GUILD), "useful"),
+        (str(OTHER_GUILD), "not_for_us"),
+    ]
     forgot = await service.forget(ALICE)
     assert (forgot.entries_deleted, forgot.votes_deleted, forgot.memberships_deleted) == (1, 2, 2)
     assert (await service.feedback(GUILD, "resnet")).useful == 0
@@ -178,6 +185,12 @@ async def test_forgetme_removes_votes_memberships_and_leaderboard_presence(
     assert not await service.leaderboard_opt_in(ALICE)
     assert (await service.leaderboard(GUILD)).rows == ()
     assert (await service.popular(GUILD, "all")).empty
+    after = await service.export_all(ALICE)
+    assert (after["servers"], after["feedback_votes"], after["leaderboard_opt_in"]) == (
+        [],
+        [],
+        False,
+    )
     # Seen again later: a member again, from scratch (noted again despite today's cache).
     await service.note_member(GUILD, ALICE)
     assert await service.active_members(GUILD) == [ALICE, BOB]

@@ -287,3 +287,20 @@ async def test_a_club_started_too_late_for_a_poll_is_announced_by_the_rule(
     assert result.outcome is ClubOutcome.ANNOUNCED and not discord.polls
     [plan] = discord.announcements.values()
     assert plan.how.startswith("Chosen by the club's rule")
+
+
+async def test_restarting_with_new_settings_plans_unannounced_cycles_afresh(
+    service: Service, clock: Clock
+) -> None:
+    await start(service)
+    discord = FakeClubDiscord()
+    runner = ClubRunner(service, discord)
+    await runner.tick()
+    await service.club_skip(GUILD)
+    clock.advance(hours=1)
+    await start(service, day="Friday", time="18:00")
+    status = await service.club_status(GUILD)
+    assert status.state == "pending" and status.poll is None
+    assert status.meeting_date == dt.date(2026, 3, 13)
+    [opened] = await runner.tick()
+    assert opened.outcome is ClubOutcome.POLL_OPENED and len(discord.polls) == 2
