@@ -42,8 +42,12 @@ class ClubWorld(DailyWorld):
     async def command(
         self, name: str, options: dict[str, Any] | None = None, *, user: str = "alice"
     ) -> dict[str, Any]:
+        """Run `/name` and return the message the user sees, as Discord stored it (with its
+        id, so a test can press its buttons)."""
         record = await self.env.send_command(name, options, user=user)
-        return await self.env.reply(record)
+        await self.env.reply(record)
+        assert record.original_message_id is not None
+        return self.env.fake.messages[record.original_message_id]
 
     def channel_messages(self, channel_id: int | None = None) -> list[dict[str, Any]]:
         """The bot's own messages in the club channel (not interaction replies), oldest first."""

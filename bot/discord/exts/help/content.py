@@ -36,6 +36,10 @@ ENTRIES: tuple[HelpEntry, ...] = (
     HelpEntry("export", "/export format", "your reading list as Markdown, BibTeX, CSV or JSON"),
     HelpEntry("forgetme", "/forgetme", "delete everything deepread knows about you"),
     HelpEntry("daily", "/daily", "a daily pick posted in this channel"),
+    HelpEntry("club", "/club", "a reading club: a poll picks the reading, a thread discusses it"),
+    HelpEntry("popular", "/popular [period]", "what this server read, saved and found useful"),
+    HelpEntry("next", "/next [group]", "what you (or the group) are ready to read next"),
+    HelpEntry("leaderboard", "/leaderboard [period]", "most readings finished (opt-in only)"),
     HelpEntry("help", "/help", "this message"),
 )
 
