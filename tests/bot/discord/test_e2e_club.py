@@ -227,3 +227,65 @@ async def test_daily_posts_open_a_thread_with_prompts(world: ClubWorld) -> None:
     assert [i.split(":")[1] for i in ids] == ["mark", "save", "fb", "fb"]
     status = await world.daily("status")
     assert "**Discussion threads:** on" in status["content"]
+
+
+async def test_a_closed_channel_switches_the_club_off_with_the_reason(world: ClubWorld) -> None:
+    fake = world.env.fake
+    await start_club(world)
+    await world.wait_for_poll()
+    fake.message_failures[fake.channel_id] = (403, 50013, "Missing Permissions")
+    await world.club("pick", {"resource": "attention-is-all-you-need"})
+    for _ in range(3):  # the pick's own run may get there first
+        outcomes = await world.club_tick()
+        if "disabled" in outcomes:
+            break
+    assert world.service is not None
+    config = await world.service.club(fake.guild_id)
+    assert config is not None and not config.enabled
+    assert world.announcements() == []
+    status = await world.club("status", user="ann")
+    assert "The reading club is off" in status["content"]
+    assert "**Stopped because:**" in status["content"] and "403" in status["content"]
+    del fake.message_failures[fake.channel_id]
+    assert await world.club_tick() == []  # off stays off until /club start
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "x" * 5000,
+        "@everyone read this",
+        "**bold** [link](https://evil.example)",
+        "🧨💥",
+        "' OR 1=1 --",
+    ],
+)
+async def test_hostile_picks_get_a_friendly_answer(world: ClubWorld, text: str) -> None:
+    await start_club(world)
+    await world.wait_for_poll()
+    reply = await world.club("pick", {"resource": text})
+    content = reply["content"]
+    assert reply["flags"] & EPHEMERAL
+    assert "Picked" not in content and len(content) <= 2000
+    assert "[link](https" not in content  # escaped: no masked link
+    assert "@everyone" not in content.replace("\\@everyone", "").replace("@\u200beveryone", "")
+    assert world.announcements() == []
+
+
+async def test_stop_and_skip_close_the_open_poll(world: ClubWorld) -> None:
+    fake = world.env.fake
+    await start_club(world)
+    poll = await world.wait_for_poll()
+    skipped = await world.club("skip")
+    assert "is skipped" in skipped["content"] and "The poll is closed." in skipped["content"]
+    assert fake.messages[int(poll["id"])]["poll"]["results"]["is_finalized"]
+    status = await world.club("status")
+    assert "**This meeting is skipped.**" in status["content"]
+    stopped = await world.club("stop")
+    assert "The reading club is off." in stopped["content"]
+    again = await world.club("stop")
+    assert "no club running" in again["content"]
+    world.clock.set(FIRST_MEETING + dt.timedelta(hours=1))
+    assert await world.club_tick() == []
+    assert len(world.polls()) == 1 and world.announcements() == []
