@@ -10,6 +10,7 @@ restart posts nothing more that cycle.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.bot.discord.club_support import ClubWorld, club_world
 from tests.bot.discord.daily_support import EPHEMERAL
 from tests.fake_discord import permissions as perms
 from tests.fake_discord import threads
+from tests.fake_discord.transcript import render
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio]
 
@@ -141,6 +143,23 @@ async def test_one_club_cycle_end_to_end(world: ClubWorld) -> None:
     assert len(world.polls()) == 2
     second = world.polls()[1]["poll"]["answers"]
     assert resource.title[:50] not in [a["poll_media"]["text"][:50] for a in second]
+
+    title = "One reading-club cycle, as the fake Discord recorded it"
+    text = render(fake, fake.channel_id, title=title)
+    assert "won with 2 of 3 votes" in text and "🧵 _thread opened" in text
+    assert "📅 **Scheduled event**" in text
+    target = os.environ.get("CLUB_TRANSCRIPT")  # the issue note's transcript of this cycle
+    if target:
+        title = "One reading-club cycle, as the fake Discord recorded it"
+        intro = (
+            "Captured from `test_one_club_cycle_end_to_end` (real bot, Service and Engine "
+            "against the fake Discord, one clock moved by the test) with "
+            "`CLUB_TRANSCRIPT=CLUB_TRANSCRIPT.md pytest tests/bot/discord/test_e2e_club.py "
+            "-k one_club_cycle`. Members ann, ben and cat vote; the clock passes the poll's "
+            "close; dan marks the reading and votes on it after a restart."
+        )
+        text = render(fake, fake.channel_id, title=title, intro=intro)
+        Path(target).write_text(text, encoding="utf-8")
 
 
 async def test_only_moderators_run_the_club(world: ClubWorld) -> None:
