@@ -178,7 +178,10 @@ class ClubMixin:
         config = await self.store.get_club(guild)
         if config is None:
             return ClubStatus(guild, None)
-        schedule = club_schedule(config)
+        try:
+            schedule = club_schedule(config)
+        except ScheduleError:  # a stored value tzdata no longer knows: settings only
+            return ClubStatus(guild, config)
         now = self.clock()
         cycle = cycle_at(schedule, now)
         record = await self.store.get_cycle(guild, cycle.meeting_date)

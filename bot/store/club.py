@@ -92,6 +92,18 @@ class ClubStore(StoreBase):
 
         return await self._read(work)
 
+    async def cycles_from(self, since: dt.date) -> list[StoredCycle]:
+        """Every club's cycles meeting on `since` or later: what one tick of the club loop
+        reads for all clubs at once."""
+
+        async def work(session: AsyncConnection) -> list[StoredCycle]:
+            stmt = _CYCLE.where(ClubCycle.meeting_date >= since).order_by(
+                ClubCycle.guild_id, ClubCycle.meeting_date
+            )
+            return [_cycle(row._mapping) for row in await session.execute(stmt)]
+
+        return await self._read(work)
+
     async def cycles(self, guild_id: int, limit: int | None = None) -> list[StoredCycle]:
         """A club's cycles, newest meeting first."""
 

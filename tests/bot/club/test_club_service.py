@@ -4,6 +4,7 @@ written, friendly errors for hostile input, and the status of a fresh club."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -82,3 +83,14 @@ async def test_overrides_need_a_running_club(service: Service) -> None:
         await service.club_pick(GUILD, "")
     with pytest.raises(ServiceError):
         await service.club_pick(GUILD, "a paper that does not exist at all, really")
+
+
+async def test_status_survives_a_stored_timezone_tzdata_no_longer_knows(
+    service: Service,
+) -> None:
+    await service.club_start(GUILD, CHANNEL, **GOOD)
+    config = await service.club(GUILD)
+    assert config is not None
+    await service.store.save_club(replace(config, timezone="Mars/Olympus"), service.clock())
+    status = await service.club_status(GUILD)
+    assert status.config is not None and status.cycle_number is None
