@@ -72,6 +72,12 @@ async def test_popular_next_and_an_opt_in_leaderboard(world: ClubWorld) -> None:
 
     quiet = await world.command("popular", {"period": "all"}, user="cat")
     assert "all time" in embed_text(quiet)
+    for bad in ("💥", "x" * 5000, "@everyone"):  # a crafted request can send any period
+        refused = await world.command(
+            "popular" if bad != "@everyone" else "leaderboard", {"period": bad}, user="cat"
+        )
+        assert refused["flags"] & EPHEMERAL and "week, month or all" in refused["content"]
+        assert "@everyone" not in refused["content"].replace("\\@everyone", "")
 
     board = await world.command("leaderboard", user="ann")
     text = embed_text(board)

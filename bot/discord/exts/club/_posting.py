@@ -189,12 +189,16 @@ class DiscordClub:
         one). Where: the discussion thread, else the announcement."""
         if not may_schedule_events(guild):
             return None
+        name = formatting.truncate(event.name, limits.EVENT_NAME)
+        for existing in guild.scheduled_events:  # an earlier attempt made it already
+            if existing.name == name and existing.start_time == event.starts_at:
+                return existing.id
         where = f"https://discord.com/channels/{guild.id}/{thread_id or message.channel.id}"
         if thread_id is None:
             where += f"/{message.id}"
         try:
             made = await guild.create_scheduled_event(
-                name=formatting.truncate(event.name, limits.EVENT_NAME),
+                name=name,
                 start_time=event.starts_at,
                 end_time=event.ends_at,
                 entity_type=discord.EntityType.external,

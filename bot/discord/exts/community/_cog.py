@@ -30,6 +30,13 @@ PERIOD_CHOICES = [
 IN_A_SERVER = "That's about this server's readers: use it in a server."
 
 
+def check_period(period: str) -> str:
+    """The period as offered (a crafted request can send any text)."""
+    if period not in PERIODS:
+        raise UserFacingError("Choose the period from the list: week, month or all.")
+    return period
+
+
 class CommunityCog(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
@@ -67,6 +74,7 @@ class CommunityCog(commands.Cog):
         if interaction.guild_id is None:
             raise UserFacingError(IN_A_SERVER)
         service = access.service(interaction)
+        period = check_period(period)
         with access.user_errors():
             found = await replies.in_time(
                 interaction, service.popular(interaction.guild_id, period), ephemeral=not public
@@ -105,6 +113,7 @@ class CommunityCog(commands.Cog):
         if interaction.guild_id is None:
             raise UserFacingError(IN_A_SERVER)
         service = access.service(interaction)
+        period = check_period(period)
         with access.user_errors():
             board = await replies.in_time(
                 interaction,
