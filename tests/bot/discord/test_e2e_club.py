@@ -308,3 +308,34 @@ async def test_stop_and_skip_close_the_open_poll(world: ClubWorld) -> None:
     world.clock.set(FIRST_MEETING + dt.timedelta(hours=1))
     assert await world.club_tick() == []
     assert len(world.polls()) == 1 and world.announcements() == []
+
+
+async def test_lost_answers_are_looked_up_not_posted_again(world: ClubWorld) -> None:
+    """Discord made the poll (and later the announcement) but the answer never arrived: the
+    next tick finds the message in the channel instead of posting a second one."""
+    from tests.fake_discord.channel_posts import LOST
+
+    fake = world.env.fake
+    fake.post_faults[fake.channel_id] = [LOST]
+    await start_club(world)
+    await fake.wait_for_request(lambda r: len(world.polls()) == 1)
+    outcomes: list[str] = []
+    for _ in range(3):  # the start's own run may have found it already
+        outcomes += await world.club_tick()
+        if outcomes:
+            break
+    assert len(world.polls()) == 1
+    assert world.service is not None
+    status = await world.service.club_status(fake.guild_id)
+    assert status.poll is not None and status.poll.message_id == int(world.polls()[0]["id"])
+
+    await world.env.vote(world.polls()[0], 1, user="ann")
+    fake.post_faults[fake.channel_id] = [LOST]
+    world.clock.set(START + dt.timedelta(hours=24, minutes=1))
+    assert await world.club_tick() == ["retry"]
+    world.clock.set(START + dt.timedelta(hours=24, minutes=2))
+    assert await world.club_tick() == ["announcement found"]
+    [announcement] = world.announcements()
+    [thread] = threads.threads_of(fake, fake.channel_id)
+    assert thread["id"] == announcement["id"]
+    assert len(threads.messages_in(fake, int(thread["id"]))) == 1
