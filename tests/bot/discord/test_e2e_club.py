@@ -77,6 +77,9 @@ async def test_one_club_cycle_end_to_end(world: ClubWorld) -> None:
     await world.env.vote(poll_message, 2, user="ann")
     await world.env.vote(poll_message, 2, user="ben")
     await world.env.vote(poll_message, 1, user="cat")
+    during = await world.club("status", user="ben")
+    assert "**Poll:** open, closes <t:" in during["content"]
+    assert poll_message["id"] in during["content"]  # a link to the poll
 
     world.clock.set(START + dt.timedelta(hours=24, minutes=1))
     assert await world.club_tick() == ["announced"]
