@@ -33,6 +33,9 @@ SEND_MESSAGES = 1 << 11
 EMBED_LINKS = 1 << 14
 ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
+CREATE_PUBLIC_THREADS = 1 << 35
+SEND_MESSAGES_IN_THREADS = 1 << 38
+SEND_POLLS = 1 << 49
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +49,20 @@ class InvitePermissions:
 # The least the bot needs. Slash commands and their replies need no channel permission at all
 # (interaction responses go through a webhook), so these are for what the bot posts itself:
 # the /daily pick in a channel (view channel, send messages, embed links), /export files
-# delivered in a channel (attach files), and finding/editing its own earlier posts there, e.g.
-# yesterday's daily pick (read message history).
+# delivered in a channel (attach files), finding/editing its own earlier posts there, e.g.
+# yesterday's daily pick (read message history), the reading club's poll (create polls), and
+# the discussion thread under each daily post and club announcement (create public threads,
+# send messages in threads). Manage Events is left to admins who want club meetings as
+# server events (`/club status` says so).
 PERMISSIONS = InvitePermissions(
-    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY
+    VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
+    | ATTACH_FILES
+    | READ_MESSAGE_HISTORY
+    | SEND_POLLS
+    | CREATE_PUBLIC_THREADS
+    | SEND_MESSAGES_IN_THREADS
 )
 
 

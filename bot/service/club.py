@@ -20,6 +20,7 @@ from bot.club import (
     cycle_number,
 )
 from bot.club.parsing import parse_cadence, parse_poll_hours, parse_weekday
+from bot.daily.parsing import zone
 from bot.daily.terms import ScheduleError
 from bot.service.club_answers import (
     ClubConfig,
@@ -132,7 +133,7 @@ class ClubMixin:
         except ScheduleError as exc:
             raise ServiceError(str(exc)) from None
         meet_time = check_post_time(time)
-        zone = check_timezone(timezone)
+        tz_name = check_timezone(timezone)
         wanted_level = check_level(level.strip().lower() if level and level.strip() else None)
         pool = await self.club_pool(guild, slug, wanted_level)
         if not pool:
@@ -145,15 +146,21 @@ class ClubMixin:
             cadence=cadence_value.value,
             weekday=weekday,
             meet_time=meet_time,
-            timezone=zone,
+            timezone=tz_name,
             topic=slug,
             level=wanted_level,
             poll_hours=hours,
             enabled=True,
             started_at=now,
         )
-        club_schedule(config)  # the same checks the loop will make
+        schedule = club_schedule(config)  # the same checks the loop will make
+        previous = await self.store.get_club(guild)
         await self.store.save_club(config, now)
+        if previous is not None:
+            # New settings: cycles not announced yet are planned again from the new start
+            # (an announced reading stays the club's history and is not offered again).
+            today = now.astimezone(zone(schedule.timezone)).date()
+            await self.store.drop_unsettled_cycles(guild, today - dt.timedelta(days=1))
         return await self.club_status(guild)
 
     async def club_status(self, guild_id: int) -> ClubStatus:
@@ -164,7 +171,10 @@ class ClubMixin:
         config = await self.store.get_club(guild)
         if config is None:
             return ClubStatus(guild, None)
-        schedule = club_schedule(config)
+        try:
+            schedule = club_schedule(config)
+        except ScheduleError:  # a stored value tzdata no longer knows: settings only
+            return ClubStatus(guild, config)
         now = self.clock()
         cycle = cycle_at(schedule, now)
         record = await self.store.get_cycle(guild, cycle.meeting_date)

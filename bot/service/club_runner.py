@@ -189,11 +189,15 @@ class ClubRunner:
         async with self._lock:
             now = self.clock()
             results: list[ClubResult] = []
+            # One read for every club's current cycle: no zone is a day away from UTC, so
+            # a meeting still ahead is on yesterday's UTC date or later.
+            rows = await self.service.store.cycles_from(now.date() - dt.timedelta(days=1))
+            known = {(row.guild_id, row.meeting_date): row for row in rows}
             for config in await self.service.enabled_clubs():
                 if not self.serves(config.guild_id):
                     continue
                 try:
-                    result = await self._run(config, now)
+                    result = await self._run(config, now, known)
                 except Exception as exc:  # the loop must survive anything one club does
                     self._log_once(config.guild_id, f"{type(exc).__name__}: {exc}", exc)
                     continue
@@ -210,18 +214,28 @@ class ClubRunner:
                 return None
             return await self._run(config, self.clock())
 
-    async def _run(self, config: ClubConfig, now: dt.datetime) -> ClubResult | None:
+    async def _run(
+        self,
+        config: ClubConfig,
+        now: dt.datetime,
+        known: dict[tuple[int, dt.date], StoredCycle] | None = None,
+    ) -> ClubResult | None:
+        """One club's step now; `known` holds the rows a tick read for all clubs at once
+        (without it, the current cycle's row is read)."""
         try:
             schedule = club_schedule(config)
         except ClubError as exc:
             self._log_once(config.guild_id, f"unusable club settings: {exc}")
             return None
         cycle = cycle_at(schedule, now)
-        await self.service.server_view(config.guild_id)  # its additions may be the readings
-        stored = await self.service.store.get_cycle(config.guild_id, cycle.meeting_date)
+        if known is None:
+            stored = await self.service.store.get_cycle(config.guild_id, cycle.meeting_date)
+        else:
+            stored = known.get((config.guild_id, cycle.meeting_date))
         step = decide(schedule, cycle, record_of(stored), now)
         if step is Step.WAIT:
             return None
+        await self.service.server_view(config.guild_id)  # its additions may be the readings
         if step in (Step.OPEN_POLL, Step.RESUME_POLL):
             return await self._poll(config, schedule, cycle, now)
         if step is Step.ANNOUNCE_WITHOUT_POLL:

@@ -467,6 +467,12 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
             "created_at": user.created_at.isoformat() if user else None,
             "preferences": {"default_level": prefs.default_level, "timezone": prefs.timezone},
             "entries": [exports.entry_dict(e) for e in await self.entries(user_id)],
+            "leaderboard_opt_in": bool(user and user.leaderboard),
+            "servers": [str(g) for g in await self.store.user_guilds(user_id)],
+            "feedback_votes": [
+                {"server": str(g), "resource_id": r, "verdict": v, "at": t.isoformat()}
+                for g, r, v, t in await self.store.user_votes(user_id)
+            ],
         }
 
     async def forget(self, user_id: int) -> ForgetResult:

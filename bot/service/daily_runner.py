@@ -33,6 +33,7 @@ import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 
+from bot.club import steer
 from bot.daily import DailySchedule, ScheduleError, choose_resource, due_slots, local_date
 from bot.service.core import Service
 from bot.service.daily_planning import (
@@ -188,9 +189,11 @@ class DailyRunner:
         return nothing_matches(self.service.engine().resources, topic, level)
 
     async def pick(self, guild_id: int, topic: str | None, level: str | None) -> Pick | None:
-        """The next resource for the guild: unposted in the cycle, least read by its members."""
+        """The next resource for the guild: unposted in the cycle, least read by its members,
+        steered by the server's feedback (see `bot.club.steering`): what it voted "not for
+        us" on balance leaves the cycle, topics it found useful come first among equals."""
         view = await self.service.server_view(guild_id)
-        candidates = self.candidates(topic, level, view)
+        candidates = await self._steered(guild_id, self.candidates(topic, level, view))
         if not candidates:
             return None
         history = await self.service.posted_resource_ids(guild_id)
@@ -208,6 +211,16 @@ class DailyRunner:
             level,
             reads.get(resource.id, 0),
         )
+
+    async def _steered(self, guild_id: int, candidates: list[str]) -> list[str]:
+        """The candidates in the order the server's votes lean to (unchanged without votes;
+        all of them when the server rejected every one)."""
+        catalog = self.service.catalog
+        resources = [r for r in (catalog.by_id(rid) for rid in candidates) if r is not None]
+        lean, rejected = await self.service.server_steering(guild_id, resources)
+        if not lean and not rejected:
+            return candidates
+        return steer(candidates, lean, rejected) or candidates
 
     async def _claimed_pick(self, config: GuildConfig, resource_id: str | None) -> Pick | None:
         """The pick a claim was made for, to send it again; a fresh pick when that resource

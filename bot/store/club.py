@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, case, literal, or_, select, update
+from sqlalchemy import and_, case, delete, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import statements
-from bot.store.base import StoreBase
+from bot.store.base import StoreBase, rowcount
 from bot.store.models import ClubCycle, ReadingClub
 from bot.store.records import StoredClub, StoredCycle, as_utc
 
@@ -92,6 +92,18 @@ class ClubStore(StoreBase):
 
         return await self._read(work)
 
+    async def cycles_from(self, since: dt.date) -> list[StoredCycle]:
+        """Every club's cycles meeting on `since` or later: what one tick of the club loop
+        reads for all clubs at once."""
+
+        async def work(session: AsyncConnection) -> list[StoredCycle]:
+            stmt = _CYCLE.where(ClubCycle.meeting_date >= since).order_by(
+                ClubCycle.guild_id, ClubCycle.meeting_date
+            )
+            return [_cycle(row._mapping) for row in await session.execute(stmt)]
+
+        return await self._read(work)
+
     async def cycles(self, guild_id: int, limit: int | None = None) -> list[StoredCycle]:
         """A club's cycles, newest meeting first."""
 
@@ -104,6 +116,21 @@ class ClubStore(StoreBase):
             return [_cycle(row._mapping) for row in await session.execute(stmt)]
 
         return await self._read(work)
+
+    async def drop_unsettled_cycles(self, guild_id: int, since: dt.date) -> int:
+        """Forget the cycles meeting on `since` or later whose reading was not announced
+        (pending or skipped): a restarted club plans them afresh."""
+
+        async def work(session: AsyncConnection) -> int:
+            stmt = delete(ClubCycle).where(
+                ClubCycle.guild_id == guild_id,
+                ClubCycle.meeting_date >= since,
+                ClubCycle.announcement_message_id.is_(None),
+                or_(ClubCycle.announce_tries == 0, ClubCycle.state == "skipped"),
+            )
+            return rowcount(await session.execute(stmt))
+
+        return await self._write(work)
 
     async def club_readings(self, guild_id: int) -> list[str]:
         """Resources the club announced (or had picked), oldest first."""

@@ -108,6 +108,38 @@ class CommunityStore(StoreBase):
 
         return await self._read(work)
 
+    async def user_votes(self, user_id: int) -> list[tuple[int, str, str, dt.datetime]]:
+        """(server, resource, verdict, when) of every vote of the user (for their export)."""
+
+        async def work(session: AsyncConnection) -> list[tuple[int, str, str, dt.datetime]]:
+            stmt = (
+                select(
+                    FeedbackVote.guild_id,
+                    FeedbackVote.resource_id,
+                    FeedbackVote.verdict,
+                    FeedbackVote.updated_at,
+                )
+                .where(FeedbackVote.user_id == user_id)
+                .order_by(FeedbackVote.guild_id, FeedbackVote.resource_id)
+            )
+            rows = await session.execute(stmt)
+            return [(int(g), str(r), str(v), as_utc(t)) for g, r, v, t in rows]
+
+        return await self._read(work)
+
+    async def user_guilds(self, user_id: int) -> list[int]:
+        """The servers the user was seen using deepread in (for their export)."""
+
+        async def work(session: AsyncConnection) -> list[int]:
+            stmt = (
+                select(GuildMember.guild_id)
+                .where(GuildMember.user_id == user_id)
+                .order_by(GuildMember.guild_id)
+            )
+            return [int(g) for (g,) in await session.execute(stmt)]
+
+        return await self._read(work)
+
     # --- what the server reads ----------------------------------------------------------------
 
     async def member_counts(

@@ -112,10 +112,10 @@ async def _send(fake: FakeDiscord, event: str, data: dict[str, Any], *, intent: 
     hears it, as with a bot that is down)."""
     from tests.fake_discord.gateway import shard_of
 
-    guild_id = int(data["guild_id"])
+    guild_id = int(data["guild_id"]) if data.get("guild_id") else None
     for session in fake.gateway.live_sessions:
-        if session.shard[0] != shard_of(guild_id, session.shard[1]):
-            continue
+        if guild_id is not None and session.shard[0] != shard_of(guild_id, session.shard[1]):
+            continue  # a DM's events go to shard 0 on Discord; here: to every session
         if intent and not session.intents & intent:
             continue
         await session.send_dispatch(event, data)
@@ -152,7 +152,7 @@ async def finalize(fake: FakeDiscord, message: dict[str, Any]) -> None:
     result = p.message(
         message_id=p.snowflake(),
         channel_id=channel_id,
-        guild_id=int(message["guild_id"]),
+        guild_id=int(message["guild_id"]) if message.get("guild_id") else None,
         author=message["author"],
         body={"embeds": [{"type": "poll_result", "fields": fields}]},
         message_type=POLL_RESULT_TYPE,
@@ -161,8 +161,9 @@ async def finalize(fake: FakeDiscord, message: dict[str, Any]) -> None:
         "type": 0,
         "message_id": message["id"],
         "channel_id": message["channel_id"],
-        "guild_id": message["guild_id"],
     }
+    if message.get("guild_id"):
+        result["message_reference"]["guild_id"] = message["guild_id"]
     fake.store_message(result)
     await _send(fake, "MESSAGE_CREATE", result)
 
@@ -213,7 +214,7 @@ def _vote_event(message: dict[str, Any], user: dict[str, Any], answer_id: int) -
         "user_id": user["id"],
         "channel_id": message["channel_id"],
         "message_id": message["id"],
-        "guild_id": message["guild_id"],
+        "guild_id": message.get("guild_id"),
         "answer_id": answer_id,
     }
 

@@ -100,7 +100,11 @@ def error_response(status: int, code: int, message: str) -> web.Response:
 
 class FakeDiscord:
     """One application with one bot user in one guild with two text channels; `add_guild`
-    adds more, and `shard_count` makes it a sharded bot's Discord (see gateway.py)."""
+    adds more, and `shard_count` makes it a sharded bot's Discord (see gateway.py).
+
+    It also speaks native polls (polls.py), threads on messages (threads.py) and guild
+    scheduled events (events.py), with the bot's permissions computed and enforced as Discord
+    does (permissions.py); `clock` is its "now" for what expires or must lie ahead."""
 
     def __init__(
         self, *, deadline: float = 3.0, member_count: int = 42, shard_count: int = 1

@@ -64,6 +64,9 @@ def test_invite_reads_the_application_id_from_the_token(
         "embed_links",
         "attach_files",
         "read_message_history",
+        "send_polls",  # the reading club's poll
+        "create_public_threads",  # discussion threads under posts
+        "send_messages_in_threads",
     }
     assert "secretpart" not in out
 
@@ -72,7 +75,7 @@ def test_invite_with_explicit_client_id_and_bad_token(
     clean_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert "client_id=42&" in invite_url(42)
-    assert PERMISSIONS.value == 1024 | 2048 | 16384 | 32768 | 65536
+    assert PERMISSIONS.value == 1024 | 2048 | 16384 | 32768 | 65536 | 1 << 49 | 1 << 35 | 1 << 38
     monkeypatch.setenv("DISCORD_TOKEN", "not-base64!.x.y")
     code, _, err = run_cli(["invite"], capsys)
     assert code == 2 and "--client-id" in err and "not-base64" not in err

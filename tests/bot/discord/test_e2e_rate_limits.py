@@ -76,5 +76,6 @@ async def test_a_rate_limited_daily_post_goes_out_once(
     assert world.service is not None
     last = await world.service.last_post(fake.guild_id)
     assert last is not None and last.message_id == int(post["id"])
-    posted = [s for m, path, s in proxy.forwarded if m == "POST" and path.endswith("/messages")]
+    channel = f"/channels/{fake.channel_id}/messages"  # not the prompts in the post's thread
+    posted = [s for m, path, s in proxy.forwarded if m == "POST" and path.endswith(channel)]
     assert posted == [429, 429, 200]

@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -24,6 +23,7 @@ from bot.discord.discussion import thread_missing_in, threads_line
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.daily import _embeds
 from bot.discord.exts.daily._sending import find_post, missing_permissions, send_post
+from bot.discord.options import ChannelOption
 from bot.service import LEVELS, Discussion, GuildConfig, Service
 from bot.service.daily_planning import (
     Frequency,
@@ -49,22 +49,6 @@ MEMBER_QUERY_TIMEOUT_S = 10.0
 
 LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
 FREQUENCY_CHOICES = [app_commands.Choice(name=f.value, value=f.value) for f in Frequency]
-
-
-class ChannelOption(app_commands.Transformer):
-    """A channel picker offering text channels; the id is checked again in `/daily set`
-    (an old client or a crafted request can send any channel)."""
-
-    @property
-    def type(self) -> discord.AppCommandOptionType:
-        return discord.AppCommandOptionType.channel
-
-    @property
-    def channel_types(self) -> list[discord.ChannelType]:
-        return [discord.ChannelType.text, discord.ChannelType.news]
-
-    async def transform(self, interaction: discord.Interaction, value: Any, /) -> int:
-        return int(value.id)
 
 
 @app_commands.guild_only()

@@ -42,6 +42,10 @@ ENTRIES: tuple[HelpEntry, ...] = (
         "/catalog review|add|remove|list|export|clear",
         "moderators curate this server's additions",
     ),
+    HelpEntry("club", "/club", "a reading club: a poll picks the reading, a thread discusses it"),
+    HelpEntry("popular", "/popular [period]", "what this server read, saved and found useful"),
+    HelpEntry("next", "/next [group]", "what you (or the group) are ready to read next"),
+    HelpEntry("leaderboard", "/leaderboard [period]", "most readings finished (opt-in only)"),
     HelpEntry("help", "/help", "this message"),
 )
 
