@@ -17,8 +17,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from recommender.explain import Indexed
+from recommender.index import host_words
 from recommender.resource import Resource
-from recommender.text import split_sentences
+from recommender.text import split_sentences, stem, words
 from recommender.vocabulary import topic_label
 
 MAX_PROMPTS = 3
@@ -29,12 +30,17 @@ THREAD_NAME_CHARS = 100
 
 def key_terms(engine: Indexed, row: int, k: int = 3) -> tuple[str, ...]:
     """The `k` heaviest terms of a resource's index row, as written (a bigram hides its
-    words)."""
+    words). Its authors' and site's names are left out: "riedmiller" is in the row (people
+    search by author) but is no idea to discuss; nor is a year."""
     ids, weights = engine.row_terms(row)
+    resource = engine.resources[row]
+    names = {stem(w) for w in [*words(" ".join(resource.authors)), *host_words(resource)]}
     chosen: list[str] = []
     for i in np.argsort(-weights, kind="stable"):
         feature = engine.terms[int(ids[i])]
         parts = feature.split(" ")
+        if any(part in names or part.isdigit() for part in parts):
+            continue  # a name or a year is no idea to discuss
         if any(part in c.split(" ") for c in chosen for part in parts):
             continue
         chosen.append(feature)

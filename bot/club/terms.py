@@ -58,6 +58,11 @@ MIN_CANDIDATES = 3
 MAX_CANDIDATES = 4
 """A poll offers three or four readings (fewer only when the catalog has no more)."""
 
+ONE_SITTING_KINDS = ("paper", "blog", "tutorial", "video")
+"""What a club reads between two meetings: one paper, post, tutorial or talk. A whole book, a
+course, a link list (website) or a forum is not one reading, so a poll offers them only when
+the club's topic and level leave fewer than `MIN_CANDIDATES` one-sitting readings."""
+
 TIE_RULE = (
     "Ties go to the reading the fewest of the server's members have read, "
     "then to the one listed first in the poll."

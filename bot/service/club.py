@@ -20,6 +20,7 @@ from bot.club import (
     cycle_number,
 )
 from bot.club.parsing import parse_cadence, parse_poll_hours, parse_weekday
+from bot.club.terms import MIN_CANDIDATES, ONE_SITTING_KINDS
 from bot.daily.parsing import zone
 from bot.daily.terms import ScheduleError
 from bot.service.club_answers import (
@@ -84,14 +85,17 @@ class ClubMixin:
     ) -> list[Resource]:
         """Every resource the club may read, best first: the server's catalog (the shipped
         one plus what the server added) matching the topic and level, in its engine's order
-        (catalog order without one)."""
+        (catalog order without one). One-sitting readings only, unless too few match
+        (`ONE_SITTING_KINDS`)."""
         view = await self.server_view(guild_id)
         resources = list(view.catalog.resources)
         if view.engine is not None:
             ranked = view.engine.recommend(topic_query(topic), level=level, k=len(resources))
             order = {r.resource.id: i for i, r in enumerate(ranked.results)}
             resources.sort(key=lambda r: order.get(r.id, len(order)))
-        return [r for r in resources if matches(r, topic, level)]
+        pool = [r for r in resources if matches(r, topic, level)]
+        sized = [r for r in pool if r.kind in ONE_SITTING_KINDS]
+        return sized if len(sized) >= MIN_CANDIDATES else pool
 
     # --- settings -----------------------------------------------------------------------------
 

@@ -3,8 +3,10 @@ and a relation to what the group read."""
 
 from __future__ import annotations
 
-from recommender.discussion import THREAD_NAME_CHARS, claims, prompts, thread_name
+from recommender.discussion import THREAD_NAME_CHARS, claims, key_terms, prompts, thread_name
+from recommender.engine import Engine
 from recommender.resource import Resource
+from recommender.text import stem, words
 
 
 def _r(rid: str, title: str, *topics: str, prerequisites: tuple[str, ...] = ()) -> Resource:
@@ -40,3 +42,16 @@ def test_prompts_relate_to_a_prerequisite_the_group_read_then_to_a_shared_topic(
     assert "builds on “CS231n”" in built[2]
     shared = prompts(target, (), (), [other])
     assert len(shared) == 2 and "“AlexNet” on Convolutional" in shared[0]
+
+
+def test_key_terms_are_ideas_not_the_authors_names_or_years(engine: Engine) -> None:
+    for row, resource in enumerate(engine.resources):
+        terms = key_terms(engine, row)
+        names = {stem(w) for w in words(" ".join(resource.authors))}
+        for term in terms:
+            parts = [stem(w) for w in words(term)]
+            assert not any(p in names for p in parts), (resource.id, term)
+            assert not any(p.isdigit() for p in parts), (resource.id, term)
+    # a resource with authors still gets terms (its title and description)
+    authored = next(r for r, res in enumerate(engine.resources) if res.authors)
+    assert key_terms(engine, authored)
