@@ -88,7 +88,7 @@ class ClubMixin:
         (catalog order without one). One-sitting readings only, unless too few match
         (`ONE_SITTING_KINDS`)."""
         view = await self.server_view(guild_id)
-        resources = list(view.catalog.resources)
+        resources = list(view.resources)
         if view.engine is not None:
             ranked = view.engine.recommend(topic_query(topic), level=level, k=len(resources))
             order = {r.resource.id: i for i, r in enumerate(ranked.results)}

@@ -272,7 +272,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
         left the catalog; `find_resource` also asks the database)."""
         found = self.catalog.by_id(resource_id)
         if found is None and guild_id is not None:
-            found = self._peek(guild_id).catalog.by_id(resource_id)
+            found = self._peek(guild_id).resource(resource_id)
         return found or self.server_views.seen(resource_id)
 
     async def find_resource(
@@ -282,7 +282,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
         additions are unique across servers), or None."""
         found = self.catalog.by_id(resource_id)
         if found is None and guild_id is not None:
-            found = (await self._scope(guild_id)).catalog.by_id(resource_id)
+            found = (await self._scope(guild_id)).resource(resource_id)
         if found is None:
             found = (await self.additions_by_id([resource_id])).get(resource_id)
         return found
@@ -427,7 +427,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
         planned = None
         if path is not None:
             scope = await self._scope(guild_id)
-            known = self.recommender is not None or scope.catalog.by_id(path.strip())
+            known = self.recommender is not None or scope.resource(path.strip())
             label, _slug, steps = (
                 await off_loop(self._path_in, scope, path) if known else (path, None, ())
             )

@@ -201,7 +201,7 @@ class DailyRunner:
         members = list(await self.members(guild_id, readers)) if readers else []
         reads = await self.service.read_counts(members) if members else {}
         chosen = choose_resource(candidates, history, reads)
-        resource = view.catalog.by_id(chosen) if chosen else None
+        resource = view.resource(chosen) if chosen else None
         if resource is None:
             return None
         return Pick(
@@ -226,7 +226,7 @@ class DailyRunner:
         """The pick a claim was made for, to send it again; a fresh pick when that resource
         left the catalog meanwhile (a new catalog was deployed)."""
         view = await self.service.server_view(config.guild_id)
-        resource = view.catalog.by_id(resource_id) if resource_id else None
+        resource = view.resource(resource_id) if resource_id else None
         if resource is None:
             return await self.pick(config.guild_id, config.topic, config.level)
         members = list(

@@ -48,7 +48,6 @@ from bot.store.records import StoredEntry, StoredUser
 from recommender import fuzzy
 from recommender.catalog import Catalog
 from recommender.engine import Engine
-from recommender.lookup import lookup
 from recommender.paths import prerequisite_path
 from recommender.personal import Profile
 from recommender.resource import Resource
@@ -265,7 +264,7 @@ class DiscoveryMixin:
         """The paper `query` names (an id from autocomplete, or words of its title or topic),
         as a card; or "did you mean" suggestions."""
         scope = await self._scope(guild_id)
-        picked = scope.catalog.by_id(query.strip())
+        picked = scope.resource(query.strip())
         if picked is not None:
             card = await self.card(picked.id, user_id=user_id, guild_id=guild_id)
             return PaperAnswer(query.strip(), card)
@@ -294,7 +293,7 @@ class DiscoveryMixin:
     ) -> PaperCard:
         """One resource's card: summary, three related, the user's status."""
         scope = await self._scope(guild_id)
-        resource = scope.catalog.by_id(resource_id)
+        resource = scope.resource(resource_id)
         if resource is None:
             raise UnknownResource(f"unknown resource {resource_id!r}", query=resource_id)
         engine = self.engine_of(scope)
@@ -330,7 +329,7 @@ class DiscoveryMixin:
         if not 1 <= k <= MAX_RESULTS:
             raise ServiceError(f"invalid count {k}: ask for 1 to {MAX_RESULTS} results")
         scope = await self._scope(guild_id)
-        source = resolve_in(scope.catalog, text)
+        source = resolve_in(scope, text)
         engine = self.engine_of(scope)
         view = await self.user_view(user_id)
         found = await off_loop(engine.similar, source.id, k=k, exclude=view.hidden)
@@ -349,11 +348,11 @@ class DiscoveryMixin:
     def _path_in(
         self, scope: ServerView, name: str
     ) -> tuple[str, str | None, tuple[PathStep, ...]]:
-        target = scope.catalog.by_id(name.strip())
+        target = scope.resource(name.strip())
         if target is not None:
             # A resource's own path needs only the catalog (no ranking): the same function
             # the engine uses, so both answer alike.
-            resources = scope.catalog.resources
+            resources = scope.resources
             rows = {r.id: i for i, r in enumerate(resources)}
             chain = prerequisite_path(resources, rows, rows[target.id])
             return target.title, None, tuple(PathStep(s.resource, s.stage, s.reason) for s in chain)
@@ -372,7 +371,7 @@ class DiscoveryMixin:
         """A reading path, basics first, beginner to advanced; for a user, with their status
         of each step (✅ on what they finished)."""
         scope = await self._scope(guild_id)
-        text = topic.strip() if scope.catalog.by_id(topic.strip()) else check_query(topic)
+        text = topic.strip() if scope.resource(topic.strip()) else check_query(topic)
         label, slug, steps = await off_loop(self._path_in, scope, text)
         view = await self.user_view(user_id)
         marked = tuple(
@@ -385,21 +384,21 @@ class DiscoveryMixin:
     def resolve(self, text: str, *, guild_id: int | None = None) -> Resource:
         """The resource `text` names: an id (from autocomplete) or a typed title, fuzzily
         (see `resolve_in`), among the base catalog and the server's additions."""
-        return resolve_in(self._peek(guild_id).catalog, text)
+        return resolve_in(self._peek(guild_id), text)
 
     async def resolve_text(self, text: str, *, guild_id: int | None = None) -> Resource:
         """`resolve`, with the server's additions as they are now (not as last loaded)."""
-        return resolve_in((await self._scope(guild_id)).catalog, text)
+        return resolve_in(await self._scope(guild_id), text)
 
     def resource_choices(
         self, current: str, *, kind: str | None = None, guild_id: int | None = None
     ) -> list[Choice]:
         """Autocomplete for a resource option: (title, id), an exact id first."""
-        catalog = self._peek(guild_id).catalog
-        pool = [r for r in catalog if kind is None or r.kind == kind]
+        view = self._peek(guild_id)
+        pool = [r for r in view.resources if kind is None or r.kind == kind]
         items = [(_label(r), r.id) for r in pool]
         ranked = rank_choices(items, current)
-        exact = catalog.by_id(current.strip())
+        exact = view.resource(current.strip())
         if exact is not None and (kind is None or exact.kind == kind):
             ranked = [(_label(exact), exact.id)] + [p for p in ranked if p[1] != exact.id]
         typed = " ".join(current.split())[:MAX_TYPED]
@@ -442,8 +441,8 @@ def _warmed(task: asyncio.Task[ServerView]) -> None:
         task.exception()  # a failed warm-up is retried by the next question; not an error
 
 
-def resolve_in(catalog: Catalog, text: str) -> Resource:
-    """The resource `text` names in `catalog`: an id (from autocomplete) or a typed title.
+def resolve_in(view: ServerView, text: str) -> Resource:
+    """The resource `text` names in the view: an id (from autocomplete) or a typed title.
 
     The one rule for every face: an exact id or title, the only title containing the
     words, or a fuzzy match clearly ahead of the rest; otherwise `UnknownResource` with
@@ -451,7 +450,7 @@ def resolve_in(catalog: Catalog, text: str) -> Resource:
     """
     if not text.strip():
         raise UnknownResource("tell me which resource: give its id or its title")
-    resolution = lookup(catalog, text[:MAX_TYPED])
+    resolution = view.lookup(text[:MAX_TYPED])
     if resolution.resource is not None:
         return resolution.resource
     shown = " ".join(text.split())[:80]

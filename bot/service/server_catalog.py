@@ -74,7 +74,7 @@ from recommender.catalog import Catalog, dump_catalog
 from recommender.fetched.details import FetchedDetails, details, year_of
 from recommender.fetched.identifiers import ARXIV_API, CROSSREF_API, identity
 from recommender.ingest.classify import classify_kind, classify_level, classify_topics
-from recommender.lookup import lookup
+from recommender.lookup import lookup_in, titles_of
 from recommender.resource import Resource, SourceRef
 
 if TYPE_CHECKING:
@@ -553,7 +553,9 @@ class ServerCatalogMixin:
             )
         if not additions:
             raise UnknownResource("this server has not added anything to its catalog yet")
-        resolution = lookup(Catalog(additions, "additions"), wanted[:200])
+        # Not `lookup(Catalog(...))`: its cache would keep every server's list alive.
+        by_id = {r.id: r for r in additions}
+        resolution = lookup_in(by_id.get, titles_of(additions), wanted[:200])
         target = resolution.resource
         if target is None:
             shown = " ".join(wanted.split())[:80]

@@ -12,6 +12,7 @@ from bot.service.daily_runner import DailyRunner
 from bot.store import Store
 from recommender.catalog import Catalog
 from recommender.engine import Engine
+from recommender.lookup import lookup
 from tests.bot.conftest import Clock
 
 GUILD, OTHER_GUILD = 111, 222
@@ -108,6 +109,21 @@ async def test_an_approval_is_searchable_at_once_and_a_removal_gone_at_once(
     assert [r.resource.id for r in found.results] == [second.resource.id]
     await svc.remove_from_catalog(GUILD, second.resource.id)
     assert not (await svc.recommend("quokka", guild_id=GUILD)).results
+
+
+async def test_resolving_in_a_server_leaves_nothing_in_global_caches(
+    svc: Service, added: Resource
+) -> None:
+    """A server's titles are resolved over its view (dropped with it), not through the
+    lookup cache keyed by catalog, which would keep every server's resources alive."""
+    await svc.server_view(GUILD)
+    cached = lookup.cache_info().currsize
+    assert svc.resolve("zymurgy networks", guild_id=GUILD) == added
+    assert await svc.resolve_text(TITLE.lower(), guild_id=GUILD) == added
+    assert (await svc.similar("Zymurgy Netwroks", guild_id=GUILD)).source == added
+    removed = await svc.remove_from_catalog(GUILD, "zymurgy networks")
+    assert removed.id == added.id
+    assert lookup.cache_info().currsize == cached
 
 
 async def test_autocomplete_offers_the_servers_additions(svc: Service, added: Resource) -> None:

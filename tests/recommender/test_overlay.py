@@ -391,12 +391,12 @@ def test_an_overlay_serves_without_scikit_learn_or_scipy(tmp_path: Path) -> None
     script = f"""
 import sys
 from recommender.loading import open_catalog
-from recommender.overlay_cache import OverlayCache
+from recommender.overlay import overlay
 from recommender.resource import Resource
-cache = OverlayCache(open_catalog({str(fixture)!r}, {str(tmp_path)!r}).engine)
+base = open_catalog({str(fixture)!r}, {str(tmp_path)!r}).engine
 extra = Resource(id="srv-x", title="Zorblax gardens", kind="blog", level="beginner",
                  topics=("rnn",), description="Zorblax grows gardens.")
-engine = cache.get(1, 1, lambda: [extra])
+engine = overlay(base, [extra])
 assert engine.recommend("zorblax").results[0].resource.id == "srv-x"
 engine.paper("zorblax"); engine.ask("what is zorblax"); engine.similar("srv-x"); engine.path("rnn")
 engine.lookup("zorblax gardens")
