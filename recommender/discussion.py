@@ -29,24 +29,40 @@ THREAD_NAME_CHARS = 100
 
 
 def key_terms(engine: Indexed, row: int, k: int = 3) -> tuple[str, ...]:
-    """The `k` heaviest terms of a resource's index row, as written (a bigram hides its
-    words). Its authors' and site's names are left out: "riedmiller" is in the row (people
-    search by author) but is no idea to discuss; nor is a year."""
+    """The `k` heaviest terms of a resource's index row, in the resource's own words.
+
+    Its authors' and site's names are left out: "riedmiller" is in the row (people search by
+    author) but is no idea to discuss; nor is a year. A pair of words counts only when the
+    title or summary says the two together (the index also pairs words across a stop word:
+    "learning at Google" gives "learning google"). Each term is shown as the resource first
+    writes it, not as the catalog most often spells the stem.
+    """
     ids, weights = engine.row_terms(row)
     resource = engine.resources[row]
     names = {stem(w) for w in [*words(" ".join(resource.authors)), *host_words(resource)]}
+    written = words(f"{resource.title}. {resource.description or ''}")
+    stems = [stem(w) for w in written]
+    own: dict[str, str] = {}
+    for i, word in enumerate(written):
+        own.setdefault(stems[i], word)
+        if i + 1 < len(written):
+            own.setdefault(f"{stems[i]} {stems[i + 1]}", f"{word} {written[i + 1]}")
     chosen: list[str] = []
     for i in np.argsort(-weights, kind="stable"):
         feature = engine.terms[int(ids[i])]
         parts = feature.split(" ")
         if any(part in names or part.isdigit() for part in parts):
             continue  # a name or a year is no idea to discuss
+        if len(parts) > 1 and feature not in own:
+            continue  # a pair the resource never writes together
         if any(part in c.split(" ") for c in chosen for part in parts):
             continue
         chosen.append(feature)
         if len(chosen) == k:
             break
-    return tuple(" ".join(engine.surface.get(p, p) for p in c.split(" ")) for c in chosen)
+    return tuple(
+        own.get(c) or " ".join(engine.surface.get(p, p) for p in c.split(" ")) for c in chosen
+    )
 
 
 def claims(summary: str, k: int = 2) -> tuple[str, ...]:

@@ -157,7 +157,7 @@ async def test_one_club_cycle_end_to_end(world: ClubWorld) -> None:
         intro = (
             "Captured from `test_one_club_cycle_end_to_end` (real bot, Service and Engine "
             "against the fake Discord, one clock moved by the test) with "
-            "`CLUB_TRANSCRIPT=CLUB_TRANSCRIPT.md pytest tests/bot/discord/test_e2e_club.py "
+            "`CLUB_TRANSCRIPT=docs/club-cycle.md pytest tests/bot/discord/test_e2e_club.py "
             "-k one_club_cycle`. Members ann, ben and cat vote; the clock passes the poll's "
             "close; dan marks the reading and votes on it after a restart."
         )
