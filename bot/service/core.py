@@ -139,6 +139,7 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
             self.server_additions_of,
         )
         self._members_noted: dict[tuple[int, int], dt.date] = {}
+        self._suggesting: set[tuple[int, int]] = set()
 
     @property
     def server_views(self) -> ServerViews:

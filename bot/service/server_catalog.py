@@ -144,6 +144,7 @@ class ServerCatalogMixin:
 
     catalog: Catalog
     catalog_limits: CatalogLimits
+    _suggesting: set[tuple[int, int]]  # (server, member) whose link is being fetched
     clock: Callable[[], dt.datetime]  # provided by `Service`
 
     @property
@@ -237,7 +238,7 @@ class ServerCatalogMixin:
         if existing is not None:
             return SuggestOutcome("duplicate", existing=existing)
         await self._check_filing_caps(guild_id, member_id)
-        fetched = await self.fetcher.fetch(link)
+        fetched = await self._fetch_one_at_a_time(guild_id, member_id, link)
         problem = None
         if not isinstance(fetched, FetchedDetails):
             problem = _usable_failure(fetched)
@@ -276,6 +277,23 @@ class ServerCatalogMixin:
         if filed.suggestion is None:
             raise self._limit(filed.refused or "")
         return SuggestOutcome("filed", suggestion=_suggestion(filed.suggestion))
+
+    async def _fetch_one_at_a_time(
+        self, guild_id: int, member_id: int, link: str
+    ) -> FetchedDetails | FetchFailure:
+        """Fetch a member's link, one at a time per member and server: a refused link (a
+        page that never answers) stores nothing and so counts against no cap, and without
+        this a member could keep the fetcher busy with many of them at once."""
+        key = (guild_id, member_id)
+        if key in self._suggesting:
+            raise LimitReached(
+                "I am still fetching your previous suggestion; try again when it is answered"
+            )
+        self._suggesting.add(key)
+        try:
+            return await self.fetcher.fetch(link)
+        finally:
+            self._suggesting.discard(key)
 
     async def _check_filing_caps(self, guild_id: int, member_id: int) -> None:
         """Refuse before fetching when a cap is already reached (the store checks again,

@@ -186,6 +186,19 @@ async def test_pages_too_large_too_slow_or_redirecting_inside_are_refused(
     assert await stored_nothing(svc)
 
 
+async def test_a_member_fetches_one_link_at_a_time(svc: Service, web: str) -> None:
+    slow = asyncio.create_task(svc.suggest(GUILD, MEMBER, web + "/slow"))
+    await asyncio.sleep(0.05)  # the first fetch is under way
+    with pytest.raises(LimitReached, match="still fetching"):
+        await svc.suggest(GUILD, MEMBER, web + "/slow?again")
+    # another member is not held up by it, and the member may go on once it is answered
+    other = await svc.suggest(GUILD, MEMBER + 1, f"{web}/no-meta")
+    assert other.status == "filed"
+    with pytest.raises(SuggestionRefused, match="too long"):
+        await slow
+    assert (await svc.suggest(GUILD, MEMBER, f"{web}/no-meta?mine")).status == "filed"
+
+
 async def test_only_the_allowed_origin_is_reachable_on_loopback(svc: Service, web: str) -> None:
     port = urlsplit(web).port
     assert port is not None
