@@ -43,7 +43,8 @@ class PollChoice:
 class PollPlan:
     """A poll to post: `question` (≤ 300 characters) with `choices` in order, open `hours`
     whole hours. `nonce` is the same for every attempt at this cycle's poll (ask Discord to
-    enforce it), `meets_at` is the meeting the reading is for."""
+    enforce it), `meets_at` is the meeting the reading is for. `tie_rule` is the rule the
+    announcement applies to a tie, stated under the poll in the same words (one source)."""
 
     guild_id: int
     channel_id: int
@@ -55,6 +56,7 @@ class PollPlan:
     hours: int
     closes_at: dt.datetime
     nonce: str
+    tie_rule: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -327,6 +327,7 @@ class ClubRunner:
             hours=poll_hours(closes, now),
             closes_at=closes,
             nonce=club_nonce(config.guild_id, cycle.meeting_date, "poll"),
+            tie_rule=TIE_RULE,
         )
 
     # --- the announcement ---------------------------------------------------------------------

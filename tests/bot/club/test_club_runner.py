@@ -60,6 +60,7 @@ async def test_one_cycle_poll_votes_announcement_then_the_next_poll(
     assert len(ids) == 4 and "nn-basics" not in ids
     assert poll.hours == 24 and poll.meets_at == dt.datetime(2026, 3, 12, 18, tzinfo=dt.UTC)
     assert all(len(c.label) <= 55 for c in poll.choices) and len(poll.question) <= 300
+    assert poll.tie_rule == TIE_RULE  # stated under the poll in the announcement's words
     assert await runner.tick() == []  # same minute: nothing
     clock.advance(hours=3)
     assert await ClubRunner(service, discord).tick() == []  # restarted: no second poll

@@ -73,7 +73,7 @@ def poll_content(plan: PollPlan) -> str:
     for number, choice in enumerate(plan.choices, 1):
         resource = choice.resource
         lines.append(f"{number}. **{linked_title(resource, 150)}** · {meta_line(resource)}")
-    lines.append("-# Ties go to the reading fewest of you have read.")
+    lines.append(f"-# {plan.tie_rule}")
     return formatting.truncate("\n".join(lines), limits.MESSAGE_CONTENT)
 
 

@@ -96,8 +96,10 @@ def test_the_poll_message_links_each_candidate_inertly_with_the_meeting() -> Non
         hours=24,
         closes_at=NOW + dt.timedelta(hours=24),
         nonce="n",
+        tie_rule="Ties go to the reading read least.",
     )
     text = poll_content(poll)
+    assert text.endswith("\n-# Ties go to the reading read least.")
     assert len(text) <= limits.MESSAGE_CONTENT
     assert f"<t:{int(MEETS.timestamp())}:F>" in text
     assert "\\@everyone" in text or "@\u200beveryone" in text
