@@ -91,9 +91,11 @@ class Delivery:
 Send = Callable[[Delivery, Pick], Awaitable[int]]
 """(delivery, pick) -> id of the message sent (with the delivery's nonce); raises SendFailed."""
 
-Find = Callable[[Delivery], Awaitable[int | None]]
-"""delivery -> id of the bot's post for that date among the channel's recent messages, or
-None; raises SendFailed when the channel cannot be read."""
+Find = Callable[[Delivery, Pick], Awaitable[int | None]]
+"""(delivery, pick) -> id of the bot's post for that date among the channel's recent
+messages, or None; raises SendFailed when the channel cannot be read. The pick is the
+claimed one, so the face can finish what the earlier attempt may have left undone (the
+post's discussion thread)."""
 
 Members = Callable[[int, Sequence[int]], Awaitable[Collection[int]]]
 """(guild id, user ids) -> those of the users who are members of the guild."""
@@ -347,7 +349,7 @@ class DailyRunner:
         assert config.channel_id is not None
         delivery = Delivery(guild_id, config.channel_id, day)
         try:
-            found = await self.find(delivery) if look_first else None
+            found = await self.find(delivery, pick) if look_first else None
             message_id = found if found is not None else await self.send(delivery, pick)
         except SendFailed as failure:
             return await self._failed(config, day, now, rid, failure)

@@ -32,7 +32,7 @@ def runner(service: Service) -> DailyRunner:
     async def send(delivery: Delivery, pick: Pick) -> int:
         return 1
 
-    async def find(delivery: Delivery) -> int | None:
+    async def find(delivery: Delivery, pick: Pick) -> int | None:
         return None
 
     async def nobody(guild_id: int, user_ids: Sequence[int]) -> list[int]:

@@ -28,6 +28,7 @@ import pytest
 from bot.service import Service
 from bot.service.daily_runner import DailyRunner
 from tests.bot.discord.daily_support import DailyWorld, daily_world
+from tests.fake_discord import threads
 from tests.fake_discord.channel_posts import HANG, LOST
 from tests.fake_discord.faults import NoRetryWait
 
@@ -187,6 +188,12 @@ async def test_a_connection_dropped_after_discord_stored_the_post(world: DailyWo
     await assert_exactly_one_post(world)
     status = str((await world.daily("status"))["content"])
     assert "Last error:** none" in status and "Last post:** 2026-03-10" in status
+    # The attempt that sent it died before opening the discussion; the one that found it did.
+    [post] = world.posts()
+    [thread] = threads.threads_of(fake, fake.channel_id)
+    assert thread["id"] == post["id"]
+    [prompts] = threads.messages_in(fake, int(thread["id"]))
+    assert "Let's discuss" in prompts["content"]
 
 
 async def test_502s_outlasting_discordpy_retries_after_the_post_was_stored(
@@ -234,8 +241,8 @@ async def test_the_nonce_is_the_same_for_every_attempt_at_a_days_post(world: Dai
     nonces = {
         r.json["nonce"]
         for r in fake.requests
-        if r.method == "POST" and r.path.endswith("/messages")
-    }
+        if r.method == "POST" and r.path == f"/channels/{fake.channel_id}/messages"
+    }  # the post's (the thread's prompts are a message in another channel)
     assert len(nonces) == 1 and len(next(iter(nonces))) <= 25
 
 

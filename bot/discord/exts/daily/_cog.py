@@ -69,21 +69,30 @@ class DailyCog(
             self.runner = DailyRunner(
                 self.service,
                 self._send,
-                lambda delivery: find_post(bot, delivery),
+                self._find,
                 clock=clock,
                 members=self._members_among,
                 serves=self._serves,
             )
 
+    async def _talk(self, delivery: Delivery, pick: Pick) -> Discussion | None:
+        """The post's discussion prompts, made by the service (None if that fails)."""
+        if self.service is None:
+            return None
+        try:
+            return await self.service.discussion(delivery.guild_id, pick.resource.id)
+        except Exception:  # the prompts are a bonus; the post goes out without them
+            log.warning("no discussion prompts for %s", pick.resource.id, exc_info=True)
+            return None
+
     async def _send(self, delivery: Delivery, pick: Pick) -> int:
-        """The post, then its discussion thread (prompts made by the service)."""
-        talk: Discussion | None = None
-        if self.service is not None:
-            try:
-                talk = await self.service.discussion(delivery.guild_id, pick.resource.id)
-            except Exception:  # the prompts are a bonus; the post goes out without them
-                log.warning("no discussion prompts for %s", pick.resource.id, exc_info=True)
-        return await send_post(self.bot, delivery, pick, talk)
+        """The post, then its discussion thread."""
+        return await send_post(self.bot, delivery, pick, await self._talk(delivery, pick))
+
+    async def _find(self, delivery: Delivery, pick: Pick) -> int | None:
+        """The post an earlier attempt sent, given its thread if it has none yet (only on
+        resuming an unconfirmed claim, so making the prompts first costs nothing usual)."""
+        return await find_post(self.bot, delivery, await self._talk(delivery, pick))
 
     def _serves(self, guild_id: int) -> bool:
         """Ours when the guild is on one of this process's shards (another process posts for

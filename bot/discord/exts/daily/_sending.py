@@ -75,10 +75,18 @@ async def send_post(
     return message.id
 
 
-async def find_post(client: discord.Client, delivery: Delivery) -> int | None:
+async def find_post(
+    client: discord.Client, delivery: Delivery, talk: Discussion | None = None
+) -> int | None:
     """The id of the bot's own post for the delivery's date among the channel's last
-    `HISTORY_LIMIT` messages, or None; SendFailed when the channel cannot be read."""
+    `HISTORY_LIMIT` messages, or None; SendFailed when the channel cannot be read.
+
+    A post found again was sent by an attempt that died or never heard back, maybe before
+    it opened the discussion thread: it is opened now with `talk`'s prompts (a post that
+    has its thread keeps it), as `send_post` would have.
+    """
     me = client.user.id if client.user is not None else None
+    found: discord.Message | None = None
     with faults(delivery.channel_id):
         channel = await text_channel(client, delivery.channel_id)
         async for message in channel.history(limit=HISTORY_LIMIT):
@@ -87,5 +95,10 @@ async def find_post(client: discord.Client, delivery: Delivery) -> int | None:
             if message.nonce == delivery.nonce or any(
                 is_post_for(embed, delivery.local_date) for embed in message.embeds
             ):
-                return message.id
-    return None
+                found = message
+                break
+    if found is None:
+        return None
+    if talk is not None:
+        await open_discussion(found, talk.thread_name, talk.prompts)
+    return found.id

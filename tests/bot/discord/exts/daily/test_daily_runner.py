@@ -41,7 +41,7 @@ class Channel:
             raise self.fail
         return message_id
 
-    async def find(self, delivery: Delivery) -> int | None:
+    async def find(self, delivery: Delivery, pick: Pick) -> int | None:
         self.looked += 1
         return self.messages.get((delivery.channel_id, delivery.local_date))
 
