@@ -214,6 +214,52 @@ async def test_a_link_that_cannot_be_fetched_opens_a_form(world: CatalogWorld) -
     await world.service.remove_from_catalog(world.guild, typed.id)
 
 
+async def test_a_form_sent_after_a_restart_is_answered_with_what_was_typed(
+    world: CatalogWorld,
+) -> None:
+    """The bot forgot the form (it restarted while the moderator typed): instead of Discord's
+    generic error, a private answer that gives back what was typed, inert; nothing stored."""
+    world.moderator("mona")
+    record = await world.catalog("add", user="mona")  # no link: the form at once
+    modal = await world.env.wait_for_callback(record)
+    assert modal["type"] == 9
+    await world.env.restart_bot()
+    fields = {
+        "title": "Notes on **attention** @everyone [win](https://evil.example)",
+        "authors": "<@123456789012345678>",
+        "year": "",
+        "description": "x" * 2000,
+        "link": "javascript:alert(1)",
+    }
+    submitted = await world.env.submit_modal(modal["data"]["custom_id"], fields, user="mona")
+    data, private = await world.seen(submitted)
+    content = data["content"]
+    assert private and "expired" in content and "nothing was saved" in content, data
+    assert "/catalog" in content and "Notes on" in content and "attention" in content
+    assert "@everyone" not in content.replace("\\@everyone", "").replace("@\u200beveryone", "")
+    assert "[win](https" not in content and "**attention**" not in content
+    assert "<@123456789012345678>" not in content.replace("\\<@", "")
+    assert await world.additions() == []
+
+    # A review card's form (Reject…) opened before the restart: the same polite answer.
+    await world.suggest("2409.07777", user="dan")
+    opened = await world.catalog("review", user="mona")
+    await world.seen(opened)
+    card = stored(world.env, opened)
+    click = await world.env.click(component(card, "Reject")["custom_id"], message=card, user="mona")
+    form = await world.env.wait_for_callback(click)
+    assert form["type"] == 9
+    await world.env.restart_bot()
+    submitted = await world.env.submit_modal(
+        form["data"]["custom_id"], {"reason": "off topic"}, user="mona", message=card
+    )
+    data, private = await world.seen(submitted)
+    assert private and "expired" in data["content"] and "off topic" in data["content"], data
+    assert await world.pending_total() == 1  # not rejected: nothing happened
+    page = await world.service.review_queue(world.guild, 0, 1)
+    await world.service.reject(world.guild, page.cards[0].suggestion.id, world.uid("mona"), None)
+
+
 async def test_a_slow_failed_fetch_offers_the_form_behind_a_button(world: CatalogWorld) -> None:
     world.moderator("mona")
     link = f"{world.web}/e2e/slow-gone"

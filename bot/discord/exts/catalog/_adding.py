@@ -144,9 +144,7 @@ class TypeDetailsView(InvokerView):
     @discord.ui.button(label="Type the details…", style=discord.ButtonStyle.primary)
     async def open_form(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
         require_moderator(interaction)
-        await interaction.response.send_modal(
-            DetailsModal(self.request, custom_id=form_id(interaction))
-        )
+        await DetailsModal(self.request, custom_id=form_id(interaction)).open_form(interaction)
 
 
 async def add_from_command(
@@ -159,7 +157,7 @@ async def add_from_command(
     guild_id = require_moderator(interaction)
     request = AddRequest(guild_id, " ".join((link or "").split()), level, tuple(topics))
     if not request.link:
-        await interaction.response.send_modal(DetailsModal(request, custom_id=form_id(interaction)))
+        await DetailsModal(request, custom_id=form_id(interaction)).open_form(interaction)
         return
     found = await replies.in_time(interaction, add(interaction, request), ephemeral=True)
     if isinstance(found, AddOutcome):
@@ -168,7 +166,7 @@ async def add_from_command(
     request = AddRequest(guild_id, found.link or request.link, level, tuple(topics))
     if not interaction.response.is_done():
         form = DetailsModal(request, custom_id=form_id(interaction), problem=found.problem)
-        await interaction.response.send_modal(form)
+        await form.open_form(interaction)
         return
     view = TypeDetailsView(interaction.user.id, request)
     await replies.send(interaction, needed_text(found), view=view, ephemeral=True)

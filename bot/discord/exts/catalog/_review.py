@@ -214,7 +214,7 @@ class ReviewView(InvokerView):
         if card is None:
             return
         if not card.suggestion.title:  # nothing was fetched: the moderator names it first
-            await interaction.response.send_modal(TitleModal(self, card))
+            await TitleModal(self, card).open_form(interaction)
             return
         await self.approve_with(interaction, card, {})
 
@@ -263,7 +263,7 @@ class ReviewView(InvokerView):
     async def type_topics(self, interaction: discord.Interaction) -> None:
         """Any topic of the vocabulary, typed (the select offers 25 of them)."""
         require_moderator(interaction)
-        await interaction.response.send_modal(TopicsModal(self))
+        await TopicsModal(self).open_form(interaction)
 
     async def set_topics(self, interaction: discord.Interaction, topics: tuple[str, ...]) -> None:
         if topics:
@@ -293,4 +293,4 @@ class ReviewView(InvokerView):
         card = self.card
         if card is None:
             return
-        await interaction.response.send_modal(RejectModal(self, card))
+        await RejectModal(self, card).open_form(interaction)
