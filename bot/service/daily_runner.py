@@ -195,7 +195,7 @@ class DailyRunner:
         steered by the server's feedback (see `bot.club.steering`): what it voted "not for
         us" on balance leaves the cycle, topics it found useful come first among equals."""
         view = await self.service.server_view(guild_id)
-        candidates = await self._steered(guild_id, self.candidates(topic, level, view))
+        candidates = await self._steered(guild_id, self.candidates(topic, level, view), view)
         if not candidates:
             return None
         history = await self.service.posted_resource_ids(guild_id)
@@ -214,11 +214,11 @@ class DailyRunner:
             reads.get(resource.id, 0),
         )
 
-    async def _steered(self, guild_id: int, candidates: list[str]) -> list[str]:
+    async def _steered(self, guild_id: int, candidates: list[str], view: ServerView) -> list[str]:
         """The candidates in the order the server's votes lean to (unchanged without votes;
-        all of them when the server rejected every one)."""
-        catalog = self.service.catalog
-        resources = [r for r in (catalog.by_id(rid) for rid in candidates) if r is not None]
+        all of them when the server rejected every one). Resolved in the server's view, so
+        its own additions lean with their topics like the shipped catalog's resources."""
+        resources = [r for r in (view.resource(rid) for rid in candidates) if r is not None]
         lean, rejected = await self.service.server_steering(guild_id, resources)
         if not lean and not rejected:
             return candidates

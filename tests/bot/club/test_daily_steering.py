@@ -13,6 +13,7 @@ from bot.service import Service
 from bot.service.daily_runner import DailyRunner, Delivery, Pick
 from recommender.catalog import default_catalog_path, load_catalog
 from recommender.engine import Engine
+from recommender.resource import Resource
 from tests.bot.conftest import Clock
 
 GUILD = 4242
@@ -66,3 +67,27 @@ async def test_not_for_us_leaves_the_cycle_and_useful_topics_come_first(
     # Another server's votes change nothing for it.
     other = await daily.pick(GUILD + 1, None, "beginner")
     assert other is not None and other.resource.id == first.resource.id
+
+
+async def test_a_servers_own_additions_lean_with_their_topics(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The steering is asked about the server's additions too (resolved in its view), so
+    an addition on a topic the server found useful comes first among equals like the rest."""
+    added = await service.add_to_catalog(
+        GUILD, 7, title="Zymurgy Recurrent Networks", topics=["rnn"], level="beginner"
+    )
+    await service.vote(GUILD, 3, added.resource.id, "useful")
+    asked: list[str] = []
+    steering = service.server_steering
+
+    async def spy(guild_id: int, resources: Sequence[Resource]) -> object:
+        asked.extend(r.id for r in resources)
+        return await steering(guild_id, resources)
+
+    monkeypatch.setattr(service, "server_steering", spy)
+    daily = runner(service)
+    pick = await daily.pick(GUILD, "rnn", "beginner")
+    assert pick is not None and added.resource.id in asked
+    lean, _ = await steering(GUILD, [added.resource])
+    assert lean[added.resource.id] > 0
