@@ -342,3 +342,43 @@ async def test_lost_answers_are_looked_up_not_posted_again(world: ClubWorld) -> 
     [thread] = threads.threads_of(fake, fake.channel_id)
     assert thread["id"] == announcement["id"]
     assert len(threads.messages_in(fake, int(thread["id"]))) == 1
+
+
+async def test_a_daily_post_offers_the_servers_own_addition_marked_as_such(
+    world: ClubWorld,
+) -> None:
+    """Speech for beginners: one resource in the shipped catalog, and one this server added.
+    Two days post both; the addition's post says "added by this server", the other does not,
+    and its thread and buttons work as for any post."""
+    assert world.service is not None
+    fake = world.env.fake
+    added = await world.service.add_to_catalog(
+        fake.guild_id,
+        int(world.admin()["id"]),
+        title="Zymurgy Speech Recognition for Beginners",
+        topics=["speech"],
+        level="beginner",
+        kind="blog",
+        description="A gentle introduction to recognising speech in brewing logs.",
+    )
+    options = {
+        "channel": str(fake.channel_id),
+        "time": "08:30",
+        "timezone": "Europe/Berlin",
+        "topic": "speech",
+        "level": "beginner",
+    }
+    await world.daily("set", options)
+    for day in (10, 11):
+        world.clock.set(dt.datetime(2026, 3, day, 7, 31, tzinfo=UTC))
+        assert await world.outcomes() == ["posted"]
+    posts = world.posts()
+    assert len(posts) == 2
+    ours = [p for p in posts if added.resource.id in str(p["components"])]
+    [post] = ours
+    text = str(post["embeds"])
+    assert "Zymurgy Speech Recognition" in text and "added by this server" in text
+    [other] = [p for p in posts if p is not post]
+    assert "added by this server" not in str(other["embeds"])
+    thread = next(t for t in threads.threads_of(fake, fake.channel_id) if t["id"] == post["id"])
+    assert "Zymurgy" in thread["name"]
