@@ -130,8 +130,12 @@ async def test_an_approved_addition_is_found_in_that_server_only(world: CatalogW
     assert LATTICE_TITLE in text_of(asked) and "added by this server" in text_of(asked)
     close, _ = await world.seen(await world.command("similar", {"resource": added.id}, user="ana"))
     assert LATTICE_TITLE in text_of(close)  # the addition is the source of "more like this"
+    path, _ = await world.seen(await world.command("path", {"topic": added.id}, user="ana"))
+    assert LATTICE_TITLE in text_of(path) and "added by this server" in text_of(path)
     read, _ = await world.seen(await world.command("read", {"resource": added.id}, user="ana"))
     assert "as done" in read["content"]
+    path, _ = await world.seen(await world.command("path", {"topic": added.id}, user="ana"))
+    assert "✅" in text_of(path)  # the member's progress keeps it
 
     elsewhere = world.other_channel
     found, private = await world.seen(
@@ -144,6 +148,10 @@ async def test_an_approved_addition_is_found_in_that_server_only(world: CatalogW
         await world.command("paper", {"query": LATTICE_TITLE}, user="ana", channel_id=elsewhere)
     )
     assert not paper.get("embeds") or paper["embeds"][0].get("title") != LATTICE_TITLE
+    path, _ = await world.seen(
+        await world.command("path", {"topic": added.id}, user="ana", channel_id=elsewhere)
+    )
+    assert LATTICE_TITLE not in text_of(path)
     assert_no_mentions_anywhere(world.env)
 
 
