@@ -59,6 +59,12 @@ async def test_help_lists_commands_in_an_ephemeral_embed(discord_env: DiscordEnv
         else:
             assert f"`/{entry.name}`" in coming
     assert {"recommend", "paper", "ask", "similar", "path", "forgetme", "daily"} <= registered
+    real = {
+        c.name
+        for c in discord_env.bot.tree.get_commands()
+        if (c.module or "").startswith("bot.discord.exts.")
+    }  # every command of deepread's own extensions has its line in /help
+    assert real and real <= {e.name for e in ENTRIES}, real - {e.name for e in ENTRIES}
     assert record.latency is not None and record.latency < limits.INTERACTION_DEADLINE_S
 
 
