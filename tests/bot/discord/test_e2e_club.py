@@ -212,6 +212,7 @@ async def test_missing_thread_permission_is_reported_and_the_post_still_goes_out
     await perms.set_overwrites(fake, cid, perms.deny_bot(cid, fake, perms.CREATE_PUBLIC_THREADS))
     reply = await start_club(world)
     assert "Create Public Threads" in reply["content"]
+    assert "I lack **Manage Events**" in reply["content"]  # said at once, not only in status
     await world.wait_for_poll()
     picked = await world.club("pick", {"resource": "attention-is-all-you-need"})
     assert "Picked **" in picked["content"]
@@ -382,3 +383,24 @@ async def test_a_daily_post_offers_the_servers_own_addition_marked_as_such(
     assert "added by this server" not in str(other["embeds"])
     thread = next(t for t in threads.threads_of(fake, fake.channel_id) if t["id"] == post["id"])
     assert "Zymurgy" in thread["name"]
+
+
+async def test_club_pick_offers_and_takes_the_servers_own_addition(world: ClubWorld) -> None:
+    assert world.service is not None
+    added = await world.service.add_to_catalog(
+        world.env.fake.guild_id,
+        int(world.admin()["id"]),
+        title="Zymurgy Networks for Reading Clubs",
+        topics=["rnn"],
+        level="beginner",
+        kind="paper",
+    )
+    await start_club(world)
+    await world.wait_for_poll()
+    typed = await world.env.send_subcommand(
+        "club", "pick", {"resource": "zymurgy"}, user="alice", focused="resource"
+    )
+    offered = (await world.env.wait_for_callback(typed))["data"]["choices"]
+    assert [c["value"] for c in offered][:1] == [added.resource.id]
+    picked = await world.club("pick", {"resource": added.resource.id})
+    assert "Picked **Zymurgy Networks for Reading Clubs**" in picked["content"]

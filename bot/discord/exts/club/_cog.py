@@ -187,6 +187,8 @@ class ClubCog(
         no_threads = thread_missing_in(target)
         if no_threads:
             text += "\n" + threads_line(no_threads, target.id)
+        if not may_schedule_events(guild):
+            text += "\n" + _embeds.events_line(False)
         await replies.send(interaction, text, ephemeral=True)
         self._kick(guild.id)
 
@@ -233,7 +235,8 @@ class ClubCog(
     async def _resources(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return access.choices(access.service(interaction).resource_choices(current))
+        service = access.service(interaction)
+        return access.choices(service.resource_choices(current, guild_id=interaction.guild_id))
 
     @app_commands.command(name="skip", description="Call off this cycle's meeting.")
     async def skip(self, interaction: discord.Interaction) -> None:

@@ -169,13 +169,18 @@ def status_text(
     if config.notice:
         lines.append(f"**Note:** {formatting.escape(config.notice)}")
     lines.append(threads_line)
-    events = (
-        "on (each meeting is added to the server's events)"
-        if events_allowed
-        else "off (give me **Manage Events** to add each meeting to the server's events)"
-    )
-    lines.append(f"**Scheduled events:** {events}")
+    lines.append(events_line(events_allowed))
     return formatting.truncate("\n".join(lines), limits.MESSAGE_CONTENT)
+
+
+def events_line(allowed: bool) -> str:
+    """Whether meetings become scheduled events, and what to grant when they do not."""
+    if allowed:
+        return "**Scheduled events:** on (each meeting is added to the server's events)"
+    return (
+        "**Scheduled events:** off: I lack **Manage Events** in this server, so meetings are "
+        "not added to the server's events (optional: grant it to turn them on)."
+    )
 
 
 def _link(guild_id: int, channel_id: int, message_id: int | None) -> str:

@@ -172,10 +172,13 @@ class DiscordClub:
     async def _follow_up(self, plan: AnnouncementPlan, message: discord.Message) -> Announced:
         """The thread with the prompts (kept if an earlier attempt opened it) and the event."""
         opened = await open_discussion(message, plan.thread_name, plan.prompts)
-        event_id = None
+        event_id, missing = None, opened.missing
         if plan.event is not None and message.guild is not None:
-            event_id = await self._event(message.guild, plan.event, message, opened.thread_id)
-        return Announced(message.id, opened.thread_id, event_id, opened.missing)
+            try:
+                event_id = await self._event(message.guild, plan.event, message, opened.thread_id)
+            except discord.Forbidden:  # the permission was taken away in between, say
+                missing = (*missing, "Manage Events")
+        return Announced(message.id, opened.thread_id, event_id, missing)
 
     async def _event(
         self,
@@ -186,7 +189,8 @@ class DiscordClub:
     ) -> int | None:
         """The meeting as a scheduled event, when the bot may manage events (optional: a
         server that does not grant it just has no event; `/club status` says how to get
-        one). Where: the discussion thread, else the announcement."""
+        one). Where: the discussion thread, else the announcement. Discord refusing it
+        raises `discord.Forbidden` (reported as missing); other failures are logged."""
         if not may_schedule_events(guild):
             return None
         name = formatting.truncate(event.name, limits.EVENT_NAME)
@@ -206,6 +210,8 @@ class DiscordClub:
                 location=where,
                 description=formatting.truncate(event.description, limits.EVENT_DESCRIPTION),
             )
+        except discord.Forbidden:
+            raise
         except (discord.HTTPException, OSError, TimeoutError) as exc:
             log.warning("no scheduled event for guild %s: %s", guild.id, exc)
             return None

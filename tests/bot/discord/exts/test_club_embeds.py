@@ -152,7 +152,7 @@ def test_status_before_a_club_and_during_a_cycle() -> None:
     assert "**Reading:** Plain Title (chosen by the poll, announced)" in text
     assert "**Finished it so far:** 3 members (<@11> and 2 more)" in text
     assert "**Discussion threads:** off: I lack **Create Public Threads** in <#2>" in text
-    assert "give me **Manage Events**" in text
+    assert "**Scheduled events:** off: I lack **Manage Events** in this server" in text
 
 
 def test_feedback_buttons_fit_discords_custom_id_limit_and_count_without_names() -> None:
