@@ -22,6 +22,17 @@ TIMEZONE_HINT = "an IANA timezone name such as Europe/Berlin, America/New_York o
 
 _TIME_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
+SHOWN_MAX = 60
+"""How much of a value that could not be read an error message repeats (a pasted essay is
+not echoed back whole)."""
+
+
+def quoted(text: str, limit: int = SHOWN_MAX) -> str:
+    """`text` as an error message shows it: one line, clipped, in quotes (`repr`)."""
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…")
+
+
 _REGIONS = frozenset(
     {
         "Africa",
@@ -75,11 +86,11 @@ def parse_time(text: str) -> time:
     cleaned = text.strip()
     match = _TIME_RE.fullmatch(cleaned)
     if match is None:
-        raise ScheduleError(f"{cleaned!r} is not a time: use {TIME_FORMAT_HINT}.")
+        raise ScheduleError(f"{quoted(cleaned)} is not a time: use {TIME_FORMAT_HINT}.")
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
         raise ScheduleError(
-            f"{cleaned!r} is not a valid time of day: use {TIME_FORMAT_HINT} "
+            f"{quoted(cleaned)} is not a valid time of day: use {TIME_FORMAT_HINT} "
             "(hours 00-23, minutes 00-59)."
         )
     return time(hour, minute)
@@ -119,7 +130,7 @@ def parse_timezone(name: str) -> zoneinfo.ZoneInfo:
             raise ScheduleError(f"Please give a timezone: {TIMEZONE_HINT}.")
         guesses = timezone_choices(shown, limit=3)
         hint = f" Did you mean {' or '.join(guesses)}?" if guesses else ""
-        raise ScheduleError(f"Unknown timezone {shown!r}.{hint} Use {TIMEZONE_HINT}.")
+        raise ScheduleError(f"Unknown timezone {quoted(shown)}.{hint} Use {TIMEZONE_HINT}.")
     return zone(canonical)
 
 

@@ -27,7 +27,7 @@ from bot.daily import (
     parse_timezone,
     timezone_choices,
 )
-from bot.service.answers import nothing_on
+from bot.daily.parsing import quoted
 from bot.service.guilds import GuildConfig
 from recommender import fuzzy
 from recommender.resource import Resource
@@ -84,7 +84,7 @@ def resolve_topic(text: str) -> str:
     close = fuzzy.close_names(wanted, [t.label for t in TOPICS])
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
     raise ScheduleError(
-        f"No topic matches {text.strip()!r} ({nothing_on(text)}).{hint} Pick one from the "
+        f"No topic matches {quoted(text.strip())}.{hint} Pick one from the "
         "list that appears as you type, or leave the option out for any topic."
     )
 

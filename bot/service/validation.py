@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.daily.parsing import parse_time, parse_timezone
+from bot.daily.parsing import parse_time, parse_timezone, quoted, timezone_choices
 from bot.daily.terms import ScheduleError
 from bot.store.values import FREQUENCIES, STATUSES
 from recommender.query import QueryError
@@ -98,8 +98,10 @@ def check_timezone(value: str) -> str:
     try:
         return parse_timezone(value).key
     except ScheduleError:
+        guesses = timezone_choices(value.strip(), limit=3) if value.strip() else []
+        hint = f" (did you mean {' or '.join(guesses)}?)" if guesses else ""
         raise ServiceError(
-            f"unknown time zone {value!r}: use an IANA name such as Europe/Paris or UTC"
+            f"unknown time zone {quoted(value)}{hint}: use an IANA name such as Europe/Paris or UTC"
         ) from None
 
 
@@ -108,7 +110,7 @@ def check_post_time(value: str) -> str:
     try:
         return parse_time(value).strftime("%H:%M")
     except ScheduleError:
-        raise ServiceError(f"invalid time {value!r}: use 24-hour HH:MM, e.g. 09:00") from None
+        raise ServiceError(f"invalid time {quoted(value)}: use 24-hour HH:MM, e.g. 09:00") from None
 
 
 def check_topic(value: str | None) -> str | None:

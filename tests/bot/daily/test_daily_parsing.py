@@ -58,6 +58,13 @@ def test_parse_timezone_unknown_name_suggests_a_close_one() -> None:
         parse_timezone("Europe/Berln")
 
 
+@pytest.mark.parametrize("parse", [parse_time, parse_timezone])
+def test_a_pasted_essay_is_not_echoed_back_whole(parse: object) -> None:
+    with pytest.raises(ScheduleError) as refused:
+        parse("attention\n" * 500)  # type: ignore[operator]
+    assert len(str(refused.value)) < 300 and "\\n" not in str(refused.value)
+
+
 @pytest.mark.parametrize("text", ["", "Mars/Olympus_Mons", "../../etc/passwd", "Factory"])
 def test_parse_timezone_rejects_non_zones(text: str) -> None:
     with pytest.raises(ScheduleError, match="IANA timezone"):
