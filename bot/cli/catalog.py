@@ -232,8 +232,10 @@ def import_list(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Add a reference file's entries to the curation file; `catalog build` then includes
-    them. Duplicates (by URL, arXiv id, DOI or title) become one more source of the entry."""
+    """Add a reference file's entries (BibTeX, CSL-JSON, awesome list) to the curation file.
+
+    `catalog build` then includes them. Duplicates (by URL, arXiv id, DOI or title) become
+    one more source of the entry."""
     kind = FILE_KINDS.get(file.suffix.lower(), "Markdown")
     text = _read_text(file, f"a {kind} file")
     curation_path = curation or default_curation_path()
@@ -268,8 +270,9 @@ def add(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Fetch one link's details (arXiv, Crossref or the page itself) and add it to the
-    curation file, as `catalog import` does; `catalog build` then includes it."""
+    """Fetch one link's details (arXiv, Crossref or the page) into the curation file.
+
+    As `catalog import` does; `catalog build` then includes it."""
     try:
         chosen_level = check_level(level)
         topics = tuple(t for t in (check_topic(name) for name in topic or ()) if t)
