@@ -352,10 +352,23 @@ class ServerCatalogMixin:
             cards.append(ReviewCard(found, prefill))
         return ReviewPage(tuple(cards), offset, total)
 
-    async def suggestion(self, guild_id: int, suggestion_id: int) -> Suggestion:
-        """One suggestion of the server (any status), or `UnknownSuggestion`."""
+    async def suggestion(
+        self, guild_id: int, suggestion_id: int, *, seen: Suggestion | None = None
+    ) -> Suggestion:
+        """One suggestion of the server (any status), or `UnknownSuggestion`.
+
+        `seen` is the suggestion as a moderator's card shows it: one withdrawn since (its
+        member used /forgetme) can leave its number to a newer one (SQLite reuses the highest
+        row id), and a decision on the card must not fall on that other one.
+        """
         check_snowflake(guild_id, "server id")
         stored = await self.store.get_suggestion(guild_id, _suggestion_id(suggestion_id))
+        if seen is not None and (
+            stored is None or (stored.created_at, stored.link) != (seen.created_at, seen.link)
+        ):
+            raise UnknownSuggestion(
+                f"suggestion #{suggestion_id} is no longer waiting: its member withdrew it"
+            )
         if stored is None:
             raise UnknownSuggestion(f"there is no suggestion #{suggestion_id} in this server")
         return _suggestion(stored)
@@ -373,15 +386,17 @@ class ServerCatalogMixin:
         authors: str | Sequence[str] | None = None,
         year: int | str | None = None,
         description: str | None = None,
+        seen: Suggestion | None = None,
     ) -> Decision:
         """Approve a pending suggestion: its resource joins the server's catalog at once.
 
         Level, kind and topics default to the classifier's prefill; typed details override
         the fetched ones (a suggestion whose details could not be fetched needs at least a
-        title: `DetailsNeeded`). Idempotent: a second approval answers `already`.
+        title: `DetailsNeeded`). Idempotent: a second approval answers `already`. `seen` (the
+        card's suggestion) makes sure it is the one the moderator saw (see `suggestion`).
         """
         check_snowflake(moderator_id, "moderator id")
-        found = await self.suggestion(guild_id, suggestion_id)
+        found = await self.suggestion(guild_id, suggestion_id, seen=seen)
         if found.status != "pending":
             return _decision(found, "already")
         typed = _typed_details(title, authors, year, description)
@@ -436,13 +451,20 @@ class ServerCatalogMixin:
         return Decision(found.id, "approved", "approved", after.member_id, resource)
 
     async def reject(
-        self, guild_id: int, suggestion_id: int, moderator_id: int, reason: str | None = None
+        self,
+        guild_id: int,
+        suggestion_id: int,
+        moderator_id: int,
+        reason: str | None = None,
+        *,
+        seen: Suggestion | None = None,
     ) -> Decision:
         """Reject a pending suggestion; the answer carries the suggester's id and the reason,
-        for the face to tell them privately. A second rejection answers `already`."""
+        for the face to tell them privately. A second rejection answers `already`; `seen`
+        as for `approve`."""
         check_snowflake(moderator_id, "moderator id")
         clean_reason = check_text(reason, "reason", MAX_NOTE)
-        found = await self.suggestion(guild_id, suggestion_id)
+        found = await self.suggestion(guild_id, suggestion_id, seen=seen)
         if found.status != "pending":
             return _decision(found, "already")
         decided = await self.store.reject_suggestion(

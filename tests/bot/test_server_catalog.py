@@ -407,6 +407,28 @@ async def test_forget_deletes_pending_and_clears_the_member_from_the_rest(svc: S
     assert decided.member_id is None and decided.status == "approved"
 
 
+async def test_a_card_of_a_withdrawn_suggestion_never_decides_its_reused_number(
+    svc: Service,
+) -> None:
+    """A moderator's card shows suggestion #n; its member forgets themselves; a newer
+    suggestion may get #n again (SQLite reuses the highest row id). Deciding on the old card
+    refuses, and the newer suggestion stays pending."""
+    first = await svc.suggestion(GUILD, await filed_id(svc))
+    await svc.forget(MEMBER)
+    newer = await svc.suggest(GUILD, OTHER_MEMBER, "2401.00002")
+    assert newer.suggestion is not None
+    reused = newer.suggestion.id == first.id
+    for decide in (
+        svc.approve(GUILD, first.id, MOD, seen=first),
+        svc.reject(GUILD, first.id, MOD, "no", seen=first),
+    ):
+        with pytest.raises(UnknownSuggestion, match="withdrew"):
+            await decide
+    assert (await svc.suggestion(GUILD, newer.suggestion.id)).status == "pending"
+    decided = await svc.approve(GUILD, newer.suggestion.id, MOD, seen=newer.suggestion)
+    assert decided.outcome == "approved" and (reused or svc.store.engine.dialect.name != "sqlite")
+
+
 async def test_a_departed_servers_catalog_is_purged_after_the_grace(
     svc: Service, clock: Clock
 ) -> None:

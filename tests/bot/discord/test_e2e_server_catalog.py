@@ -254,3 +254,22 @@ async def test_forgetme_leaves_no_suggestion_of_that_member(world: CatalogWorld)
     assert all(c.suggestion.member_id != fay for c in everything.cards)
     # what a server approved stays, without the suggester's id
     assert LATTICE_TITLE in [r.title for r in await world.service.server_additions_of(world.guild)]
+
+
+async def test_a_card_left_open_never_approves_another_members_suggestion(
+    world: CatalogWorld,
+) -> None:
+    """The card shows gus's suggestion; gus forgets themselves and hal suggests another
+    paper, which may get gus's number again: Approve on the old card approves nothing."""
+    await world.suggest("2409.09999", user="gus")
+    review = await open_review(world, "mona")
+    await world.service.forget(world.uid("gus"))
+    await world.suggest("2409.04242", user="hal")
+    after = await press(world, review, "Approve", user="mona")
+    assert "no longer waiting" in text_of(after) and "withdrew" in text_of(after), after
+    page = await world.service.review_queue(world.guild, 0, 25)
+    assert [c.suggestion.member_id for c in page.cards] == [world.uid("hal")]
+    assert PAPERS["2409.04242"][0] not in [
+        r.title for r in await world.service.server_additions_of(world.guild)
+    ]
+    await world.service.reject(world.guild, page.cards[0].suggestion.id, world.uid("mona"))

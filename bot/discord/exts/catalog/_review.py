@@ -233,6 +233,7 @@ class ReviewView(InvokerView):
                     interaction.user.id,
                     level=level,
                     topics=topics,
+                    seen=card.suggestion,
                     **typed,
                 )
             return decision, await load_page(interaction, self.guild_id, self.page.offset)
@@ -281,7 +282,11 @@ class ReviewView(InvokerView):
         async def decide() -> tuple[Decision, ReviewPage]:
             with access.user_errors():
                 decision = await service.reject(
-                    self.guild_id, card.suggestion.id, interaction.user.id, reason=reason
+                    self.guild_id,
+                    card.suggestion.id,
+                    interaction.user.id,
+                    reason=reason,
+                    seen=card.suggestion,
                 )
             return decision, await load_page(interaction, self.guild_id, self.page.offset)
 
