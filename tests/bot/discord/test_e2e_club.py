@@ -229,7 +229,8 @@ async def test_missing_thread_permission_is_reported_and_the_post_still_goes_out
     assert "Manage Events" in status["content"]  # events are off, and it says how to get them
 
     options = {"channel": str(cid), "time": "08:30", "timezone": "Europe/Berlin"}
-    await world.daily("set", options)
+    reply = await world.daily("set", options)
+    assert "Create Public Threads" in reply["content"]  # said at once, as /club start does
     daily = await world.daily("status")
     assert "**Discussion threads:** off" in daily["content"]
     assert "Create Public Threads" in daily["content"]
@@ -404,3 +405,33 @@ async def test_club_pick_offers_and_takes_the_servers_own_addition(world: ClubWo
     assert [c["value"] for c in offered][:1] == [added.resource.id]
     picked = await world.club("pick", {"resource": added.resource.id})
     assert "Picked **Zymurgy Networks for Reading Clubs**" in picked["content"]
+
+
+async def test_a_daily_schedule_may_rest_on_the_servers_own_additions_alone(
+    world: ClubWorld,
+) -> None:
+    """Dialog for beginners: nothing in the shipped catalog, one addition of this server."""
+    assert world.service is not None
+    fake = world.env.fake
+    added = await world.service.add_to_catalog(
+        fake.guild_id,
+        int(world.admin()["id"]),
+        title="Talking Machines: A Gentle Dialog Systems Primer",
+        topics=["dialog"],
+        level="beginner",
+        kind="blog",
+    )
+    options = {
+        "channel": str(fake.channel_id),
+        "time": "08:30",
+        "timezone": "Europe/Berlin",
+        "topic": "dialog",
+        "level": "beginner",
+    }
+    reply = await world.daily("set", options)
+    assert "Nothing" not in reply["content"] and "nothing" not in reply["content"], reply
+    world.clock.set(dt.datetime(2026, 3, 10, 7, 31, tzinfo=UTC))
+    assert await world.outcomes() == ["posted"]
+    [post] = world.posts()
+    assert added.resource.id in str(post["components"])
+    assert "added by this server" in str(post["embeds"])

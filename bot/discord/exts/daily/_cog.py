@@ -228,7 +228,9 @@ class DailyCog(
                 f"I can't post in {target.mention}: I'm missing **{', '.join(missing)}** there.",
                 suggestion="Give me those permissions in the channel settings, then try again.",
             )
-        if not runner.candidates(slug, level):
+        # The server's own additions count: a topic only they cover is a fine schedule.
+        view = await runner.service.server_view(guild.id)
+        if not runner.candidates(slug, level, view):
             raise UserFacingError(runner.gap(slug, level))
         now = self._now()
         config = await runner.service.update_guild_settings(
@@ -247,7 +249,11 @@ class DailyCog(
         schedule = schedule_of(config)
         assert schedule is not None
         next_at = next_post_time(schedule, now, last.local_date if last else None)
-        await replies.send(interaction, _embeds.set_reply(config, next_at, now), ephemeral=True)
+        text = _embeds.set_reply(config, next_at, now)
+        no_threads = thread_missing_in(target)
+        if no_threads:  # said now, not only in /daily status
+            text += "\n" + threads_line(no_threads, target.id)
+        await replies.send(interaction, text, ephemeral=True)
 
     @set_.autocomplete("timezone")
     async def _timezones(
