@@ -30,11 +30,13 @@ class ReportingModal(discord.ui.Modal):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.client: discord.Client | None = None
+        # Known from the start, so a form shown without `open_form` is never taken for an
+        # expired one (it then only lacks the check of which client opened it).
+        ReportingModal._open[self.custom_id] = self
 
     async def open_form(self, interaction: discord.Interaction) -> None:
         """Show this form in answer to `interaction`, remembered as this client's."""
         self.client = interaction.client
-        ReportingModal._open[self.custom_id] = self
         await interaction.response.send_modal(self)
 
     @classmethod
@@ -45,7 +47,7 @@ class ReportingModal(discord.ui.Modal):
         form = cls._open.get(custom_id)
         if form is None or form.is_finished():
             return False
-        return form.client is interaction.client
+        return form.client is None or form.client is interaction.client
 
     async def on_error(  # type: ignore[override]  # discord.py's Modal narrows BaseView's
         self, interaction: discord.Interaction, error: Exception, /
