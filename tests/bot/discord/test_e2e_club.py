@@ -435,3 +435,28 @@ async def test_a_daily_schedule_may_rest_on_the_servers_own_additions_alone(
     [post] = world.posts()
     assert added.resource.id in str(post["components"])
     assert "added by this server" in str(post["embeds"])
+
+
+async def test_an_event_discord_refuses_is_named_in_status(
+    world: ClubWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot believes it may manage events (its cache says so) but Discord refuses: the
+    announcement still goes out, and /club status names the permission."""
+    fake = world.env.fake
+    await perms.set_bot_permissions(fake, perms.BOT_ROLE_DEFAULT | perms.MANAGE_EVENTS)
+    granted = perms.guild_permissions
+
+    def refused(fake_: object, guild_id: int) -> int:
+        return granted(fake_, guild_id) & ~(perms.MANAGE_EVENTS | perms.CREATE_EVENTS)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(perms, "guild_permissions", refused)
+    await start_club(world)
+    await world.wait_for_poll()
+    await world.club("pick", {"resource": "attention-is-all-you-need"})
+    await fake.wait_for_request(lambda r: len(world.announcements()) == 1)
+    for _ in range(3):  # the pick's own run may still be finishing
+        await world.club_tick()
+    assert fake.scheduled_events == {}
+    status = await world.club("status")
+    assert "without its thread or event" in status["content"], status["content"]
+    assert "Manage Events" in status["content"]
