@@ -130,11 +130,23 @@ class IdentityIndex:
                 self._by_key.setdefault(key, resource)
 
     def find(self, found: Identity) -> Resource | None:
-        for key in sorted(found.keys()):  # arxiv, doi, title, url: the same answer every time
+        """The resource sharing the strongest key: an identifier (arXiv id, DOI, then the
+        link) before the title, since a title alone can be shared by two works (Nature's
+        "Deep learning" review and Goodfellow's book)."""
+        for key in sorted(found.keys(), key=_key_rank):
             hit = self._by_key.get(key)
             if hit is not None:
                 return hit
         return None
+
+
+KEY_ORDER = ("arxiv", "doi", "url", "title")
+"""Identity keys from the most to the least telling."""
+
+
+def _key_rank(key: str) -> tuple[int, str]:
+    kind = key.split(":", 1)[0]
+    return (KEY_ORDER.index(kind) if kind in KEY_ORDER else len(KEY_ORDER), key)
 
 
 def server_suffix(guild_id: int) -> str:
