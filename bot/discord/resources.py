@@ -8,6 +8,7 @@ made safe to sit inside `[title](url)`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -29,10 +30,18 @@ def safe_url(url: str | None) -> str | None:
     return quote(url, safe=":/?#@!$&'*+,;=%~-._[]")
 
 
+_UNESCAPED_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
+"""A bracket after an even run of backslashes (none included): not escaped yet."""
+
+
 def inert(text: str) -> str:
     """Catalog or user text made plain: escaped markdown and mentions, and brackets too, so
-    it can neither open a masked link (`[x](url)`) nor close the link it sits in."""
-    return formatting.escape(text).replace("[", "\\[").replace("]", "\\]")
+    it can neither open a masked link (`[x](url)`) nor close the link it sits in.
+
+    discord.py already escapes the `[` of a masked link; escaping it again would make `\\\\[`,
+    an escaped backslash before a live bracket (a link again, and a stray backslash shown),
+    so only brackets not escaped yet are escaped."""
+    return _UNESCAPED_BRACKET.sub(r"\1\\\2", formatting.escape(text))
 
 
 def title_text(title: str, limit: int = TITLE_IN_LIST) -> str:

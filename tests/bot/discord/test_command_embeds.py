@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import discord
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,7 @@ from bot.discord.exts.reading._embeds import export_filename, list_embed, page_c
 from bot.discord.exts.recommend._embeds import Request, page_embed, select_options
 from bot.discord.exts.similar._embeds import similar_embed
 from bot.discord.formatting import discord_len, embed_length
-from bot.discord.resources import linked_title, safe_url
+from bot.discord.resources import inert, linked_title, safe_url
 from bot.service import LearningPath, Passage, PathStep, Recommendation, Service
 from bot.service.entries import ReadingEntry
 from bot.service.progress import LevelProgress, Progress, StatusCounts, Streak, TopicProgress
@@ -223,3 +224,24 @@ def test_small_texts() -> None:
     assert forgotten_text(1, True).endswith("(1 reading-list entry).")
     assert forgotten_text(0, False) == "Done — I had nothing stored about you."
     assert bar(3, 10) == "███░░░░░░░ 3/10"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[prize](https://evil.example)",
+        "see [a](b) and [c]",
+        "x [2017] y",
+        "a\\[b](https://evil.example)",
+        "\\\\[x](https://evil.example)",
+        "]](( [[",
+    ],
+)
+def test_inert_escapes_every_bracket_exactly_once(text: str) -> None:
+    """Each bracket ends after an odd run of backslashes (escaped); never `\\\\[` (an escaped
+    backslash and a live bracket: a masked link again, and a stray backslash shown)."""
+    shown = inert(text)
+    for match in re.finditer(r"[\[\]]", shown):
+        run = len(shown[: match.start()]) - len(shown[: match.start()].rstrip("\\"))
+        assert run % 2 == 1, (text, shown)
+    assert inert("x [2017] y") == "x \\[2017\\] y"

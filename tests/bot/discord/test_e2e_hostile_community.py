@@ -54,6 +54,7 @@ CASES: list[tuple[str, str | None, str]] = [
     ("suggest", None, "link"),
     ("suggest", None, "note"),
     ("catalog", "add", "link"),
+    ("catalog", "add", "topics"),
     ("catalog", "remove", "resource"),
     ("club", "pick", "resource"),
     ("club", "start", "time"),
@@ -67,6 +68,8 @@ CASES: list[tuple[str, str | None, str]] = [
 def options_for(command: str, sub: str | None, option: str, value: str, channel: int) -> dict:
     if command == "suggest":
         return {"link": value} if option == "link" else {"link": "2409.01234", "note": value}
+    if sub == "add" and option == "topics":
+        return {"link": "2409.05678", "topics": value}
     if sub == "start":
         base: dict[str, Any] = {
             "channel": str(channel),
@@ -98,6 +101,10 @@ async def test_hostile_text_in_every_new_option_gets_a_kind_private_answer(
         page = await world.service.review_queue(world.guild, 0, 10)
         for card in page.cards:  # leave the queue empty for the next case
             await world.service.reject(world.guild, card.suggestion.id, world.uid("mona"))
+    elif sub == "add" and str(data.get("content", "")).startswith("Added"):  # blank topics
+        assert option == "topics" and not value.strip(), data
+        for rid in await world.additions():
+            await world.service.remove_from_catalog(world.guild, rid)
     elif sub == "add" and "custom_id" in data:  # a link it cannot use: the form to type it
         assert data["custom_id"].startswith("deepread:form:")
     elif sub == "start" and "reading club is on" in data.get("content", ""):
