@@ -70,10 +70,17 @@ def _names(topic: Topic) -> list[str]:
     return [_fold(topic.slug), _fold(topic.label), *(_fold(t) for t in topic.terms)]
 
 
-def resolve_topic(text: str) -> str:
+TOPIC_ADVICE = (
+    "Pick one from the list that appears as you type, or leave the option out for any topic."
+)
+"""What to do after an unknown topic, where the option autocompletes and may be left out."""
+
+
+def resolve_topic(text: str, *, advice: str = TOPIC_ADVICE) -> str:
     """A topic slug from what an admin typed: the slug, the label or one of its terms.
 
     Autocomplete sends the slug; typing "recurrent networks" or "rnn" by hand works too.
+    `advice` ends the refusal of an unknown topic (a form has no list to pick from).
     """
     wanted = _fold(text)
     if not wanted:
@@ -83,10 +90,7 @@ def resolve_topic(text: str) -> str:
             return topic.slug
     close = fuzzy.close_names(wanted, [t.label for t in TOPICS])
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
-    raise ScheduleError(
-        f"No topic matches {quoted(text.strip())}.{hint} Pick one from the "
-        "list that appears as you type, or leave the option out for any topic."
-    )
+    raise ScheduleError(f"No topic matches {quoted(text.strip())}.{hint} {advice}")
 
 
 def topic_choices(partial: str, limit: int = 25) -> list[tuple[str, str]]:

@@ -14,6 +14,11 @@ from bot.service.daily_planning import resolve_topic, topic_choices
 
 MAX_TOPICS = 5
 """Topics one addition may have (the service's cap too)."""
+ADVICE = (
+    "Name topics as the vocabulary does (e.g. Transformers, Reinforcement learning), "
+    "separated by commas, or leave them out for my guess."
+)
+"""After an unknown topic: typed in /catalog add or in the card's Topics… form (no list)."""
 
 
 def split_topics(text: str | None) -> tuple[str, ...]:
@@ -25,7 +30,7 @@ def split_topics(text: str | None) -> tuple[str, ...]:
         if not part.strip():
             continue
         try:
-            slug = resolve_topic(part[:100])
+            slug = resolve_topic(part[:100], advice=ADVICE)
         except ValueError as exc:
             raise UserFacingError(
                 access.sentence(str(exc)), suggestion="Nothing was changed."
