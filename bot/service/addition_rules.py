@@ -124,20 +124,47 @@ class IdentityIndex:
     """Resources by every identity key: "is this already in the catalog?" in a set lookup."""
 
     def __init__(self, resources: Iterable[Resource]) -> None:
-        self._by_key: dict[str, Resource] = {}
+        self._by_key: dict[str, list[Resource]] = {}
         for resource in resources:
             for key in sorted(resource_identity(resource).keys()):
-                self._by_key.setdefault(key, resource)
+                self._by_key.setdefault(key, []).append(resource)
 
-    def find(self, found: Identity) -> Resource | None:
+    def find(self, found: Identity, facts: FetchedDetails | None = None) -> Resource | None:
         """The resource sharing the strongest key: an identifier (arXiv id, DOI, then the
         link) before the title, since a title alone can be shared by two works (Nature's
-        "Deep learning" review and Goodfellow's book)."""
+        "Deep learning" review and Goodfellow's book). With the suggestion's `facts`, a
+        resource sharing only the title is not the same work when the facts disagree
+        (`different_works`)."""
         for key in sorted(found.keys(), key=_key_rank):
-            hit = self._by_key.get(key)
-            if hit is not None:
-                return hit
+            for hit in self._by_key.get(key, ()):
+                if facts is None or not key.startswith("title:"):
+                    return hit
+                if not different_works(facts, hit):
+                    return hit
         return None
+
+
+DISTINCT_KINDS = frozenset({"paper", "book", "course"})
+"""Kinds that metadata states reliably (Crossref's types, arXiv): a paper and a book with one
+title are two works. A page's own kind (website, blog) is a guess and decides nothing."""
+
+
+def different_works(facts: FetchedDetails, resource: Resource) -> bool:
+    """Whether a resource whose title is the suggestion's is nevertheless another work: the
+    kinds are two of `DISTINCT_KINDS`, the years are more than a year apart (a preprint and
+    its journal version may be one year apart), or both name authors and share no surname."""
+    kinds = {facts.kind, resource.kind}
+    if len(kinds) == 2 and kinds <= DISTINCT_KINDS:
+        return True
+    if facts.year is not None and resource.year is not None and abs(facts.year - resource.year) > 1:
+        return True
+    mine, theirs = _surnames(facts.authors), _surnames(resource.authors)
+    return bool(mine and theirs and not mine & theirs)
+
+
+def _surnames(authors: Sequence[str]) -> set[str]:
+    """The last word of each name, case-folded ("Yann LeCun" -> "lecun")."""
+    return {name.split()[-1].casefold() for name in authors if name.split()}
 
 
 KEY_ORDER = ("arxiv", "doi", "url", "title")

@@ -193,7 +193,7 @@ class ServerCatalogMixin:
     async def _existing(self, guild_id: int, found: FetchedDetails) -> Resource | None:
         """The resource of the base catalog or the server's additions that `found` is."""
         ident = identity(found)
-        hit = self._base_identities().find(ident)
+        hit = self._base_identities().find(ident, found)
         if hit is not None:
             return hit
         stored = await self.store.find_server_resource(guild_id, keys_of(ident))
@@ -417,7 +417,7 @@ class ServerCatalogMixin:
                 link=found.link,
                 problem=found.problem or "",
             )
-        existing = self._base_identities().find(identity(merged))
+        existing = self._base_identities().find(identity(merged), merged)
         if existing is not None:
             outcome = await self.store.reject_suggestion(
                 guild_id, found.id, moderator_id, "already in the catalog", self.clock()

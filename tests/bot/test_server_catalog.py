@@ -116,7 +116,6 @@ async def test_a_page_is_filed_with_its_citation_meta(svc: Service, web: str) ->
         ("1706.03762", "attention"),  # arXiv id of a base resource
         ("https://arxiv.org/pdf/1706.03762v5.pdf", "attention"),  # its pdf link
         ("https://colah.github.io/posts/2015-08-Understanding-LSTMs", "lstm-post"),  # URL
-        ("doi:10.1038/nature14539", "dl-book"),  # Crossref says "Deep learning": a base title
     ],
 )
 async def test_a_resource_of_the_base_catalog_is_already_there(
@@ -127,6 +126,14 @@ async def test_a_resource_of_the_base_catalog_is_already_there(
     assert outcome.existing is not None and outcome.existing.id == existing
     assert "Already in the catalog" in outcome.message
     assert await stored_nothing(svc)
+
+
+async def test_a_shared_title_of_another_work_is_no_duplicate(svc: Service) -> None:
+    """Crossref names the Nature review (LeCun, Bengio, Hinton 2015, a paper) "Deep learning",
+    the title of the catalog's Goodfellow et al. book: two works, so the review is filed."""
+    outcome = await svc.suggest(GUILD, MEMBER, "doi:10.1038/nature14539")
+    assert outcome.status == "filed" and outcome.suggestion is not None
+    assert outcome.suggestion.title == "Deep learning"
 
 
 async def test_the_servers_own_additions_and_pending_suggestions_are_duplicates(
