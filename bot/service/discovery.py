@@ -16,6 +16,7 @@ a view not loaded yet is loaded in the background for the next keystroke.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -85,6 +86,22 @@ class UserView:
     @property
     def hidden(self) -> tuple[str, ...]:
         return tuple(rid for rid, status in self.statuses.items() if status in HIDDEN)
+
+    def marked(self, entry: StoredEntry, now: dt.datetime) -> UserView:
+        """The view after this process stored `entry` (a mark made at `now`): what a reload
+        would return, without the reload. A user row the mark created has no preferences."""
+        user = self.user if self.user is not None else StoredUser(entry.user_id, None, None, now)
+        entries = sorted(
+            (*(e for e in self.entries if e.resource_id != entry.resource_id), entry),
+            key=_newest_first,
+        )
+        statuses = {e.resource_id: e.status for e in entries}
+        return UserView(user, statuses, profile_of(entries), tuple(entries))
+
+
+def _newest_first(entry: StoredEntry) -> tuple[float, str]:
+    """The store's order of a user's entries: updated_at descending, then resource id."""
+    return -entry.updated_at.timestamp(), entry.resource_id
 
 
 ANONYMOUS = UserView(None, {}, Profile())
