@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -79,6 +80,21 @@ def embed_length(embed: discord.Embed) -> int:
     return sum(discord_len(p) for p in parts)
 
 
+_EMBED_PARTS = ("author", "footer", "thumbnail", "image", "video", "provider")
+
+
+def detached_copy(embed: discord.Embed) -> discord.Embed:
+    """A copy sharing nothing mutable with `embed` (discord.py's `Embed.copy` shares the list
+    of fields and the author/footer dicts: clearing the copy's fields would clear both)."""
+    data: dict[str, Any] = dict(embed.to_dict())
+    if "fields" in data:
+        data["fields"] = [dict(f) for f in data["fields"]]
+    for part in _EMBED_PARTS:
+        if part in data:
+            data[part] = dict(data[part])
+    return discord.Embed.from_dict(data)
+
+
 def fit_embed(embed: discord.Embed, budget: int = limits.EMBED_TOTAL) -> discord.Embed:
     """A copy of `embed` within every per-part limit and `budget` characters in total.
 
@@ -86,7 +102,7 @@ def fit_embed(embed: discord.Embed, budget: int = limits.EMBED_TOTAL) -> discord
     from the end (the first ones are the most relevant), then the description shrinks further.
     Title, author and footer are kept (together at most 2560, well under any budget used).
     """
-    out = embed.copy()
+    out = detached_copy(embed)
     if out.title:
         out.title = truncate(out.title, limits.EMBED_TITLE)
     if out.description:

@@ -143,6 +143,24 @@ def _everyones(
     return engine.recommend(text, level=level, kind=kind, k=k, offset=offset)
 
 
+@functools.lru_cache(maxsize=256)
+def _personal(
+    engine: Engine,
+    text: str,
+    level: str | None,
+    kind: str | None,
+    k: int,
+    offset: int,
+    exclude: tuple[str, ...],
+    profile: Profile,
+) -> EngineRecommendations:
+    """A member's ranking: the same question from the same history (a repeated command, the
+    list's next page asked again) is ranked once; any mark changes the history, so the key."""
+    return engine.recommend(
+        text, level=level, kind=kind, k=k, offset=offset, exclude=exclude, profile=profile
+    )
+
+
 class DiscoveryMixin:
     """recommend / paper / ask / similar / path / resolve / choices (see `Service`)."""
 
@@ -245,14 +263,7 @@ class DiscoveryMixin:
             found = _everyones(engine, text, level, kind, k, offset)
         else:
             found = await off_loop(
-                engine.recommend,
-                text,
-                level=level,
-                kind=kind,
-                k=k,
-                offset=offset,
-                exclude=view.hidden,
-                profile=view.profile,
+                _personal, engine, text, level, kind, k, offset, view.hidden, view.profile
             )
         results = tuple(Recommendation(r.resource, float(r.score), r.why) for r in found.results)
         remaining = max(0, found.total - offset - len(results))
