@@ -9,15 +9,17 @@ past a limit that a code-point count would let through.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, cast
 
 import discord
 from discord import app_commands
 
 from bot.discord import limits
 
+P = ParamSpec("P")
 ELLIPSIS = "…"
 # Markdown that discord.utils.escape_markdown leaves alone: headings and ordered lists.
 _HEADING = re.compile(r"(?m)^(\s*)(#{1,3}\s)")
@@ -93,6 +95,29 @@ def detached_copy(embed: discord.Embed) -> discord.Embed:
         if part in data:
             data[part] = dict(data[part])
     return discord.Embed.from_dict(data)
+
+
+def reused_embeds(
+    maxsize: int,
+) -> Callable[[Callable[P, discord.Embed]], Callable[P, discord.Embed]]:
+    """Build each embed once for the same (hashable, immutable) arguments, and hand out
+    detached copies, so a caller changing its copy changes nobody else's.
+
+    For pure builders of answers that repeat: escaping and fitting an embed takes a few
+    hundred microseconds, and a burst of the same question (a study group after a talk) would
+    pay it for every member."""
+
+    def wrap(build: Callable[P, discord.Embed]) -> Callable[P, discord.Embed]:
+        # (the arguments must be hashable: lru_cache says so at the first call otherwise)
+        cached = cast(Callable[P, discord.Embed], functools.lru_cache(maxsize=maxsize)(build))
+
+        @functools.wraps(build)
+        def built(*args: P.args, **kwargs: P.kwargs) -> discord.Embed:
+            return detached_copy(cached(*args, **kwargs))
+
+        return built
+
+    return wrap
 
 
 def fit_embed(embed: discord.Embed, budget: int = limits.EMBED_TOTAL) -> discord.Embed:

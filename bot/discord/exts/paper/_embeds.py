@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import discord
@@ -39,15 +38,12 @@ def related_text(related: Sequence[Resource]) -> str:
 
 
 def paper_embed(resource: Resource, summary: str, related: Sequence[Resource]) -> discord.Embed:
-    """The card's embed (a copy: the caller may change it). Building one takes a few hundred
-    microseconds of escaping and fitting, and a burst of /paper for one title (a study group
-    after a talk) asks for the same card again and again: identical cards are built once."""
-    return formatting.detached_copy(_card_embed(resource, summary, tuple(related)))
+    """The card's embed; identical cards (a burst of /paper for one title) are built once."""
+    return _card_embed(resource, summary, tuple(related))
 
 
-@functools.lru_cache(maxsize=256)
+@formatting.reused_embeds(maxsize=256)
 def _card_embed(resource: Resource, summary: str, related: tuple[Resource, ...]) -> discord.Embed:
-    """Pure in its (frozen, hashable) arguments; never handed out without a copy."""
     embed = discord.Embed(
         title=inert(" ".join(resource.title.split())),
         url=safe_url(resource.link),
