@@ -64,6 +64,7 @@ async def _freeze_startup_heap(bot: DeepreadBot) -> None:
     # spare it the collector's full walks (see `heap`). Only the real process does this; a
     # test's bots come and go in one interpreter.
     frozen = heap.freeze_startup_heap()
+    heap.collect_less_often()
     log.debug("%d startup objects exempted from garbage collection", frozen)
 
 

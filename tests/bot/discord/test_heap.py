@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from bot.discord.heap import freeze_startup_heap
+from bot.discord.heap import THRESHOLDS, collect_less_often, freeze_startup_heap
 
 
 class Node:
@@ -24,3 +24,13 @@ def test_startup_objects_are_frozen_and_later_garbage_is_still_collected() -> No
         assert gc.collect() >= 1  # the new cycle is still freed
     finally:
         gc.unfreeze()
+
+
+def test_the_running_bot_collects_less_often() -> None:
+    defaults = gc.get_threshold()
+    try:
+        collect_less_often()
+        assert gc.get_threshold() == THRESHOLDS
+        assert all(mine >= theirs for mine, theirs in zip(THRESHOLDS, defaults, strict=True))
+    finally:
+        gc.set_threshold(*defaults)
