@@ -30,6 +30,9 @@ from bot.store.errors import StoreError
 from bot.store.values import DEFAULT_BUSY_TIMEOUT_MS
 
 T = TypeVar("T")
+GROUP_LIMIT = 32
+"""At most this many writes share a transaction: answers leave in steps rather than all at
+the end of one long transaction, and another process never waits long for the lock."""
 Work = Callable[[AsyncConnection], Awaitable[T]]
 Timing = Callable[[str, float], None]
 """Told ("read" or "write", seconds) after each transaction, retries and waiting included."""
@@ -93,7 +96,8 @@ class StoreBase:
         group: list[tuple[Work[Any], asyncio.Future[Any]]] = []
         try:
             while self._queued:
-                group, self._queued = self._queued, []
+                group = self._queued[:GROUP_LIMIT]
+                self._queued = self._queued[GROUP_LIMIT:]
                 group = [(w, f) for w, f in group if not f.done()]  # a caller gave up
                 if len(group) > 1 and await self._commit_together(group):
                     continue
