@@ -3,14 +3,14 @@
 Every write is one transaction run by `_write`: it either commits whole or leaves nothing.
 On SQLite, writes from this process queue for one writer (SQLite has one writer anyway;
 queueing here is faster than sleeping in SQLite's busy handler), and the writes that queued
-while the one before ran are committed together, in one transaction (group commit: a burst of
-marks pays for one BEGIN/COMMIT and one connection hand-off instead of one each). If any of
-them fails, the group is rolled back and each runs again in its own transaction, so one bad
-write never takes the others down and each caller sees only its own outcome; a caller is told
-its result only once the transaction holding its write has committed. A write that
-still finds the database busy (another process holds the lock; on PostgreSQL a deadlock or a
-serialization failure) is retried a few times before a StoreError. "Busy" is decided by the
-driver's error codes, see `contention`.
+while the one before ran are committed together, in one transaction (group commit, at most
+`GROUP_LIMIT`: a burst of marks pays for one BEGIN/COMMIT and connection hand-off instead of
+one each). If any of them fails, the group is rolled back and each runs again in its own
+transaction, so one bad write never takes the others down and each caller sees only its own
+outcome; a caller is told its result only once the transaction holding its write committed.
+A write that still finds the database busy (another process holds the lock; on PostgreSQL a
+deadlock or a serialization failure) is retried a few times before a StoreError. "Busy" is
+decided by the driver's error codes, see `contention`.
 """
 
 from __future__ import annotations
