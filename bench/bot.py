@@ -6,6 +6,9 @@ in to a fake Discord served by this process. For each scenario, 200 interactions
 are sent at once: `/recommend topic:rnn beginner`, `/paper dropout`, `/ask how do lstms work`,
 `/read understanding lstm networks`, `/progress`, a "Mark as read" select on a /recommend list
 (each user's list is made first, outside the timing), and a mix of all of them.
+"cpu ms" is the bot process's CPU time (user + system) per interaction over a burst and the
+half second after it: on a shared machine it is steadier than latency, and in a burst the
+answer p99 follows it.
 
 "ack" is INTERACTION_CREATE sent → the interaction callback received by the fake; "answer" is
 INTERACTION_CREATE → what the member reads: the callback itself when it carries the answer
@@ -59,6 +62,7 @@ ANSWER_IN_CALLBACK = (4, 7)  # a message, or the component's message updated in 
 DEFERRED = (5, 6)  # "thinking…" / a deferred update: the answer comes through the webhook
 TARGET_RATIO = 1.25
 TARGET_RSS_MIB = 250
+SETTLE_S = 0.5
 
 
 def rss_mib(pid: int) -> tuple[float, float]:
@@ -69,6 +73,12 @@ def rss_mib(pid: int) -> tuple[float, float]:
         if key in ("VmRSS", "VmHWM"):
             values[key] = int(rest.split()[0]) / 1024
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far, from /proc (clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -179,13 +189,18 @@ async def measure(
             results["rss_idle"], _ = rss_mib(proc.pid)
             lists = await select_clicks(fake, people)
             for scenario in scenarios:
+                await asyncio.sleep(SETTLE_S)  # trailing work of the last burst is not counted
+                cpu_before = cpu_seconds(proc.pid)
                 acks, answers, errors = await burst(fake, people, scenario, interactions, lists)
+                await asyncio.sleep(SETTLE_S)  # what follows the answers (a followup) counts
+                cpu = (cpu_seconds(proc.pid) - cpu_before) / interactions
                 results["scenarios"][scenario] = {
                     "ack_p50": statistics.median(acks) if acks else float("nan"),
                     "ack_p99": percentile(acks, 0.99) if acks else float("nan"),
                     "ans_p50": statistics.median(answers) if answers else float("nan"),
                     "ans_p99": percentile(answers, 0.99) if answers else float("nan"),
                     "errors": errors,
+                    "cpu_ms": cpu * 1000,
                 }
             results["rss_after"], results["rss_peak"] = rss_mib(proc.pid)
         finally:
@@ -296,7 +311,7 @@ def main() -> None:
     print(f"{args.interactions} interactions from {args.users} users at once, via the fake Discord")
     print(
         f"{'scenario':<10}{'bot':<10}{'ack p50':>9}{'ack p99':>9}{'ans p50':>9}{'ans p99':>9}"
-        f"{'errors':>8}{'ans p99 ratio':>15}"
+        f"{'errors':>8}{'cpu ms':>8}{'ans p99 ratio':>15}"
     )
     worst = 0.0
     for scenario in scenarios:
@@ -307,7 +322,8 @@ def main() -> None:
             shown = f"{ratio:>15.2f}" if kind == "deepread" else ""
             print(
                 f"{scenario:<10}{kind:<10}{row['ack_p50']:>9.1f}{row['ack_p99']:>9.1f}"
-                f"{row['ans_p50']:>9.1f}{row['ans_p99']:>9.1f}{int(row['errors']):>8}{shown}"
+                f"{row['ans_p50']:>9.1f}{row['ans_p99']:>9.1f}{int(row['errors']):>8}"
+                f"{row['cpu_ms']:>8.2f}{shown}"
             )
     errors = sum(int(r["errors"]) for r in deep["scenarios"].values()) + deep["unknown_routes"]
     verdict = "ok" if worst <= TARGET_RATIO and errors == 0 else "MISSED"

@@ -27,6 +27,7 @@ from sqlalchemy import insert, text
 from bot.service import Service
 from bot.store.models import Entry, User
 from recommender.catalog import Catalog
+from recommender.engine import Engine
 from recommender.resource import Resource
 from recommender.vocabulary import LEVELS, TOPIC_SLUGS
 
@@ -110,7 +111,7 @@ class Phase:
 async def bench(url: str, label: str) -> None:
     catalog = make_catalog()
     total = USERS * MARKS_PER_USER
-    async with await Service.open(url, catalog) as service:
+    async with await Service.open(url, catalog, Engine.from_catalog(catalog)) as service:
         # Warm-up (connections, statement caches), not measured.
         await asyncio.gather(*(service.mark(999_000 + u, "res-0", "saved") for u in range(20)))
 

@@ -7,6 +7,7 @@ no per-query loop over the catalog.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -141,6 +142,20 @@ def canonical_weights(
         return np.zeros(size, dtype=np.float32)
     weights: np.ndarray = np.log1p(counts) / np.float32(np.log1p(max(top, scale)))
     return weights.astype(np.float32)
+
+
+@functools.lru_cache(maxsize=64)
+def _preference(engine: Engine, profile: Profile) -> np.ndarray | None:
+    """The reader's preference over the engine's resources (read-only). It depends on their
+    history alone, not on the query, and with two liked resources or more it is a LinearSVC
+    fit (milliseconds): a member's next question, or the next page, reuses it. At most 64
+    are kept (each one float per resource)."""
+    found = preference(
+        engine.row_matrix(), engine._rows(profile.positives), engine._rows(profile.negatives)
+    )
+    if found is not None:
+        found.setflags(write=False)
+    return found
 
 
 class Engine:
@@ -327,9 +342,7 @@ class Engine:
         n = len(self.resources)
         pref = None
         if profile is not None and not profile.empty:
-            pref = preference(
-                self.row_matrix(), self._rows(profile.positives), self._rows(profile.negatives)
-            )
+            pref = _preference(self, profile)
         query_vector = self.query_vector(parsed)
         if parsed.has_terms:
             base = self.text_scores(parsed, query_vector)

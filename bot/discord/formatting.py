@@ -9,14 +9,17 @@ past a limit that a code-point count would let through.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, cast
 
 import discord
 from discord import app_commands
 
 from bot.discord import limits
 
+P = ParamSpec("P")
 ELLIPSIS = "…"
 # Markdown that discord.utils.escape_markdown leaves alone: headings and ordered lists.
 _HEADING = re.compile(r"(?m)^(\s*)(#{1,3}\s)")
@@ -79,6 +82,44 @@ def embed_length(embed: discord.Embed) -> int:
     return sum(discord_len(p) for p in parts)
 
 
+_EMBED_PARTS = ("author", "footer", "thumbnail", "image", "video", "provider")
+
+
+def detached_copy(embed: discord.Embed) -> discord.Embed:
+    """A copy sharing nothing mutable with `embed` (discord.py's `Embed.copy` shares the list
+    of fields and the author/footer dicts: clearing the copy's fields would clear both)."""
+    data: dict[str, Any] = dict(embed.to_dict())
+    if "fields" in data:
+        data["fields"] = [dict(f) for f in data["fields"]]
+    for part in _EMBED_PARTS:
+        if part in data:
+            data[part] = dict(data[part])
+    return discord.Embed.from_dict(data)
+
+
+def reused_embeds(
+    maxsize: int,
+) -> Callable[[Callable[P, discord.Embed]], Callable[P, discord.Embed]]:
+    """Build each embed once for the same (hashable, immutable) arguments, and hand out
+    detached copies, so a caller changing its copy changes nobody else's.
+
+    For pure builders of answers that repeat: escaping and fitting an embed takes a few
+    hundred microseconds, and a burst of the same question (a study group after a talk) would
+    pay it for every member."""
+
+    def wrap(build: Callable[P, discord.Embed]) -> Callable[P, discord.Embed]:
+        # (the arguments must be hashable: lru_cache says so at the first call otherwise)
+        cached = cast(Callable[P, discord.Embed], functools.lru_cache(maxsize=maxsize)(build))
+
+        @functools.wraps(build)
+        def built(*args: P.args, **kwargs: P.kwargs) -> discord.Embed:
+            return detached_copy(cached(*args, **kwargs))
+
+        return built
+
+    return wrap
+
+
 def fit_embed(embed: discord.Embed, budget: int = limits.EMBED_TOTAL) -> discord.Embed:
     """A copy of `embed` within every per-part limit and `budget` characters in total.
 
@@ -86,7 +127,7 @@ def fit_embed(embed: discord.Embed, budget: int = limits.EMBED_TOTAL) -> discord
     from the end (the first ones are the most relevant), then the description shrinks further.
     Title, author and footer are kept (together at most 2560, well under any budget used).
     """
-    out = embed.copy()
+    out = detached_copy(embed)
     if out.title:
         out.title = truncate(out.title, limits.EMBED_TITLE)
     if out.description:

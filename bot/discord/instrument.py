@@ -33,8 +33,23 @@ OUTCOME_KEY = "deepread.outcome"
 _CALLBACK = re.compile(r"/interactions/(\d+)/([^/]+)/callback$")
 _WEBHOOK = re.compile(r"/webhooks/\d+/([^/]+)(?:/messages/@original)?$")
 _CHANNEL_POST = re.compile(r"/channels/\d+/messages$")
+_TYPE_FIRST = re.compile(rb'\{\s*"type"\s*:\s*(\d+)\s*[,}]')
 DEFER_TYPES = (5, 6)  # deferred channel message ("thinking…"), deferred update
 _KEEP = 2048  # interactions remembered until answered (Discord's tokens last 15 minutes)
+
+
+def callback_type(body: bytes) -> int:
+    """The type of an interaction callback from its body. A JSON callback is one chunk that
+    discord.py starts with its type (read from there: parsing a whole embed for one number
+    cost more than the rest of the trace); any other shape is parsed; a multipart one (a
+    file) is an answer, never a defer."""
+    start = _TYPE_FIRST.match(body)
+    if start is not None:
+        return int(start[1])
+    try:
+        return int(json.loads(body)["type"])
+    except (ValueError, KeyError, TypeError):
+        return 4
 
 
 def mark_outcome(interaction: discord.Interaction[Any], outcome: str) -> None:
@@ -91,12 +106,7 @@ class InteractionTracker:
     ) -> None:
         if getattr(ctx, "callback_type", None) is not None or not _CALLBACK.search(params.url.path):
             return
-        # A JSON callback is one chunk starting with its type; a multipart one (a file) is an
-        # answer, never a defer.
-        try:
-            ctx.callback_type = int(json.loads(params.chunk)["type"])
-        except (ValueError, KeyError, TypeError):
-            ctx.callback_type = 4
+        ctx.callback_type = callback_type(params.chunk)
 
     async def _on_request_end(
         self,

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from bot.store import Store
     from recommender.fetched.fetcher import DetailsFetcher
 from bot.store.records import StoredEntry
-from recommender.catalog import Catalog
+from recommender.catalog import ID_PATTERN, Catalog
 from recommender.engine import Engine
 from recommender.loading import read_catalog
 from recommender.personal import Profile
@@ -320,10 +320,11 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
             title = known[resource_id].title
         else:
             title = resource.title[:TITLE_LENGTH]
+        now = self.clock()
         outcome = await self.store.mark(
-            user_id, resource_id, title=title, status=status, rating=rating, now=self.clock()
+            user_id, resource_id, title=title, status=status, rating=rating, now=now
         )
-        self.user_views.forget(user_id)
+        self.user_views.update(user_id, lambda view: view.marked(outcome.entry, now))
         additions = {resource.id: resource} if resource is not None else {}
         entry = self._entry(outcome.entry, additions)
         return MarkResult(entry, outcome.previous_status, outcome.changed)
@@ -345,7 +346,9 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
         """
         check_snowflake(user_id)
         wanted = text.strip()
-        if wanted and self.catalog.by_id(wanted) is None:
+        # Only what looks like an id can be one (a typed title has spaces or capitals): a
+        # title then costs no look-up of the member's entries or of servers' additions.
+        if ID_PATTERN.match(wanted) and self.catalog.by_id(wanted) is None:
             known = set((await self.user_view(user_id)).statuses)
             if wanted in known or await self.find_resource(wanted, guild_id=guild_id):
                 return await self.mark(user_id, wanted, status, rating=rating, guild_id=guild_id)

@@ -16,6 +16,7 @@ a view not loaded yet is loaded in the background for the next keystroke.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -86,6 +87,22 @@ class UserView:
     def hidden(self) -> tuple[str, ...]:
         return tuple(rid for rid, status in self.statuses.items() if status in HIDDEN)
 
+    def marked(self, entry: StoredEntry, now: dt.datetime) -> UserView:
+        """The view after this process stored `entry` (a mark made at `now`): what a reload
+        would return, without the reload. A user row the mark created has no preferences."""
+        user = self.user if self.user is not None else StoredUser(entry.user_id, None, None, now)
+        entries = sorted(
+            (*(e for e in self.entries if e.resource_id != entry.resource_id), entry),
+            key=_newest_first,
+        )
+        statuses = {e.resource_id: e.status for e in entries}
+        return UserView(user, statuses, profile_of(entries), tuple(entries))
+
+
+def _newest_first(entry: StoredEntry) -> tuple[float, str]:
+    """The store's order of a user's entries: updated_at descending, then resource id."""
+    return -entry.updated_at.timestamp(), entry.resource_id
+
 
 ANONYMOUS = UserView(None, {}, Profile())
 
@@ -124,6 +141,24 @@ def _everyones(
 ) -> EngineRecommendations:
     """The anonymous ranking (frozen results, safe to share; the engine is immutable)."""
     return engine.recommend(text, level=level, kind=kind, k=k, offset=offset)
+
+
+@functools.lru_cache(maxsize=256)
+def _personal(
+    engine: Engine,
+    text: str,
+    level: str | None,
+    kind: str | None,
+    k: int,
+    offset: int,
+    exclude: tuple[str, ...],
+    profile: Profile,
+) -> EngineRecommendations:
+    """A member's ranking: the same question from the same history (a repeated command, the
+    list's next page asked again) is ranked once; any mark changes the history, so the key."""
+    return engine.recommend(
+        text, level=level, kind=kind, k=k, offset=offset, exclude=exclude, profile=profile
+    )
 
 
 class DiscoveryMixin:
@@ -228,14 +263,7 @@ class DiscoveryMixin:
             found = _everyones(engine, text, level, kind, k, offset)
         else:
             found = await off_loop(
-                engine.recommend,
-                text,
-                level=level,
-                kind=kind,
-                k=k,
-                offset=offset,
-                exclude=view.hidden,
-                profile=view.profile,
+                _personal, engine, text, level, kind, k, offset, view.hidden, view.profile
             )
         results = tuple(Recommendation(r.resource, float(r.score), r.why) for r in found.results)
         remaining = max(0, found.total - offset - len(results))

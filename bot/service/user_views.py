@@ -5,9 +5,10 @@ Every `/recommend`, `/path` or `/similar` for a member needs their statuses; a b
 rows. `UserViews` keeps each member's view in memory:
 
 - concurrent requests for one member share one database read (single flight);
-- this process's own writes (`forget`) drop the member's view at once, and a read already in
-  flight when that happens is not kept (a generation counter), so nobody sees a state older
-  than their own last click;
+- this process's own writes drop the member's view at once (`forget`), or change the kept
+  view in place when the write says exactly what changed (`update`: a mark in a burst of
+  marks then costs no reload); either way a read already in flight when that happens is not
+  kept (a generation counter), so nobody sees a state older than their own last click;
 - another process's writes (a second shard process over the same database) are seen after at
   most `ttl` seconds, when the view expires;
 - at most `size` members are kept; the least recently used go first.
@@ -75,6 +76,15 @@ class UserViews(Generic[V]):
                 self._views.popitem(last=False)
         future.set_result(view)
         return view
+
+    def update(self, user_id: int, change: Callable[[V], V]) -> None:
+        """The member's state changed here, by `change`: a view kept and still fresh becomes
+        `change(view)` (its age unchanged, so another process's writes are still seen within
+        the TTL); anything else is forgotten."""
+        found = self._views.get(user_id)
+        self.forget(user_id)
+        if found is not None and self._clock() - found[0] < self._ttl:
+            self._views[user_id] = (found[0], change(found[1]))
 
     def forget(self, user_id: int) -> None:
         """The member's state changed here: the next read goes to the database."""

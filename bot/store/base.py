@@ -1,11 +1,16 @@
 """The store's foundation: one engine, transactions that commit whole, retries when busy.
 
 Every write is one transaction run by `_write`: it either commits whole or leaves nothing.
-On SQLite, writes from this process take turns behind an asyncio lock (SQLite has one writer
-anyway; queueing here is faster than sleeping in SQLite's busy handler), and a write that
-still finds the database busy (another process holds the lock; on PostgreSQL a deadlock or a
-serialization failure) is retried a few times before a StoreError. "Busy" is decided by the
-driver's error codes, see `contention`.
+On SQLite, writes from this process queue for one writer (SQLite has one writer anyway;
+queueing here is faster than sleeping in SQLite's busy handler), and the writes that queued
+while the one before ran are committed together, in one transaction (group commit, at most
+`GROUP_LIMIT`: a burst of marks pays for one BEGIN/COMMIT and connection hand-off instead of
+one each). If any of them fails, the group is rolled back and each runs again in its own
+transaction, so one bad write never takes the others down and each caller sees only its own
+outcome; a caller is told its result only once the transaction holding its write committed.
+A write that still finds the database busy (another process holds the lock; on PostgreSQL a
+deadlock or a serialization failure) is retried a few times before a StoreError. "Busy" is
+decided by the driver's error codes, see `contention`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ from bot.store.errors import StoreError
 from bot.store.values import DEFAULT_BUSY_TIMEOUT_MS
 
 T = TypeVar("T")
+GROUP_LIMIT = 32
+"""At most this many writes share a transaction: answers leave in steps rather than all at
+the end of one long transaction, and another process never waits long for the lock."""
 Work = Callable[[AsyncConnection], Awaitable[T]]
 Timing = Callable[[str, float], None]
 """Told ("read" or "write", seconds) after each transaction, retries and waiting included."""
@@ -38,7 +46,9 @@ class StoreBase:
         self.dialect = engine.dialect.name
         self._retries = retries
         self._retry_delay = retry_delay
-        self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
+        self._one_writer = self.dialect == "sqlite"
+        self._queued: list[tuple[Work[Any], asyncio.Future[Any]]] = []
+        self._writer: asyncio.Task[None] | None = None
         # Set by whoever measures the database (the bot's metrics); the store stays ignorant
         # of what is done with the figures.
         self.timing: Timing | None = None
@@ -63,15 +73,65 @@ class StoreBase:
     # --- transactions -------------------------------------------------------------------------
 
     async def _write(self, work: Work[T]) -> T:
-        """Run `work` in one transaction (all or nothing), in turn with this process's writers."""
+        """Run `work` in one transaction (all or nothing), in turn with this process's writers
+        (on SQLite possibly in one transaction with the writes queued beside it)."""
 
         async def attempt() -> T:
-            if self._write_lock is None:
-                return await self._transaction(work)
-            async with self._write_lock:
-                return await self._transaction(work)
+            return await self._transaction(work)
 
-        return await self._timed("write", attempt)
+        if not self._one_writer:
+            return await self._timed("write", attempt)
+        return await self._timed("write", lambda: self._queue_write(work))
+
+    async def _queue_write(self, work: Work[T]) -> T:
+        """Queue `work` for the one writer; its result once the write is committed."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queued.append((work, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._drain_writes())
+        return await future
+
+    async def _drain_writes(self) -> None:
+        """The one writer: commits what queued, group by group, until nothing is left."""
+        group: list[tuple[Work[Any], asyncio.Future[Any]]] = []
+        try:
+            while self._queued:
+                group = self._queued[:GROUP_LIMIT]
+                self._queued = self._queued[GROUP_LIMIT:]
+                group = [(w, f) for w, f in group if not f.done()]  # a caller gave up
+                if len(group) > 1 and await self._commit_together(group):
+                    continue
+                for work, future in group:
+                    await self._commit_alone(work, future)
+        finally:
+            # Cancelled (the loop is closing): nobody may wait for a write that will not come.
+            for _, future in [*group, *self._queued]:
+                future.cancel()
+            self._queued = []
+
+    async def _commit_together(self, group: list[tuple[Work[Any], asyncio.Future[Any]]]) -> bool:
+        """All of `group` in one transaction; False (nothing written) if any of it failed."""
+        try:
+            async with self.engine.begin() as connection:
+                results = [await work(connection) for work, _ in group]
+        except Exception:
+            return False  # rolled back: each is run alone, so the failure stays its own
+        for (_, future), result in zip(group, results, strict=True):
+            if not future.done():
+                future.set_result(result)
+        return True
+
+    async def _commit_alone(self, work: Work[Any], future: asyncio.Future[Any]) -> None:
+        try:
+            result = await self._transaction(work)
+        except BaseException as exc:
+            if not future.done():
+                future.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        if not future.done():
+            future.set_result(result)
 
     async def _read(self, work: Work[T]) -> T:
         async def attempt() -> T:

@@ -78,29 +78,15 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
     ) -> MarkOutcome:
         """Upsert one entry; marking the same status again changes nothing (`changed` False).
 
-        The current row is read outside the write turn (WAL readers never wait): a repeat mark
-        then writes nothing, and a known user needs no user row, so the writer holds the
-        lock for one statement in the common case. The upsert itself is what makes
-        racing marks safe; the early read only decides how much work is needed.
+        One write transaction: the current row is read on the writer's own connection, then
+        the user is created if missing and the entry upserted, unless the mark repeats what is
+        stored. A separate read first would cost a second connection and transaction per mark,
+        more than the row read itself; on SQLite the writer queue batches concurrent marks into
+        one transaction anyway (`StoreBase._write`). The upsert is what makes racing marks
+        safe (another process, or PostgreSQL's concurrent writers); the read only decides how
+        much work is needed and what the entry was before.
         """
         key = {"user_id": user_id, "resource_id": resource_id}
-
-        async def read(session: AsyncConnection) -> tuple[bool, StoredEntry | None]:
-            row = (await session.execute(statements.USER_AND_ENTRY, key)).first()
-            if row is None:
-                return False, None
-            if row._mapping["resource_id"] is None:
-                return True, None
-            return True, _entry(tuple(row)[1:])
-
-        user_known, previous = await self._read(read)
-        if (
-            previous is not None
-            and previous.status == status
-            and rating in (None, previous.rating)
-            and previous.title == title
-        ):
-            return MarkOutcome(previous, previous.status, False)
         params = {
             **key,
             "title": title,
@@ -110,23 +96,36 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
             "done_at": now if status == "done" else None,
         }
 
-        async def write(session: AsyncConnection, ensure_user: bool) -> StoredEntry:
-            if ensure_user:
+        async def work(session: AsyncConnection, create_user: bool) -> MarkOutcome:
+            row = (await session.execute(statements.USER_AND_ENTRY, key)).first()
+            previous = None
+            if row is not None and row._mapping["resource_id"] is not None:
+                previous = _entry(tuple(row)[1:])
+            if (
+                previous is not None
+                and previous.status == status
+                and rating in (None, previous.rating)
+                and previous.title == title
+            ):
+                return MarkOutcome(previous, previous.status, False)
+            if create_user or row is None:
                 await self._ensure_user(session, user_id, now)
-            row = (await session.execute(statements.upsert_entry(self.dialect), params)).one()
-            return _entry(row)
+            entry = _entry(
+                (await session.execute(statements.upsert_entry(self.dialect), params)).one()
+            )
+            changed = (
+                previous is None
+                or previous.status != status
+                or (rating is not None and previous.rating != rating)
+            )
+            return MarkOutcome(entry, None if previous is None else previous.status, changed)
 
         try:
-            entry = await self._write(lambda s: write(s, not user_known))
+            return await self._write(lambda s: work(s, False))
         except IntegrityError:
-            # The user was forgotten between the read and the write: recreate them.
-            entry = await self._write(lambda s: write(s, True))
-        changed = (
-            previous is None
-            or previous.status != status
-            or (rating is not None and previous.rating != rating)
-        )
-        return MarkOutcome(entry, None if previous is None else previous.status, changed)
+            # The user was forgotten after the row read (PostgreSQL: another transaction
+            # deleted them meanwhile): create them again.
+            return await self._write(lambda s: work(s, True))
 
     async def entries(self, user_id: int) -> list[StoredEntry]:
         """All of a user's entries, most recently updated first."""

@@ -179,6 +179,43 @@ async def test_marking_is_idempotent_and_aliases_work(service: Service, clock: C
     ]
 
 
+async def test_the_view_kept_after_marks_is_what_the_database_holds(
+    service: Service, clock: Clock
+) -> None:
+    await service.user_view(USER)  # kept before the first mark: no user row yet
+    for rid, status in (("resnet", "done"), ("cs231n", "saved"), ("resnet", "done")):
+        await service.mark(USER, rid, status)
+        clock.advance(minutes=1)
+    await service.mark(USER, "attention", "reading", rating=4)
+    await service.mark(USER, "cs231n", "dismissed")
+    kept = await service.user_view(USER)
+    assert kept == await service.load_user_view(USER)
+    assert [e.resource_id for e in kept.entries] == ["attention", "cs231n", "resnet"]
+    assert kept.hidden == ("cs231n", "resnet") and kept.user is not None
+
+
+async def test_marking_by_title_looks_up_neither_entries_nor_additions(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    async def load(user_id: int) -> Any:
+        asked.append("entries")
+        raise AssertionError("a typed title needs no entries")
+
+    async def additions(ids: Any) -> Any:
+        asked.append("additions")
+        raise AssertionError("a typed title is not an addition's id")
+
+    monkeypatch.setattr(service, "load_user_view", load)
+    monkeypatch.setattr(service, "additions_by_id", additions)
+    service.user_views.clear()
+    marked = await service.mark_text(
+        USER, "  Deep Residual Learning for Image Recognition ", "done"
+    )
+    assert marked.entry.resource_id == "resnet" and asked == []
+
+
 async def test_history_survives_a_resource_leaving_the_catalog(
     service: Service, catalog: Catalog
 ) -> None:

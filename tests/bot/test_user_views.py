@@ -96,3 +96,36 @@ async def test_least_recently_used_members_go_first() -> None:
     assert db.reads == reads
     await views.get(2)
     assert db.reads == reads + 1
+
+
+async def test_an_own_write_changes_a_fresh_view_in_place_without_a_read() -> None:
+    db = Database()
+    clock = Clock()
+    views = UserViews(db.load, ttl=30, clock=clock)
+    db.rows[1] = "read nothing"
+    await views.get(1)
+    clock.now = 20.0
+    views.update(1, lambda seen: seen.replace("nothing", "dropout"))
+    assert await views.get(1) == "read dropout" and db.reads == 1
+    clock.now = 31.0  # the view keeps its age: another process's writes still show in time
+    db.rows[1] = "read dropout and resnet"
+    assert await views.get(1) == "read dropout and resnet" and db.reads == 2
+
+
+async def test_an_update_without_a_fresh_view_reads_again_and_drops_reads_in_flight() -> None:
+    db = Database()
+    clock = Clock()
+    views = UserViews(db.load, ttl=30, clock=clock)
+    views.update(2, lambda seen: "never applied")  # nothing kept: nothing to change
+    assert await views.get(2) == "nothing" and db.reads == 1
+    clock.now = 40.0  # expired: an update must not revive it
+    views.update(2, lambda seen: "revived")
+    db.gate = asyncio.Event()
+    stale = asyncio.create_task(views.get(2))
+    await asyncio.sleep(0)
+    db.rows[2] = "read dropout"
+    views.update(2, lambda seen: "changed in flight")  # the read under way predates it
+    db.gate.set()
+    assert await stale == "nothing"
+    db.gate = None
+    assert await views.get(2) == "read dropout" and db.reads == 3

@@ -201,7 +201,7 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
         if request.match_info["app_id"] != str(fake.app_id):
             return None
         token = request.match_info["token"]
-        return next((r for r in fake.interactions.values() if r.token == token), None)
+        return fake.interactions_by_token.get(token)
 
     def message_id(record: InteractionRecord, request: web.Request) -> int | None:
         raw = request.match_info["message_id"]

@@ -142,6 +142,9 @@ class FakeDiscord:
         # command registered without `integration_types`): guild and user install.
         self.default_integration_types = [0, 1]
         self.interactions: dict[int, InteractionRecord] = {}
+        # The same records by token: webhooks (followups, edits) name only the token, and a
+        # benchmark sends thousands of interactions.
+        self.interactions_by_token: dict[str, InteractionRecord] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         # Per-user computed permissions in interactions (user id -> permission bits); users
         # not listed get what @everyone may do.
@@ -389,6 +392,7 @@ class FakeDiscord:
             dispatched_at=time.perf_counter(),
         )
         self.interactions[record.id] = record
+        self.interactions_by_token[record.token] = record
         # Discord sends a guild's interaction on the connection of the guild's shard.
         guild = int(channel["guild_id"]) if in_guild else None
         await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=guild)

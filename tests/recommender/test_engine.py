@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from recommender import engine as engine_module
 from recommender.catalog import Catalog
 from recommender.engine import Engine
-from recommender.personal import Profile
+from recommender.personal import Profile, preference
 from recommender.results import UnknownResourceError
 
 
@@ -169,6 +171,27 @@ def test_path_goes_basics_then_up_in_level(engine: Engine) -> None:
     assert "nielsen-nndl-book" in positions
     assert engine.path("generative models").topic_slug == "generative-models"
     assert engine.path("🤖").steps == ()
+
+
+def test_a_readers_preference_is_learned_once_for_all_their_questions(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fits: list[tuple[int, ...]] = []
+
+    def counted(rows: Any, positives: Any, negatives: Any) -> Any:
+        fits.append(tuple(positives))
+        return preference(rows, positives, negatives)
+
+    monkeypatch.setattr(engine_module, "preference", counted)
+    engine_module._preference.cache_clear()
+    liked = Profile(positives=("mnih-atari-dqn", "sutton-barto-rl-book"))
+    first = ids(engine, "books", profile=liked, k=1)
+    ids(engine, "networks", profile=liked, k=3)
+    assert first == ids(engine, "books", profile=liked, k=1) and len(fits) == 1
+    ids(engine, "books", profile=Profile(positives=("mnih-atari-dqn",)), k=1)
+    assert len(fits) == 2  # another history is another preference
+    cached = engine_module._preference(engine, liked)
+    assert cached is not None and not cached.flags.writeable  # shared: nobody may change it
 
 
 def test_personal_ranking(engine: Engine) -> None:

@@ -123,6 +123,17 @@ def test_paper_card_fits(resource: Resource, summary: str, related: list[Resourc
     assert discord_len(suggestions_text(summary)) <= limits.MESSAGE_CONTENT
 
 
+def test_the_same_card_is_built_once_and_handed_out_as_copies() -> None:
+    resource = Resource(id="r-1", title="A *bold* title", kind="paper", level="beginner", topics=())
+    first = paper_embed(resource, "What it says.", [])
+    first.title = "changed by a caller"
+    first.add_field(name="extra", value="x")
+    again = paper_embed(resource, "What it says.", [])
+    assert again.title == "A \\*bold\\* title" and len(again.fields) == len(first.fields) - 1
+    other = paper_embed(resource, "Another summary.", [])
+    assert other.description == "Another summary."
+
+
 @FAST
 @given(hostile, st.lists(st.tuples(hostile, resources()), max_size=3))
 def test_answer_fits(question: str, passages: list[tuple[str, Resource]]) -> None:

@@ -144,3 +144,13 @@ def test_over_long_ids_are_refused_not_clipped() -> None:
 )
 def test_escape_neutralises_markdown_and_mass_mentions(raw: str, expected: str) -> None:
     assert escape(raw) == expected
+
+
+def test_fitting_an_embed_leaves_the_original_as_it_was() -> None:
+    original = discord.Embed(title="t", description="d")
+    original.add_field(name="n" * 300, value="v")
+    original.set_footer(text="f")
+    fitted = fit_embed(original)
+    fitted.add_field(name="more", value="x")
+    fitted.set_footer(text="changed")
+    assert [f.name for f in original.fields] == ["n" * 300] and original.footer.text == "f"

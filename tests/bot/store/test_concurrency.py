@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Awaitable
 from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 
 from bot.service import Service
 from bot.store import Store
+from bot.store.base import GROUP_LIMIT
 from bot.store.migrate import upgrade_database
+from bot.store.records import MarkOutcome
 from recommender.catalog import Catalog
 from recommender.resource import Resource
 
@@ -53,10 +59,47 @@ async def test_racing_different_marks_on_one_entry_stay_consistent(service: Serv
     entry = entries[0]
     assert entry.status in statuses
     assert (entry.done_at is not None) == (entry.status == "done")
+    assert await service.user_view(3) == await service.load_user_view(3)  # kept = stored
     # The last write wins: marking once more after the race is what sticks.
     final = await service.mark(3, "r0", "done")
     assert final.entry.status == "done"
     assert isinstance(final.entry.done_at, dt.datetime)
+    assert await service.user_view(3) == await service.load_user_view(3)
+
+
+async def test_concurrent_sqlite_writes_commit_together_and_a_failure_stays_its_own(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'grouped.db'}"
+    await upgrade_database(url)
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    async with Store.open(url) as store:
+        commits = 0
+
+        def count(_connection: object) -> None:
+            nonlocal commits
+            commits += 1
+
+        event.listen(store.engine.sync_engine, "commit", count)
+
+        def mark(uid: int, rating: int | None = None) -> Awaitable[MarkOutcome]:
+            return store.mark(uid, "r0", title="t", status="done", rating=rating, now=now)
+
+        outcomes = await asyncio.gather(*(mark(uid) for uid in range(1, 101)))
+        assert all(o.changed for o in outcomes) and await store.count_entries() == 100
+        # Not one per mark: they queued while the first was written, and went in groups.
+        assert -(-100 // GROUP_LIMIT) <= commits < 10
+
+        # A rating the schema refuses fails the group's transaction: the others are written
+        # again each on its own, and only the bad one fails (its user row rolled back too).
+        mixed = await asyncio.gather(
+            *(mark(uid, 9 if uid == 205 else None) for uid in range(201, 211)),
+            return_exceptions=True,
+        )
+        assert isinstance(mixed[4], IntegrityError)
+        assert all(isinstance(o, MarkOutcome) for i, o in enumerate(mixed) if i != 4)
+        assert await store.count_entries() == 109
+        assert await store.get_user(205) is None and await store.get_user(206) is not None
 
 
 async def test_two_engines_on_one_sqlite_file_both_get_their_writes_in(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, null, select
 
 from bot.store import Store, statements
 from bot.store.models import Entry, User
@@ -148,14 +148,13 @@ async def test_an_interrupted_write_leaves_nothing(
 async def test_a_user_forgotten_between_read_and_write_is_recreated(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_read = store._read
-
-    async def stale_read(work: Any) -> Any:
-        # What the pre-read saw before a concurrent `forget`: a known user, no entry.
-        monkeypatch.setattr(store, "_read", real_read)
-        return True, None
-
-    monkeypatch.setattr(store, "_read", stale_read)
+    # What the row read saw before a concurrent `forget` committed (PostgreSQL reads each
+    # statement's own snapshot): a known user without the entry. The user row is gone by the
+    # upsert, whose foreign key then fails; the mark creates the user again.
+    stale = select(
+        literal(21).label("known_user"), *(null().label(c.name) for c in statements.ENTRY_COLUMNS)
+    )
+    monkeypatch.setattr(statements, "USER_AND_ENTRY", stale)
     outcome = await store.mark(21, "a", title="A", status="done", rating=None, now=NOW)
     assert outcome.changed and outcome.entry.status == "done"
     assert await store.get_user(21) is not None and await store.count_entries(21) == 1

@@ -20,6 +20,12 @@ def passage_block(passage: Passage) -> str:
 
 
 def answer_embed(question: str, passages: Sequence[Passage]) -> discord.Embed:
+    """The answer's embed; the same question answered alike (a burst of it) is built once."""
+    return _answer_embed(question, tuple(passages))
+
+
+@formatting.reused_embeds(maxsize=256)
+def _answer_embed(question: str, passages: tuple[Passage, ...]) -> discord.Embed:
     shown = inert(formatting.truncate(" ".join(question.split()), 200))
     body = "\n\n".join(passage_block(p) for p in passages)
     embed = discord.Embed(

@@ -38,6 +38,12 @@ def related_text(related: Sequence[Resource]) -> str:
 
 
 def paper_embed(resource: Resource, summary: str, related: Sequence[Resource]) -> discord.Embed:
+    """The card's embed; identical cards (a burst of /paper for one title) are built once."""
+    return _card_embed(resource, summary, tuple(related))
+
+
+@formatting.reused_embeds(maxsize=256)
+def _card_embed(resource: Resource, summary: str, related: tuple[Resource, ...]) -> discord.Embed:
     embed = discord.Embed(
         title=inert(" ".join(resource.title.split())),
         url=safe_url(resource.link),
