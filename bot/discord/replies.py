@@ -66,12 +66,16 @@ async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) ->
 async def update(
     interaction: discord.Interaction,
     *,
+    content: str | None = None,
     embed: discord.Embed | None = None,
     view: discord.ui.View | None = None,
 ) -> None:
     """Edit the message a component sits on: in the callback when the interaction is not yet
-    acknowledged, else through the original response."""
+    acknowledged, else through the original response. `content` (when given) replaces the
+    message's text, so a click is answered in the one edit, not an edit and a followup."""
     kwargs: dict[str, Any] = {"view": view}
+    if content is not None:
+        kwargs["content"] = fit_content(content)
     if embed is not None:
         kwargs["embed"] = fit_embed(embed, limits.EMBED_TOTAL)
     if interaction.response.is_done():

@@ -227,11 +227,14 @@ def message(
 
 
 def edit_message(stored: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
-    """Apply a PATCH body to a stored message the way Discord does (absent keys are kept)."""
+    """Apply a PATCH body to a stored message the way Discord does (absent keys are kept,
+    a null content clears the text, as discord.py's `content=None` asks)."""
     updated = dict(stored)
     for key in ("content", "embeds", "components", "flags"):
         if key in body and body[key] is not None:
             updated[key] = body[key]
+    if "content" in body and body["content"] is None:
+        updated["content"] = ""
     updated["edited_timestamp"] = now_iso()
     return updated
 

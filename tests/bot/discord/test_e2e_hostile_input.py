@@ -5,7 +5,6 @@ Real client, real Engine over the real catalog, real Service over a temporary SQ
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 
@@ -52,7 +51,7 @@ async def test_a_lone_surrogate_in_an_option_gets_an_answer_not_an_apology(
 async def pick(
     env: DiscordEnv, who: str, values: list[str]
 ) -> tuple[str, dict[str, str], list[str]]:
-    """Send a selection in /recommend's "Mark as read" select: (private reply, entries, offered)."""
+    """Send a selection in /recommend's "Mark as read" select: (the reply, entries, offered)."""
     record = await env.send_command("recommend", {"topic": "rnn beginner"}, user=who)
     data, _ = await answer(env, record)
     select = component(data, "Mark as read")
@@ -65,13 +64,11 @@ async def pick(
     if callback["type"] == 4:
         assert int(callback["data"].get("flags") or 0) & EPHEMERAL
         return str(callback["data"].get("content")), await entries(env, who), offered
-    for _ in range(250):  # the list may be edited first; the private line comes last
-        private = [f for f in click.followups if int(f.get("flags") or 0) & EPHEMERAL]
-        if private:
-            break
-        await asyncio.sleep(0.02)
-    reply = private[-1]
-    return str(reply.get("content")), await entries(env, who), offered
+    if callback["type"] == 6:  # deferred: the list is edited through the webhook
+        await env.wait_for_followup(click, count=1)
+    # The click is answered by the edit of the list alone, with a line saying what was done.
+    edited = env.fake.messages[int(message["id"])]
+    return str(edited.get("content")), await entries(env, who), offered
 
 
 async def test_a_selection_of_values_never_offered_writes_nothing(

@@ -82,9 +82,11 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
         return accepted, len(chosen) - len(accepted)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        # The list itself changes (✅, 🔖, struck through) in the callback when the writes are
-        # quick (deferred as an update otherwise), and a private line confirms what was written.
-        # Only values this select offered are written (a tampered client can send any).
+        # The click is answered in place, in one request: the list changes (✅, 🔖, struck
+        # through) and a line above it says what was written, in the callback when the writes
+        # are quick (deferred as an update otherwise). A private followup as well would cost a
+        # second request per click for what the list already shows. Only values this select
+        # offered are written (a tampered client can send any).
         accepted, refused = self.offered(self.values)
         if not accepted:
             raise UserFacingError(
@@ -103,7 +105,7 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
                         self.status,
                         guild_id=interaction.guild_id,
                     )
-                    lines.append(inert(result.message))
+                    lines.append(f"-# {inert(result.message)}")
             return lines
 
         lines = await replies.in_time(interaction, write(), update=True)
@@ -115,10 +117,11 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
         view = self.view
         if view is not None:
             view.record(self.status, accepted)
-            await replies.update(interaction, embed=view.embed(), view=view)
+            await replies.update(
+                interaction, content="\n".join(lines), embed=view.embed(), view=view
+            )
         else:
-            await replies.update(interaction)
-        await replies.send(interaction, "\n".join(lines), ephemeral=True)
+            await replies.update(interaction, content="\n".join(lines))
 
 
 class RecommendView(InvokerView):
@@ -175,11 +178,12 @@ class RecommendView(InvokerView):
         if not results:
             self.exhausted = True
             self.render()
-            await interaction.edit_original_response(view=self)
+            await interaction.edit_original_response(content=None, view=self)
             await replies.send(interaction, "That's all I have for this topic.", ephemeral=True)
             return
         self.show(results)
-        await interaction.edit_original_response(embed=self.embed(), view=self)
+        # A new page: the line about a mark on the last one no longer applies.
+        await interaction.edit_original_response(content=None, embed=self.embed(), view=self)
 
 
 class RecommendCog(commands.Cog):
