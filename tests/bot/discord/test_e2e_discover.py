@@ -147,6 +147,23 @@ async def test_mark_as_read_select_excludes_it_next_time(discord_env: DiscordEnv
     assert first not in listed_ids(again)
 
 
+async def test_a_double_click_is_answered_already_done_in_place(discord_env: DiscordEnv) -> None:
+    record = await discord_env.send_command("recommend", {"topic": "rnn beginner"}, user="dee")
+    data, _ = await answer(discord_env, record)
+    first = listed_ids(data)[0]
+    before = stored(discord_env, record)  # the list as the member's client still shows it
+    await choose(discord_env, record, "Mark as read", "dee", [first])
+    select = component(before, "Mark as read")
+    click = await discord_env.click(select["custom_id"], message=before, user="dee", values=[first])
+    kind = (await discord_env.wait_for_callback(click))["type"]
+    assert kind in (6, 7)  # the list answers, no refusal
+    if kind == 6:
+        await discord_env.wait_for_followup(click)
+    line = str(stored(discord_env, record).get("content"))
+    assert "was already done" in line and "on this list" not in line
+    assert await user_entries(discord_env, "dee") == {first: "done"}
+
+
 async def test_save_and_not_for_me_selects(discord_env: DiscordEnv) -> None:
     record = await discord_env.send_command("recommend", {"topic": "lstm"}, user="noor")
     data, _ = await answer(discord_env, record)

@@ -71,12 +71,17 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
         self.status = status
 
     def offered(self, values: Sequence[str]) -> tuple[list[str], int]:
-        """(the values that are options of this select, each once; how many others came).
+        """(the values this list offered, each once; how many others came).
 
         Discord checks a selection against the options only in its own clients: a tampered
-        client (or a bot) can send any values, which must not be written as if offered.
+        client (or a bot) can send any values, which must not be written as if offered. A
+        resource of the page counts even when this select no longer lists it: a second click
+        sent before the member's client showed the edit (a double click) is answered "already
+        marked", not refused as if it had never been on the list.
         """
         options = {option.value for option in self.options}
+        if self.view is not None:
+            options.update(r.resource.id for r in self.view.page)
         chosen = list(dict.fromkeys(values))
         accepted = [value for value in chosen if value in options]
         return accepted, len(chosen) - len(accepted)
