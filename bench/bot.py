@@ -89,10 +89,12 @@ def percentile(values: list[float], q: float) -> float:
 Send = Callable[[dict[str, Any]], "asyncio.Future[InteractionRecord]"]
 
 
-async def select_clicks(
-    fake: FakeDiscord, people: list[dict[str, Any]]
-) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
-    """Each user's own /recommend list (made before the timing): (message, select data)."""
+Lists = dict[str, tuple[dict[str, Any], str, list[str]]]
+
+
+async def select_clicks(fake: FakeDiscord, people: list[dict[str, Any]]) -> Lists:
+    """Each user's own /recommend list (made before the timing): (message, the "Mark as
+    read" select's custom id, its options)."""
     lists = {}
     for person in people:
         record = await fake.dispatch_interaction(2, COMMANDS["recommend"], user=person)
@@ -108,9 +110,8 @@ async def select_clicks(
             for c in row.get("components", [])
             if c.get("type") == 3
         )
-        value = select["options"][0]["value"]
-        data = {"custom_id": select["custom_id"], "component_type": 3, "values": [value]}
-        lists[person["id"]] = (message, data)
+        values = [option["value"] for option in select["options"]]
+        lists[person["id"]] = (message, select["custom_id"], values)
     return lists
 
 
@@ -119,7 +120,7 @@ async def burst(
     people: list[dict[str, Any]],
     scenario: str,
     interactions: int,
-    lists: dict[str, tuple[dict[str, Any], dict[str, Any]]],
+    lists: Lists,
 ) -> tuple[list[float], list[float], int]:
     """Send `interactions` at once; (ack latencies ms, answer latencies ms, errors)."""
     kinds = itertools.cycle([*COMMANDS, "select"] if scenario == "mix" else [scenario])
@@ -127,7 +128,11 @@ async def burst(
     for i in range(interactions):
         person, kind = people[i % len(people)], next(kinds)
         if kind == "select":
-            message, data = lists[person["id"]]
+            # A user's n-th click marks the n-th resource of their list (a click on one
+            # already marked would only say so): every click is a write.
+            message, custom_id, values = lists[person["id"]]
+            value = values[(i // len(people)) % len(values)]
+            data = {"custom_id": custom_id, "component_type": 3, "values": [value]}
             sends.append(fake.dispatch_interaction(3, data, user=person, message=message))
         else:
             sends.append(fake.dispatch_interaction(2, COMMANDS[kind], user=person))
