@@ -196,6 +196,29 @@ def test_progress_card_fits(
     assert_fits(embed)
 
 
+def test_progress_card_asked_again_is_a_copy_and_changes_with_the_progress() -> None:
+    def progress(done: int) -> Progress:
+        return Progress(
+            user_id=1,
+            counts=StatusCounts(0, 0, done, 0),
+            by_topic=(TopicProgress("rnn", "RNN", done, 0, 9),),
+            by_level=tuple(LevelProgress(level, 0, 5) for level in LEVELS),
+            streak=Streak(1, 1, None),
+            recent=(),
+            catalog_size=192,
+            mean_rating=None,
+        )
+
+    first = progress_embed(progress(2), "mia")
+    first.title = "changed by its caller"
+    again = progress_embed(progress(2), "mia")
+    assert again.title == "Reading progress of mia"  # nobody else's copy changed
+    assert again.to_dict() == progress_embed(progress(2), "mia").to_dict()
+    assert "2/9" in str(again.fields[0].value)
+    assert "3/9" in str(progress_embed(progress(3), "mia").fields[0].value)
+    assert progress_embed(progress(2), "noor").title == "Reading progress of noor"
+
+
 @given(st.integers(-10, 1000), st.integers(-10, 1000))
 def test_bar_is_always_ten_cells(done: int, total: int) -> None:
     cells = bar(done, total).split(" ")[0]

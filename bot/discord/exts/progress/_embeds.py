@@ -55,7 +55,10 @@ def recent_text(progress: Progress) -> str:
     return "\n".join(lines) or "—"
 
 
+@formatting.reused_embeds(maxsize=512)
 def progress_embed(progress: Progress, who: str) -> discord.Embed:
+    """The card; built once per (progress, name): a member asking again with nothing changed
+    (the same entries, the same day) gets a copy instead of escaping and fitting it anew."""
     embed = discord.Embed(
         title=f"Reading progress of {inert(formatting.truncate(who, 80))}",
         description=totals_text(progress),
