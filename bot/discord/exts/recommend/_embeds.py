@@ -20,7 +20,7 @@ from bot.discord.resources import (
     resource_block,
     title_text,
 )
-from bot.service import Recommendation
+from bot.service import Recommendation, Resource
 
 PAGE_SIZE = 5
 COLOUR = discord.Colour.blurple()
@@ -98,10 +98,23 @@ def select_options(
 ) -> list[discord.SelectOption]:
     """Options of the select giving `status`: the page's resources still open for it."""
     marks = marks or {}
-    return [
-        formatting.select_option(
-            option_label(r.resource), r.resource.id, option_description(r.resource)
-        )
+    fields = [
+        option_fields(r.resource)
         for r in results[: limits.SELECT_OPTIONS]
         if status is None or open_for(status, marks.get(r.resource.id))
     ]
+    return [
+        discord.SelectOption(label=label, value=value, description=description)
+        for label, value, description in fields
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def option_fields(resource: Resource) -> tuple[str, str, str | None]:
+    """A resource's option (label, value, description, clipped to their limits): each list
+    offers it in three selects, and a burst on one topic lists the same few resources, so it
+    is clipped once."""
+    option = formatting.select_option(
+        option_label(resource), resource.id, option_description(resource)
+    )
+    return option.label, option.value, option.description
