@@ -9,7 +9,8 @@ thread) and a couple of hundred kB, never a refit of the catalog.
 A view is cached by the server's catalog version (bumped in the database by every change, so
 another process's approval is seen too) and rebuilt only when the version moves. The version
 is re-read at most every `recheck_s` seconds per server, so a burst of questions costs one
-cheap read, and an approval anywhere is searchable within `recheck_s` plus one build (an
+cheap read (which only the question that makes it waits for: the others meanwhile get the
+kept view), and an approval anywhere is searchable within `recheck_s` plus one build (an
 approval in this process `forget`s the view: the very next question sees it). Views are
 built lazily, for the servers asking, and kept in least-recently-used order: one unused for
 `idle_s` is dropped, and beyond `size` views or `max_additions` additions held in all, the
@@ -215,6 +216,16 @@ class ServerViews:
         if fresh is not None:
             return fresh
         lock = self._locks.setdefault(guild_id, asyncio.Lock())
+        if lock.locked():
+            # Another question is re-reading the version (or building): the kept view, checked
+            # under two windows ago, keeps the promise (an approval elsewhere is searched
+            # within `recheck_s` plus one read and build), and a burst does not queue behind
+            # a read that waits on the database's writes.
+            kept = self._views.get(guild_id)
+            if kept is not None and now - kept.checked < 2 * self.recheck_s:
+                kept.used = now
+                self._views.move_to_end(guild_id)
+                return kept.view
         try:
             async with lock:
                 # Whoever held the lock may just have loaded it: one read, one build.

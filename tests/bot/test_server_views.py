@@ -163,6 +163,27 @@ async def test_a_new_version_is_searched_after_the_recheck_window() -> None:
     assert views.stats().additions == 0
 
 
+async def test_questions_during_a_version_read_get_the_kept_view_at_once() -> None:
+    db, clock = Database(), Clock()
+    db.approve(1, addition(1, 0))
+    views = views_over(db, clock, recheck_s=0.5)
+    old = await views.engine_for(1)
+    db.approve(1, addition(1, 1))  # another process approved one
+    clock.now += 0.5
+    # The first question re-reads the version and builds; the burst meanwhile is answered
+    # from the kept view instead of queueing behind that read.
+    first, *others = await asyncio.gather(*(views.engine_for(1) for _ in range(10)))
+    assert found(first, "quokkaroo") == ["srv1-1"]
+    assert all(view is old for view in others)
+    assert db.version_reads[1] == 2 and db.loads[1] == 2
+    assert await views.engine_for(1) is first  # from now on, the new one
+    # A view last checked two windows ago or more is not served during a read: it waits.
+    db.approve(1, addition(1, 0, id="srv1-2", title="Zebrafinch Frobnication"))
+    clock.now += 1.0
+    got = await asyncio.gather(*(views.engine_for(1) for _ in range(3)))
+    assert all(view is got[0] and view is not first for view in got)
+
+
 async def test_forget_makes_the_next_question_reload_at_once() -> None:
     db = Database()
     db.approve(1, addition(1, 0))
