@@ -147,6 +147,18 @@ async def test_mark_as_read_select_excludes_it_next_time(discord_env: DiscordEnv
     assert first not in listed_ids(again)
 
 
+async def test_the_public_list_does_not_tell_an_earlier_status(discord_env: DiscordEnv) -> None:
+    """The list is public: what a click wrote is said there, what the member had before is
+    not (their reading list is theirs)."""
+    record = await discord_env.send_command("recommend", {"topic": "rnn beginner"}, user="ola")
+    data, _ = await answer(discord_env, record)
+    first = listed_ids(data)[0]
+    await choose(discord_env, record, "Save for later", "ola", [first])
+    _, reply = await choose(discord_env, record, "Mark as read", "ola", [first])
+    assert "as done" in reply and "was saved" not in reply and "(was" not in reply
+    assert (await user_entries(discord_env, "ola"))[first] == "done"
+
+
 async def test_a_double_click_is_answered_already_done_in_place(discord_env: DiscordEnv) -> None:
     record = await discord_env.send_command("recommend", {"topic": "rnn beginner"}, user="dee")
     data, _ = await answer(discord_env, record)

@@ -18,7 +18,7 @@ from bot.discord.exts.recommend._embeds import (
 )
 from bot.discord.resources import inert
 from bot.discord.views import InvokerView
-from bot.service import CATALOG_SCOPE, KINDS, LEVELS, Recommendation, nothing_on
+from bot.service import CATALOG_SCOPE, KINDS, LEVELS, MarkResult, Recommendation, nothing_on
 
 LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
 KIND_CHOICES = [app_commands.Choice(name=kind, value=kind) for kind in KINDS]
@@ -110,7 +110,7 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
                         self.status,
                         guild_id=interaction.guild_id,
                     )
-                    lines.append(f"-# {inert(result.message)}")
+                    lines.append(f"-# {inert(_public_line(result))}")
             return lines
 
         lines = await replies.in_time(interaction, write(), update=True)
@@ -127,6 +127,15 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
             )
         else:
             await replies.update(interaction, content="\n".join(lines))
+
+
+def _public_line(result: MarkResult) -> str:
+    """What a click wrote, said on the (public) list: the new status only. The member's earlier
+    status ("was saved") stays private, as it was in the confirmation this line replaces."""
+    entry = result.entry
+    if not result.changed:
+        return f"“{entry.title}” was already {entry.status}."
+    return f"Marked “{entry.title}” as {entry.status}."
 
 
 class RecommendView(InvokerView):
