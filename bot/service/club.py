@@ -11,27 +11,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.club import (
-    DEFAULT_POLL_HOURS,
-    ClubSchedule,
-    Cycle,
-    CycleState,
-    cycle_at,
-    cycle_number,
-)
-from bot.club.parsing import parse_cadence, parse_poll_hours, parse_weekday
-from bot.club.terms import MIN_CANDIDATES, ONE_SITTING_KINDS
 from bot.daily.parsing import zone
 from bot.daily.terms import ScheduleError
-from bot.service.club_answers import (
-    ClubConfig,
-    ClubStatus,
-    PickResult,
-    PollRef,
-    SkipResult,
-    StopResult,
-)
 from bot.service.daily_planning import matches, nothing_matches, resolve_topic, topic_query
+from bot.service.lazy import lazy_module
 from bot.service.validation import (
     ServiceError,
     check_level,
@@ -44,15 +27,24 @@ from recommender.catalog import Catalog
 from recommender.resource import Resource
 
 if TYPE_CHECKING:
+    import bot.club as club_core
+    import bot.club.parsing as club_parsing
+    import bot.club.terms as club_terms
+    import bot.service.club_answers as club_answers
     from bot.service.server_views import ServerView
     from bot.store import Store
     from recommender.engine import Engine
+else:
+    club_core = lazy_module("bot.club")
+    club_parsing = lazy_module("bot.club.parsing")
+    club_terms = lazy_module("bot.club.terms")
+    club_answers = lazy_module("bot.service.club_answers")
 
 
-def club_schedule(config: ClubConfig) -> ClubSchedule:
+def club_schedule(config: club_answers.ClubConfig) -> club_core.ClubSchedule:
     """The cycle arithmetic's view of a stored club (raises ClubError for a stored value it
     rejects, such as a timezone removed from tzdata)."""
-    return ClubSchedule(
+    return club_core.ClubSchedule(
         guild_id=config.guild_id,
         channel_id=config.channel_id,
         cadence=config.cadence,  # type: ignore[arg-type]  # coerced by __post_init__
@@ -94,16 +86,16 @@ class ClubMixin:
             order = {r.resource.id: i for i, r in enumerate(ranked.results)}
             resources.sort(key=lambda r: order.get(r.id, len(order)))
         pool = [r for r in resources if matches(r, topic, level)]
-        sized = [r for r in pool if r.kind in ONE_SITTING_KINDS]
-        return sized if len(sized) >= MIN_CANDIDATES else pool
+        sized = [r for r in pool if r.kind in club_terms.ONE_SITTING_KINDS]
+        return sized if len(sized) >= club_terms.MIN_CANDIDATES else pool
 
     # --- settings -----------------------------------------------------------------------------
 
-    async def club(self, guild_id: int) -> ClubConfig | None:
+    async def club(self, guild_id: int) -> club_answers.ClubConfig | None:
         """The server's club settings, or None when it never started one."""
         return await self.store.get_club(check_snowflake(guild_id, "guild id"))
 
-    async def enabled_clubs(self) -> list[ClubConfig]:
+    async def enabled_clubs(self) -> list[club_answers.ClubConfig]:
         return await self.store.enabled_clubs()
 
     async def club_start(
@@ -117,8 +109,8 @@ class ClubMixin:
         timezone: str,
         topic: str | None = None,
         level: str | None = None,
-        poll_hours: int | str = DEFAULT_POLL_HOURS,
-    ) -> ClubStatus:
+        poll_hours: int | str | None = None,
+    ) -> club_answers.ClubStatus:
         """Start (or restart with new settings) the server's club in `channel_id`.
 
         `cadence` weekly|fortnightly, `day` a weekday name, `time` "HH:MM" and `timezone` an
@@ -130,9 +122,11 @@ class ClubMixin:
         guild = check_snowflake(guild_id, "guild id")
         channel = check_snowflake(channel_id, "channel id")
         try:
-            cadence_value = parse_cadence(cadence)
-            weekday = parse_weekday(day)
-            hours = parse_poll_hours(poll_hours)
+            cadence_value = club_parsing.parse_cadence(cadence)
+            weekday = club_parsing.parse_weekday(day)
+            hours = club_parsing.parse_poll_hours(
+                club_core.DEFAULT_POLL_HOURS if poll_hours is None else poll_hours
+            )
             slug = resolve_topic(topic) if topic is not None and topic.strip() else None
         except ScheduleError as exc:
             raise ServiceError(str(exc)) from None
@@ -167,26 +161,26 @@ class ClubMixin:
             await self.store.drop_unsettled_cycles(guild, today - dt.timedelta(days=1))
         return await self.club_status(guild)
 
-    async def club_status(self, guild_id: int) -> ClubStatus:
+    async def club_status(self, guild_id: int) -> club_answers.ClubStatus:
         """The settings, the cycle in progress (poll or reading), the next meeting, and who
         finished the reading (a count; ids only of those who opted in)."""
         guild = check_snowflake(guild_id, "guild id")
         await self.server_view(guild)  # the reading may be one of the server's additions
         config = await self.store.get_club(guild)
         if config is None:
-            return ClubStatus(guild, None)
+            return club_answers.ClubStatus(guild, None)
         try:
             schedule = club_schedule(config)
         except ScheduleError:  # a stored value tzdata no longer knows: settings only
-            return ClubStatus(guild, config)
+            return club_answers.ClubStatus(guild, config)
         now = self.clock()
-        cycle = cycle_at(schedule, now)
+        cycle = club_core.cycle_at(schedule, now)
         record = await self.store.get_cycle(guild, cycle.meeting_date)
         reading = self.club_resource(guild, record.winner) if record and record.winner else None
         finished, finished_by = await self._finished(guild, reading)
-        state = record.state if record is not None else CycleState.PENDING.value
+        state = record.state if record is not None else club_core.CycleState.PENDING.value
         poll = (
-            PollRef(config.channel_id, record.poll_message_id)
+            club_answers.PollRef(config.channel_id, record.poll_message_id)
             if record is not None and record.poll_message_id is not None
             else None
         )
@@ -195,11 +189,11 @@ class ClubMixin:
             poll is not None
             and record is not None
             and not record.announcement_message_id
-            and state == CycleState.PENDING
+            and state == club_core.CycleState.PENDING
             and closes is not None
             and now < closes
         )
-        return ClubStatus(
+        return club_answers.ClubStatus(
             guild_id=guild,
             config=config,
             cycle_number=cycle.number,
@@ -233,9 +227,11 @@ class ClubMixin:
         return self.resource(resource_id, guild_id=guild_id)
 
     @staticmethod
-    def _next_meeting(schedule: ClubSchedule, cycle: Cycle, state: str) -> dt.datetime:
-        if state == CycleState.SKIPPED:
-            return cycle_number(schedule, cycle.number + 1).meets_at
+    def _next_meeting(
+        schedule: club_core.ClubSchedule, cycle: club_core.Cycle, state: str
+    ) -> dt.datetime:
+        if state == club_core.CycleState.SKIPPED:
+            return club_core.cycle_number(schedule, cycle.number + 1).meets_at
         return cycle.meets_at
 
     async def _finished(
@@ -250,26 +246,28 @@ class ClubMixin:
 
     # --- moderator overrides ------------------------------------------------------------------
 
-    async def _running(self, guild_id: int) -> tuple[ClubConfig, ClubSchedule]:
+    async def _running(
+        self, guild_id: int
+    ) -> tuple[club_answers.ClubConfig, club_core.ClubSchedule]:
         config = await self.store.get_club(check_snowflake(guild_id, "guild id"))
         if config is None or not config.enabled:
             raise ServiceError("This server has no club running: start one with /club start.")
         return config, club_schedule(config)
 
-    async def club_pick(self, guild_id: int, text: str) -> PickResult:
+    async def club_pick(self, guild_id: int, text: str) -> club_answers.PickResult:
         """A moderator chooses the reading (an id or a title, as `resolve` reads it) for the
         current cycle when its reading is not announced yet, else for the next one. The
         club loop announces it when that cycle's window is open."""
         config, schedule = await self._running(guild_id)
         resource = await self.resolve_text(text, guild_id=config.guild_id)
         now = self.clock()
-        cycle = cycle_at(schedule, now)
-        for target in (cycle, cycle_number(schedule, cycle.number + 1)):
+        cycle = club_core.cycle_at(schedule, now)
+        for target in (cycle, club_core.cycle_number(schedule, cycle.number + 1)):
             row = await self.store.pick_for_cycle(
                 config.guild_id, target.meeting_date, target.number, resource.id, now
             )
             if row is not None:
-                return PickResult(
+                return club_answers.PickResult(
                     resource,
                     target.number,
                     target.meeting_date,
@@ -279,16 +277,16 @@ class ClubMixin:
                 )
         raise ServiceError("The next reading is being announced right now; try again in a minute.")
 
-    async def club_skip(self, guild_id: int) -> SkipResult:
+    async def club_skip(self, guild_id: int) -> club_answers.SkipResult:
         """Call off the current cycle's meeting (before its reading is announced): no
         reading this time; the next poll opens at the skipped meeting's time."""
         config, schedule = await self._running(guild_id)
         now = self.clock()
-        cycle = cycle_at(schedule, now)
+        cycle = club_core.cycle_at(schedule, now)
         current = await self.store.get_cycle(config.guild_id, cycle.meeting_date)
-        if current is not None and current.state == CycleState.SKIPPED:
+        if current is not None and current.state == club_core.CycleState.SKIPPED:
             raise ServiceError("This meeting is already skipped.")
-        if current is not None and current.state == CycleState.ANNOUNCED:
+        if current is not None and current.state == club_core.CycleState.ANNOUNCED:
             raise ServiceError(
                 "This meeting's reading is already announced; it cannot be skipped any more. "
                 "Use /club stop to pause the club."
@@ -296,28 +294,30 @@ class ClubMixin:
         row = await self.store.skip_cycle(config.guild_id, cycle.meeting_date, cycle.number, now)
         if row is None:
             raise ServiceError("The reading is being announced right now; try again in a minute.")
-        return SkipResult(
+        return club_answers.SkipResult(
             cycle.number, cycle.meeting_date, cycle.meets_at, cycle.meets_at, _poll_of(config, row)
         )
 
-    async def club_stop(self, guild_id: int) -> StopResult:
+    async def club_stop(self, guild_id: int) -> club_answers.StopResult:
         """Switch the club off (settings kept); an open poll is to be ended by the face."""
         config, schedule = await self._running(guild_id)
         now = self.clock()
-        cycle = cycle_at(schedule, now)
+        cycle = club_core.cycle_at(schedule, now)
         row = await self.store.get_cycle(config.guild_id, cycle.meeting_date)
         stopped = await self.store.update_club(config.guild_id, now, enabled=False)
         assert stopped is not None
         poll = _poll_of(config, row) if row is not None and row.state == "pending" else None
-        return StopResult(stopped, poll)
+        return club_answers.StopResult(stopped, poll)
 
-    async def club_switch_off(self, guild_id: int, reason: str) -> ClubConfig | None:
+    async def club_switch_off(self, guild_id: int, reason: str) -> club_answers.ClubConfig | None:
         """Stop the club because Discord refused its channel; `reason` shows in status."""
         return await self.store.update_club(
             guild_id, self.clock(), enabled=False, error=reason.strip()[:2000]
         )
 
-    async def club_notice(self, guild_id: int, notice: str | None) -> ClubConfig | None:
+    async def club_notice(
+        self, guild_id: int, notice: str | None
+    ) -> club_answers.ClubConfig | None:
         """Remember (or clear) a problem that did not stop the club (missing thread or
         event permissions)."""
         text = None if notice is None else notice.strip()[:2000]
@@ -332,7 +332,9 @@ class ClubMixin:
         def resource(self, resource_id: str, *, guild_id: int | None = None) -> Resource | None: ...
 
 
-def _poll_of(config: ClubConfig, row: StoredCycle | None) -> PollRef | None:
+def _poll_of(
+    config: club_answers.ClubConfig, row: StoredCycle | None
+) -> club_answers.PollRef | None:
     if row is None or row.poll_message_id is None or row.announcement_message_id is not None:
         return None
-    return PollRef(config.channel_id, row.poll_message_id)
+    return club_answers.PollRef(config.channel_id, row.poll_message_id)

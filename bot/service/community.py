@@ -16,31 +16,24 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.club import VERDICTS, leaning, rejected
-from bot.service.community_answers import (
-    PERIOD_DAYS,
-    PERIODS,
-    SOURCES,
-    Discussion,
-    FeedbackCounts,
-    Frontier,
-    Leaderboard,
-    LeaderRow,
-    NextStep,
-    Popular,
-    PopularItem,
-)
+from bot.service.lazy import lazy_module
 from bot.service.progress import streak
 from bot.service.validation import ServiceError, check_bool, check_snowflake
-from recommender import discussion
 from recommender.catalog import Catalog
 from recommender.paths import frontier, starting_points
 from recommender.resource import Resource
 
 if TYPE_CHECKING:
+    import bot.club as club_core
+    import bot.service.community_answers as community_answers
     from bot.service.server_views import ServerView
     from bot.store import Store
+    from recommender import discussion
     from recommender.engine import Engine
+else:
+    club_core = lazy_module("bot.club")
+    community_answers = lazy_module("bot.service.community_answers")
+    discussion = lazy_module("recommender.discussion")
 
 MAX_ITEMS = 10
 ACTIVE_DAYS = 90
@@ -50,7 +43,7 @@ and the group's frontier."""
 
 def check_period(value: str) -> str:
     period = (value or "week").strip().casefold()
-    if period not in PERIODS:
+    if period not in community_answers.PERIODS:
         raise ServiceError(f"unknown period {value!r}: use week, month or all")
     return period
 
@@ -59,7 +52,7 @@ def check_verdict(value: str | None) -> str | None:
     if value is None:
         return None
     verdict = value.strip().casefold().replace(" ", "_")
-    if verdict not in VERDICTS:
+    if verdict not in club_core.VERDICTS:
         raise ServiceError(f"unknown feedback {value!r}: useful or not_for_us")
     return verdict
 
@@ -112,14 +105,14 @@ class CommunityMixin:
         verdict: str | None,
         *,
         source: str = "daily",
-    ) -> FeedbackCounts:
+    ) -> community_answers.FeedbackCounts:
         """Record, change (or with None withdraw) a member's "useful" / "not_for_us" on a
         resource posted in the server; one vote per member. The counts after it."""
         guild = check_snowflake(guild_id, "guild id")
         await self.server_view(guild)  # the resource may be one of the server's additions
         user = check_snowflake(user_id)
         chosen = check_verdict(verdict)
-        if source not in SOURCES:
+        if source not in community_answers.SOURCES:
             raise ServiceError(f"unknown post kind {source!r}: daily or club")
         if self.club_resource(guild, resource_id) is None:
             raise ServiceError("That reading is no longer in the catalog, so it takes no votes.")
@@ -131,12 +124,14 @@ class CommunityMixin:
 
     async def feedback(
         self, guild_id: int, resource_id: str, *, user_id: int | None = None
-    ) -> FeedbackCounts:
+    ) -> community_answers.FeedbackCounts:
         """The server's votes on a resource (and `user_id`'s own, when given)."""
         guild = check_snowflake(guild_id, "guild id")
         user = None if user_id is None else check_snowflake(user_id)
         tally, mine = await self.store.vote_tally(guild, resource_id, user)
-        return FeedbackCounts(guild, resource_id, tally.useful, tally.not_for_us, mine)
+        return community_answers.FeedbackCounts(
+            guild, resource_id, tally.useful, tally.not_for_us, mine
+        )
 
     async def server_steering(
         self, guild_id: int, candidates: Sequence[Resource]
@@ -150,25 +145,27 @@ class CommunityMixin:
         if not votes:
             return {}, frozenset()
         known = {rid: r for rid in votes if (r := self.club_resource(guild_id, rid)) is not None}
-        return leaning(candidates, votes, known), rejected(votes)
+        return club_core.leaning(candidates, votes, known), club_core.rejected(votes)
 
     # --- what the server reads ----------------------------------------------------------------
 
     def _since(self, period: str) -> dt.datetime | None:
-        days = PERIOD_DAYS.get(period)
+        days = community_answers.PERIOD_DAYS.get(period)
         return None if days is None else self.clock() - dt.timedelta(days=days)
 
     def _items(
         self, guild_id: int, counted: list[tuple[str, int]], k: int
-    ) -> tuple[PopularItem, ...]:
+    ) -> tuple[community_answers.PopularItem, ...]:
         found = []
         for rid, count in counted:
             resource = self.club_resource(guild_id, rid)
             if resource is not None:
-                found.append(PopularItem(resource, count))
+                found.append(community_answers.PopularItem(resource, count))
         return tuple(found[:k])
 
-    async def popular(self, guild_id: int, period: str = "week", *, k: int = 5) -> Popular:
+    async def popular(
+        self, guild_id: int, period: str = "week", *, k: int = 5
+    ) -> community_answers.Popular:
         """What the server's members finished, saved and found useful in the period
         (week: 7 days, month: 30, all), most first. Counts, never names."""
         guild = check_snowflake(guild_id, "guild id")
@@ -181,7 +178,7 @@ class CommunityMixin:
         saved = await self.store.member_counts(guild, "saved", since, wanted)
         useful = await self.store.useful_counts(guild, since, wanted)
         finished = await self.store.member_readings(guild, since)
-        return Popular(
+        return community_answers.Popular(
             guild,
             period,
             since,
@@ -202,7 +199,7 @@ class CommunityMixin:
                 rows.setdefault(former, i)
         return resources, rows
 
-    async def next(self, user_id: int, *, k: int = 5) -> Frontier:
+    async def next(self, user_id: int, *, k: int = 5) -> community_answers.Frontier:
         """The member's learning frontier: resources whose prerequisites they finished and
         which they have not read (nor dismissed); with nothing finished, starting points."""
         user = check_snowflake(user_id)
@@ -214,18 +211,18 @@ class CommunityMixin:
         ready = frontier(resources, rows, finished, hidden)
         if ready:
             steps = tuple(
-                NextStep(resources[row], tuple(resources[p] for p in needs))
+                community_answers.NextStep(resources[row], tuple(resources[p] for p in needs))
                 for row, needs in ready[:k]
             )
-            return Frontier(steps, user_id=user)
+            return community_answers.Frontier(steps, user_id=user)
         start = starting_points(resources, rows, [*hidden, *finished])
-        steps = tuple(NextStep(resources[row], ()) for row in start[:k])
-        return Frontier(steps, user_id=user, starting=True)
+        steps = tuple(community_answers.NextStep(resources[row], ()) for row in start[:k])
+        return community_answers.Frontier(steps, user_id=user, starting=True)
 
     async def _statuses(self, user_id: int) -> dict[str, str]:
         return {e.resource_id: e.status for e in await self.store.entries(user_id)}
 
-    async def next_for_group(self, guild_id: int, *, k: int = 5) -> Frontier:
+    async def next_for_group(self, guild_id: int, *, k: int = 5) -> community_answers.Frontier:
         """What the server's active readers are ready for and none of them has read: each
         resource with how many of them are ready for it, most first."""
         guild = check_snowflake(guild_id, "guild id")
@@ -248,10 +245,14 @@ class CommunityMixin:
         order = {row: i for i, row in enumerate(unlocked)}
         best = sorted(ready, key=lambda row: (-ready[row], order[row]))[:k]
         steps = tuple(
-            NextStep(resources[row], tuple(resources[p] for p in unlocked[row]), ready[row])
+            community_answers.NextStep(
+                resources[row], tuple(resources[p] for p in unlocked[row]), ready[row]
+            )
             for row in best
         )
-        return Frontier(steps, guild_id=guild, readers=len(readers), starting=not readers)
+        return community_answers.Frontier(
+            steps, guild_id=guild, readers=len(readers), starting=not readers
+        )
 
     # --- leaderboard --------------------------------------------------------------------------
 
@@ -265,7 +266,9 @@ class CommunityMixin:
         user = await self.store.get_user(check_snowflake(user_id))
         return bool(user and user.leaderboard)
 
-    async def leaderboard(self, guild_id: int, period: str = "week", *, k: int = 10) -> Leaderboard:
+    async def leaderboard(
+        self, guild_id: int, period: str = "week", *, k: int = 10
+    ) -> community_answers.Leaderboard:
         """Opted-in members by readings finished in the period, with their current and
         longest streaks (days in a row with a reading finished, in their own timezone)."""
         guild = check_snowflake(guild_id, "guild id")
@@ -277,20 +280,22 @@ class CommunityMixin:
         in_period = Counter(r.user_id for r in readings if since is None or r.done_at >= since)
         zones = await self.store.user_timezones(shown)
         now = self.clock()
-        rows: list[LeaderRow] = []
+        rows: list[community_answers.LeaderRow] = []
         for user in shown:
             tz = ZoneInfo(zones.get(user, "UTC"))
             days = [r.done_at.astimezone(tz).date() for r in readings if r.user_id == user]
             run = streak(days, now.astimezone(tz).date())
             if in_period[user] or run.current:
-                rows.append(LeaderRow(user, in_period[user], run.current, run.longest))
+                rows.append(
+                    community_answers.LeaderRow(user, in_period[user], run.current, run.longest)
+                )
         rows.sort(key=lambda r: (-r.finished, -r.streak, r.user_id))
         hidden = sum(1 for user in in_period if user not in shown)
-        return Leaderboard(guild, period, since, tuple(rows[:k]), hidden)
+        return community_answers.Leaderboard(guild, period, since, tuple(rows[:k]), hidden)
 
     # --- discussion ---------------------------------------------------------------------------
 
-    async def discussion(self, guild_id: int, resource_id: str) -> Discussion:
+    async def discussion(self, guild_id: int, resource_id: str) -> community_answers.Discussion:
         """A thread name and two or three prompts for discussing the resource in the server
         (its key terms, its summary's claims, how it relates to what the server read)."""
         guild = check_snowflake(guild_id, "guild id")
@@ -313,4 +318,4 @@ class CommunityMixin:
         prompts = discussion.prompts(
             resource, terms, discussion.claims(summary), list(seen.values())
         )
-        return Discussion(resource, discussion.thread_name(resource), prompts)
+        return community_answers.Discussion(resource, discussion.thread_name(resource), prompts)

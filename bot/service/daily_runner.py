@@ -32,8 +32,8 @@ import enum
 import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.club import steer
 from bot.daily import DailySchedule, ScheduleError, choose_resource, due_slots, local_date
 from bot.service.core import Service
 from bot.service.daily_planning import (
@@ -46,9 +46,15 @@ from bot.service.daily_planning import (
     topic_query,
 )
 from bot.service.guilds import GuildConfig
+from bot.service.lazy import lazy_module
 from bot.service.server_views import ServerView
 from recommender.engine import Engine
 from recommender.resource import Resource
+
+if TYPE_CHECKING:
+    import bot.club as club_core
+else:
+    club_core = lazy_module("bot.club")
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +228,7 @@ class DailyRunner:
         lean, rejected = await self.service.server_steering(guild_id, resources)
         if not lean and not rejected:
             return candidates
-        return steer(candidates, lean, rejected) or candidates
+        return club_core.steer(candidates, lean, rejected) or candidates
 
     async def _claimed_pick(self, config: GuildConfig, resource_id: str | None) -> Pick | None:
         """The pick a claim was made for, to send it again; a fresh pick when that resource

@@ -25,39 +25,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from bot.service.addition_rules import (
-    MAX_NOTE,
-    MAX_TOPICS,
-    MAX_TYPED_DESCRIPTION,
-    MAX_TYPED_TITLE,
-    IdentityIndex,
-    addition_id,
-    addition_resource,
-    check_link,
-    check_text,
-    keys_of,
-    link_details,
-    typed_authors,
-)
 from bot.service.answers import Choice
-from bot.service.catalog_answers import (
-    AdditionsPage,
-    AddOutcome,
-    CatalogCleared,
-    Classification,
-    Decision,
-    DetailsNeeded,
-    GuildDeparture,
-    LimitReached,
-    PurgeReport,
-    ReviewCard,
-    ReviewPage,
-    Suggestion,
-    SuggestionRefused,
-    SuggestOutcome,
-    UnknownSuggestion,
-)
 from bot.service.discovery import rank_choices
+from bot.service.lazy import lazy_module
 from bot.service.server_views import ServerView, ServerViews
 from bot.service.validation import (
     ServiceError,
@@ -71,16 +41,24 @@ from bot.settings import Settings
 from bot.store.errors import ResourceIdTaken
 from bot.store.records import StoredServerResource, StoredSuggestion
 from recommender.catalog import Catalog, dump_catalog
-from recommender.fetched.details import FetchedDetails, details, year_of
-from recommender.fetched.identifiers import ARXIV_API, CROSSREF_API, identity
-from recommender.ingest.classify import classify_kind, classify_level, classify_topics
 from recommender.lookup import lookup_in, titles_of
 from recommender.resource import Resource, SourceRef
 
 if TYPE_CHECKING:
+    import bot.service.addition_rules as addition_rules
+    import bot.service.catalog_answers as catalog_answers
+    import recommender.fetched.details as fetched_details
+    import recommender.fetched.identifiers as identifiers
+    import recommender.ingest.classify as classifier
     from bot.store import Store
     from recommender.fetched.fetcher import DetailsFetcher
     from recommender.fetched.safe_http import FetchFailure
+else:
+    fetched_details = lazy_module("recommender.fetched.details")
+    identifiers = lazy_module("recommender.fetched.identifiers")
+    classifier = lazy_module("recommender.ingest.classify")
+    addition_rules = lazy_module("bot.service.addition_rules")
+    catalog_answers = lazy_module("bot.service.catalog_answers")
 
 REFUSED_FAILURES = frozenset(
     {"NOT_A_LINK", "PRIVATE_ADDRESS", "TIMEOUT", "TOO_LARGE", "TOO_MANY_REDIRECTS"}
@@ -134,8 +112,8 @@ def fetcher_from(settings: Settings) -> DetailsFetcher:
     )
     return DetailsFetcher(
         http,
-        arxiv_api=settings.arxiv_api_url or ARXIV_API,
-        crossref_api=settings.crossref_api_url or CROSSREF_API,
+        arxiv_api=settings.arxiv_api_url or identifiers.ARXIV_API,
+        crossref_api=settings.crossref_api_url or identifiers.CROSSREF_API,
     )
 
 
@@ -169,7 +147,9 @@ class ServerCatalogMixin:
 
     async def server_additions_of(self, guild_id: int) -> list[Resource]:
         """Every addition of the server as a `Resource` (what `ServerViews` indexes)."""
-        return [addition_resource(s) for s in await self.store.server_resources(guild_id)]
+        return [
+            addition_rules.addition_resource(s) for s in await self.store.server_resources(guild_id)
+        ]
 
     async def additions_by_id(self, ids: Sequence[str]) -> dict[str, Resource]:
         """Additions of any server by resource id: a member's list keeps them anywhere."""
@@ -177,27 +157,29 @@ class ServerCatalogMixin:
         if not wanted:
             return {}
         found = {
-            s.resource_id: addition_resource(s)
+            s.resource_id: addition_rules.addition_resource(s)
             for s in await self.store.server_resources_by_ids(wanted)
         }
         self.server_views.saw(list(found.values()))
         return found
 
-    def _base_identities(self) -> IdentityIndex:
-        cached: IdentityIndex | None = getattr(self, "_identity_index", None)
+    def _base_identities(self) -> addition_rules.IdentityIndex:
+        cached: addition_rules.IdentityIndex | None = getattr(self, "_identity_index", None)
         if cached is None:
-            cached = IdentityIndex(self.catalog)
+            cached = addition_rules.IdentityIndex(self.catalog)
             self._identity_index = cached
         return cached
 
-    async def _existing(self, guild_id: int, found: FetchedDetails) -> Resource | None:
+    async def _existing(
+        self, guild_id: int, found: fetched_details.FetchedDetails
+    ) -> Resource | None:
         """The resource of the base catalog or the server's additions that `found` is."""
-        ident = identity(found)
+        ident = identifiers.identity(found)
         hit = self._base_identities().find(ident, found)
         if hit is not None:
             return hit
-        stored = await self.store.find_server_resource(guild_id, keys_of(ident))
-        return addition_resource(stored) if stored is not None else None
+        stored = await self.store.find_server_resource(guild_id, addition_rules.keys_of(ident))
+        return addition_rules.addition_resource(stored) if stored is not None else None
 
     # --- classifying ---------------------------------------------------------------------------
 
@@ -208,21 +190,21 @@ class ServerCatalogMixin:
         *,
         url: str | None = None,
         kind: str | None = None,
-    ) -> Classification:
+    ) -> catalog_answers.Classification:
         """Kind, level and topics prefilled for a moderator, by the catalog build's own
         classifier (`recommender.ingest.classify`): one rule for the shipped catalog and for
         every server's additions."""
         hints = (kind,) if kind else ()
-        found_kind = classify_kind(hints, url, title or "")
-        level, _source = classify_level(None, found_kind, title or "", description)
-        topics = classify_topics(title or "", description, [])[:3]
-        return Classification(found_kind, level, topics)
+        found_kind = classifier.classify_kind(hints, url, title or "")
+        level, _source = classifier.classify_level(None, found_kind, title or "", description)
+        topics = classifier.classify_topics(title or "", description, [])[:3]
+        return catalog_answers.Classification(found_kind, level, topics)
 
     # --- suggesting ----------------------------------------------------------------------------
 
     async def suggest(
         self, guild_id: int, member_id: int, link_text: str, note: str | None = None
-    ) -> SuggestOutcome:
+    ) -> catalog_answers.SuggestOutcome:
         """File a member's suggestion for the server's moderators, with fetched details.
 
         Refused (`SuggestionRefused`, nothing stored): a link that is no web link, an invite,
@@ -231,26 +213,26 @@ class ServerCatalogMixin:
         """
         check_snowflake(guild_id, "server id")
         check_snowflake(member_id)
-        link = check_link(link_text)
-        clean_note = check_text(note, "note", MAX_NOTE)
-        typed = link_details(link)
+        link = addition_rules.check_link(link_text)
+        clean_note = addition_rules.check_text(note, "note", addition_rules.MAX_NOTE)
+        typed = addition_rules.link_details(link)
         existing = await self._existing(guild_id, typed)
         if existing is not None:
-            return SuggestOutcome("duplicate", existing=existing)
+            return catalog_answers.SuggestOutcome("duplicate", existing=existing)
         await self._check_filing_caps(guild_id, member_id)
         fetched = await self._fetch_one_at_a_time(guild_id, member_id, link)
         problem = None
-        if not isinstance(fetched, FetchedDetails):
+        if not isinstance(fetched, fetched_details.FetchedDetails):
             problem = _usable_failure(fetched)
             found = typed
         else:
             found = _merged(fetched, typed)
             existing = await self._existing(guild_id, found)
             if existing is not None:
-                return SuggestOutcome("duplicate", existing=existing)
+                return catalog_answers.SuggestOutcome("duplicate", existing=existing)
         waiting = await self._pending_like(guild_id, found)
         if waiting is not None:
-            return SuggestOutcome("duplicate", pending=waiting)
+            return catalog_answers.SuggestOutcome("duplicate", pending=waiting)
         now = self.clock()
         values = {
             "guild_id": guild_id,
@@ -276,17 +258,17 @@ class ServerCatalogMixin:
         )
         if filed.suggestion is None:
             raise self._limit(filed.refused or "")
-        return SuggestOutcome("filed", suggestion=_suggestion(filed.suggestion))
+        return catalog_answers.SuggestOutcome("filed", suggestion=_suggestion(filed.suggestion))
 
     async def _fetch_one_at_a_time(
         self, guild_id: int, member_id: int, link: str
-    ) -> FetchedDetails | FetchFailure:
+    ) -> fetched_details.FetchedDetails | FetchFailure:
         """Fetch a member's link, one at a time per member and server: a refused link (a
         page that never answers) stores nothing and so counts against no cap, and without
         this a member could keep the fetcher busy with many of them at once."""
         key = (guild_id, member_id)
         if key in self._suggesting:
-            raise LimitReached(
+            raise catalog_answers.LimitReached(
                 "I am still fetching your previous suggestion; try again when it is answered"
             )
         self._suggesting.add(key)
@@ -310,35 +292,39 @@ class ServerCatalogMixin:
         if total >= self.catalog_limits.pending_suggestions_per_server:
             raise self._limit("pending")
 
-    def _limit(self, which: str) -> LimitReached:
+    def _limit(self, which: str) -> catalog_answers.LimitReached:
         limits = self.catalog_limits
         if which == "member_day":
-            return LimitReached(
+            return catalog_answers.LimitReached(
                 f"you have made {limits.suggestions_per_member_per_day} suggestions in this "
                 "server today, the most a day; try again tomorrow"
             )
         if which == "pending":
-            return LimitReached(
+            return catalog_answers.LimitReached(
                 f"this server has {limits.pending_suggestions_per_server} suggestions waiting "
                 "for review, the most it keeps; try again once the moderators have caught up"
             )
-        return LimitReached(
+        return catalog_answers.LimitReached(
             f"this server's catalog holds {limits.additions_per_server} additions, the most "
             "it may; remove some before adding more"
         )
 
-    async def _pending_like(self, guild_id: int, found: FetchedDetails) -> Suggestion | None:
+    async def _pending_like(
+        self, guild_id: int, found: fetched_details.FetchedDetails
+    ) -> catalog_answers.Suggestion | None:
         """A pending suggestion of the server for the same resource, if any."""
-        wanted = identity(found).keys()
+        wanted = identifiers.identity(found).keys()
         pending, _total = await self.store.pending_suggestions(guild_id)
         for stored in pending:
-            if wanted & identity(_details_of(stored)).keys():
+            if wanted & identifiers.identity(_details_of(stored)).keys():
                 return _suggestion(stored)
         return None
 
     # --- reviewing -----------------------------------------------------------------------------
 
-    async def review_queue(self, guild_id: int, offset: int = 0, limit: int = 5) -> ReviewPage:
+    async def review_queue(
+        self, guild_id: int, offset: int = 0, limit: int = 5
+    ) -> catalog_answers.ReviewPage:
         """A page of pending suggestions, oldest first, each with the classifier's prefill."""
         check_snowflake(guild_id, "server id")
         offset, limit = _page(offset, limit)
@@ -349,12 +335,12 @@ class ServerCatalogMixin:
             prefill = self.classify(
                 found.title or found.link, found.description, url=found.url, kind=found.kind
             )
-            cards.append(ReviewCard(found, prefill))
-        return ReviewPage(tuple(cards), offset, total)
+            cards.append(catalog_answers.ReviewCard(found, prefill))
+        return catalog_answers.ReviewPage(tuple(cards), offset, total)
 
     async def suggestion(
-        self, guild_id: int, suggestion_id: int, *, seen: Suggestion | None = None
-    ) -> Suggestion:
+        self, guild_id: int, suggestion_id: int, *, seen: catalog_answers.Suggestion | None = None
+    ) -> catalog_answers.Suggestion:
         """One suggestion of the server (any status), or `UnknownSuggestion`.
 
         `seen` is the suggestion as a moderator's card shows it: one withdrawn since (its
@@ -366,11 +352,13 @@ class ServerCatalogMixin:
         if seen is not None and (
             stored is None or (stored.created_at, stored.link) != (seen.created_at, seen.link)
         ):
-            raise UnknownSuggestion(
+            raise catalog_answers.UnknownSuggestion(
                 f"suggestion #{suggestion_id} is no longer waiting: its member withdrew it"
             )
         if stored is None:
-            raise UnknownSuggestion(f"there is no suggestion #{suggestion_id} in this server")
+            raise catalog_answers.UnknownSuggestion(
+                f"there is no suggestion #{suggestion_id} in this server"
+            )
         return _suggestion(stored)
 
     async def approve(
@@ -386,8 +374,8 @@ class ServerCatalogMixin:
         authors: str | Sequence[str] | None = None,
         year: int | str | None = None,
         description: str | None = None,
-        seen: Suggestion | None = None,
-    ) -> Decision:
+        seen: catalog_answers.Suggestion | None = None,
+    ) -> catalog_answers.Decision:
         """Approve a pending suggestion: its resource joins the server's catalog at once.
 
         Level, kind and topics default to the classifier's prefill; typed details override
@@ -400,7 +388,7 @@ class ServerCatalogMixin:
         if found.status != "pending":
             return _decision(found, "already")
         typed = _typed_details(title, authors, year, description)
-        base = details(
+        base = fetched_details.details(
             title=found.title,
             authors=list(found.authors),
             year=found.year,
@@ -412,22 +400,24 @@ class ServerCatalogMixin:
         )
         merged = _merged(typed, base)
         if not merged.title:
-            raise DetailsNeeded(
+            raise catalog_answers.DetailsNeeded(
                 "give this suggestion a title: its details could not be fetched",
                 link=found.link,
                 problem=found.problem or "",
             )
-        existing = self._base_identities().find(identity(merged), merged)
+        existing = self._base_identities().find(identifiers.identity(merged), merged)
         if existing is not None:
             outcome = await self.store.reject_suggestion(
                 guild_id, found.id, moderator_id, "already in the catalog", self.clock()
             )
             if outcome.outcome == "already" and outcome.suggestion is not None:
                 return _decision(_suggestion(outcome.suggestion), "already")
-            return Decision(found.id, "duplicate", "rejected", found.member_id, existing)
+            return catalog_answers.Decision(
+                found.id, "duplicate", "rejected", found.member_id, existing
+            )
         values = self._resource_values(merged, level, topics, kind)
         values |= {"added_by": moderator_id, "suggestion_id": found.id}
-        keys = keys_of(identity(merged))
+        keys = addition_rules.keys_of(identifiers.identity(merged))
         for _attempt in range(5):
             values["resource_id"] = await self._free_id(merged.title, guild_id)
             try:
@@ -442,13 +432,17 @@ class ServerCatalogMixin:
         self.server_views.forget(guild_id)
         after = _suggestion(decided.suggestion) if decided.suggestion else found
         if decided.outcome == "missing":
-            raise UnknownSuggestion(f"there is no suggestion #{suggestion_id} in this server")
+            raise catalog_answers.UnknownSuggestion(
+                f"there is no suggestion #{suggestion_id} in this server"
+            )
         if decided.outcome == "already":
             return _decision(after, "already")
-        resource = addition_resource(decided.resource) if decided.resource else None
+        resource = addition_rules.addition_resource(decided.resource) if decided.resource else None
         if decided.outcome == "duplicate":
-            return Decision(found.id, "duplicate", after.status, after.member_id, resource)
-        return Decision(found.id, "approved", "approved", after.member_id, resource)
+            return catalog_answers.Decision(
+                found.id, "duplicate", after.status, after.member_id, resource
+            )
+        return catalog_answers.Decision(found.id, "approved", "approved", after.member_id, resource)
 
     async def reject(
         self,
@@ -457,13 +451,13 @@ class ServerCatalogMixin:
         moderator_id: int,
         reason: str | None = None,
         *,
-        seen: Suggestion | None = None,
-    ) -> Decision:
+        seen: catalog_answers.Suggestion | None = None,
+    ) -> catalog_answers.Decision:
         """Reject a pending suggestion; the answer carries the suggester's id and the reason,
         for the face to tell them privately. A second rejection answers `already`; `seen`
         as for `approve`."""
         check_snowflake(moderator_id, "moderator id")
-        clean_reason = check_text(reason, "reason", MAX_NOTE)
+        clean_reason = addition_rules.check_text(reason, "reason", addition_rules.MAX_NOTE)
         found = await self.suggestion(guild_id, suggestion_id, seen=seen)
         if found.status != "pending":
             return _decision(found, "already")
@@ -473,7 +467,9 @@ class ServerCatalogMixin:
         after = _suggestion(decided.suggestion) if decided.suggestion else found
         if decided.outcome != "decided":
             return _decision(after, "already")
-        return Decision(found.id, "rejected", "rejected", after.member_id, reason=clean_reason)
+        return catalog_answers.Decision(
+            found.id, "rejected", "rejected", after.member_id, reason=clean_reason
+        )
 
     # --- adding directly -----------------------------------------------------------------------
 
@@ -490,7 +486,7 @@ class ServerCatalogMixin:
         authors: str | Sequence[str] | None = None,
         year: int | str | None = None,
         description: str | None = None,
-    ) -> AddOutcome:
+    ) -> catalog_answers.AddOutcome:
         """A moderator adds a resource directly: fetched from `link_text`, with typed details
         overriding or standing in for what could not be fetched (`DetailsNeeded` when there
         is neither). Duplicates answer with the existing entry."""
@@ -499,20 +495,20 @@ class ServerCatalogMixin:
         typed = _typed_details(title, authors, year, description)
         problem = None
         if link_text is not None and link_text.strip():
-            link = check_link(link_text)
-            from_link = link_details(link)
+            link = addition_rules.check_link(link_text)
+            from_link = addition_rules.link_details(link)
             existing = await self._existing(guild_id, from_link)
             if existing is not None:
-                return AddOutcome("duplicate", existing)
+                return catalog_answers.AddOutcome("duplicate", existing)
             fetched = await self.fetcher.fetch(link)
-            if not isinstance(fetched, FetchedDetails):
+            if not isinstance(fetched, fetched_details.FetchedDetails):
                 problem = _usable_failure(fetched)
                 base = from_link
             else:
                 base = _merged(fetched, from_link)
             found = _merged(typed, base)
             if not found.title:
-                raise DetailsNeeded(
+                raise catalog_answers.DetailsNeeded(
                     f"the link's details could not be fetched ({problem or 'no title'}): "
                     "give at least a title",
                     link=link,
@@ -524,13 +520,13 @@ class ServerCatalogMixin:
             raise ServiceError("give a link, or at least a title")
         existing = await self._existing(guild_id, found)
         if existing is not None:
-            return AddOutcome("duplicate", existing, problem)
+            return catalog_answers.AddOutcome("duplicate", existing, problem)
         _page_items, total = await self.store.server_resources_page(guild_id, 0, 0)
         if total >= self.catalog_limits.additions_per_server:
             raise self._limit("additions")
         values = self._resource_values(found, level, topics, kind)
         values |= {"added_by": moderator_id, "suggestion_id": None}
-        keys = keys_of(identity(found))
+        keys = addition_rules.keys_of(identifiers.identity(found))
         stored: StoredServerResource | None = None
         created = False
         for _attempt in range(5):
@@ -545,11 +541,13 @@ class ServerCatalogMixin:
         if stored is None:  # pragma: no cover - five ids taken in a row by racing adds
             raise ServiceError("could not name the new resource; try again")
         self.server_views.forget(guild_id)
-        return AddOutcome("added" if created else "duplicate", addition_resource(stored), problem)
+        return catalog_answers.AddOutcome(
+            "added" if created else "duplicate", addition_rules.addition_resource(stored), problem
+        )
 
     def _resource_values(
         self,
-        found: FetchedDetails,
+        found: fetched_details.FetchedDetails,
         level: str | None,
         topics: Sequence[str] | None,
         kind: str | None,
@@ -570,10 +568,10 @@ class ServerCatalogMixin:
         }
 
     async def _free_id(self, title: str, guild_id: int) -> str:
-        wanted = addition_id(title, guild_id)
+        wanted = addition_rules.addition_id(title, guild_id)
         taken = await self.store.resource_ids_like(wanted)
         taken |= {r.id for r in self.catalog if r.id.startswith(wanted)}
-        return addition_id(title, guild_id, taken)
+        return addition_rules.addition_id(title, guild_id, taken)
 
     # --- the server's additions ----------------------------------------------------------------
 
@@ -607,7 +605,7 @@ class ServerCatalogMixin:
         self.server_views.forget(guild_id)
         if removed is None:
             raise UnknownResource(f"“{target.title}” was already removed", query=target.id)
-        return addition_resource(removed)
+        return addition_rules.addition_resource(removed)
 
     async def addition_choices(self, guild_id: int, current: str) -> list[Choice]:
         """Autocomplete over the server's own additions (all `/catalog remove` can remove),
@@ -618,12 +616,14 @@ class ServerCatalogMixin:
 
     async def server_additions(
         self, guild_id: int, offset: int = 0, limit: int = 10
-    ) -> AdditionsPage:
+    ) -> catalog_answers.AdditionsPage:
         """A page of the server's additions, newest first."""
         check_snowflake(guild_id, "server id")
         offset, limit = _page(offset, limit)
         stored, total = await self.store.server_resources_page(guild_id, offset, limit)
-        return AdditionsPage(tuple(addition_resource(s) for s in stored), offset, total)
+        return catalog_answers.AdditionsPage(
+            tuple(addition_rules.addition_resource(s) for s in stored), offset, total
+        )
 
     async def export_additions(self, guild_id: int) -> str:
         """The server's additions as catalog YAML in the shipped catalog's format (it passes
@@ -637,46 +637,51 @@ class ServerCatalogMixin:
             _exported(r)
             for r in additions
             # an addition the shipped catalog has since taken in is left out
-            if self._base_identities().find(identity(details(title=r.title, url=r.url))) is None
+            if self._base_identities().find(
+                identifiers.identity(fetched_details.details(title=r.title, url=r.url))
+            )
+            is None
         ]
         return dump_catalog(exported)
 
     # --- the server's lifecycle ----------------------------------------------------------------
 
-    async def guild_removed(self, guild_id: int) -> GuildDeparture:
+    async def guild_removed(self, guild_id: int) -> catalog_answers.GuildDeparture:
         """The bot left the server: its catalog is deleted after the grace period."""
         check_snowflake(guild_id, "server id")
         now = self.clock()
         await self.store.mark_departed(guild_id, now, now + self.catalog_limits.grace)
         due = await self.store.departure(guild_id)
-        return GuildDeparture(guild_id, due or now + self.catalog_limits.grace)
+        return catalog_answers.GuildDeparture(guild_id, due or now + self.catalog_limits.grace)
 
     async def guild_returned(self, guild_id: int) -> bool:
         """The bot is back in the server: its catalog stays (True if a deletion was pending)."""
         return await self.store.mark_returned(check_snowflake(guild_id, "server id"))
 
-    async def purge_departed_guilds(self, now: dt.datetime | None = None) -> PurgeReport:
+    async def purge_departed_guilds(
+        self, now: dt.datetime | None = None
+    ) -> catalog_answers.PurgeReport:
         """Delete the catalogs of servers the bot left more than the grace period ago."""
         when = now or self.clock()
         cleared = []
         for guild_id in await self.store.departed_due(when):
             cleared.append(await self.clear_server_catalog(guild_id))
-        return PurgeReport(tuple(cleared))
+        return catalog_answers.PurgeReport(tuple(cleared))
 
-    async def clear_server_catalog(self, guild_id: int) -> CatalogCleared:
+    async def clear_server_catalog(self, guild_id: int) -> catalog_answers.CatalogCleared:
         """Delete every addition and suggestion of the server (an admin's command, or the
         end of the grace period after the bot left)."""
         check_snowflake(guild_id, "server id")
         resources, suggestions = await self.store.clear_server_catalog(guild_id)
         self.server_views.forget(guild_id)
-        return CatalogCleared(guild_id, resources, suggestions)
+        return catalog_answers.CatalogCleared(guild_id, resources, suggestions)
 
 
 def _usable_failure(failure: FetchFailure) -> str:
     """What could not be fetched, for a suggestion filed anyway; or `SuggestionRefused` for a
     failure that refuses the link (nothing is stored)."""
     if failure.reason.name in REFUSED_FAILURES:
-        raise SuggestionRefused(f"I cannot use that link: {failure.message}")
+        raise catalog_answers.SuggestionRefused(f"I cannot use that link: {failure.message}")
     return failure.message
 
 
@@ -690,7 +695,7 @@ def _page(offset: int, limit: int) -> tuple[int, int]:
 
 def _suggestion_id(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
-        raise UnknownSuggestion(f"there is no suggestion #{value} in this server")
+        raise catalog_answers.UnknownSuggestion(f"there is no suggestion #{value} in this server")
     return value
 
 
@@ -704,8 +709,8 @@ def _topics(values: Sequence[str] | None) -> tuple[str, ...]:
         slug = check_topic(value)
         if slug and slug not in chosen:
             chosen.append(slug)
-    if len(chosen) > MAX_TOPICS:
-        raise ServiceError(f"too many topics: at most {MAX_TOPICS}")
+    if len(chosen) > addition_rules.MAX_TOPICS:
+        raise ServiceError(f"too many topics: at most {addition_rules.MAX_TOPICS}")
     return tuple(chosen)
 
 
@@ -714,26 +719,30 @@ def _typed_details(
     authors: str | Sequence[str] | None,
     year: int | str | None,
     description: str | None,
-) -> FetchedDetails:
+) -> fetched_details.FetchedDetails:
     """What a moderator typed, checked (lengths, a plausible year) and cleaned."""
-    clean_title = check_text(title, "title", MAX_TYPED_TITLE)
-    clean_description = check_text(description, "description", MAX_TYPED_DESCRIPTION)
+    clean_title = addition_rules.check_text(title, "title", addition_rules.MAX_TYPED_TITLE)
+    clean_description = addition_rules.check_text(
+        description, "description", addition_rules.MAX_TYPED_DESCRIPTION
+    )
     found_year = None
     if year is not None and str(year).strip():
-        found_year = year_of(year if isinstance(year, int) else str(year).strip())
+        found_year = fetched_details.year_of(year if isinstance(year, int) else str(year).strip())
         if found_year is None:
             raise ServiceError(f"invalid year {str(year)[:20]!r}: give one like 2017")
-    return FetchedDetails(
+    return fetched_details.FetchedDetails(
         title=clean_title,
-        authors=typed_authors(authors),
+        authors=addition_rules.typed_authors(authors),
         year=found_year,
         description=clean_description,
     )
 
 
-def _merged(first: FetchedDetails, second: FetchedDetails) -> FetchedDetails:
+def _merged(
+    first: fetched_details.FetchedDetails, second: fetched_details.FetchedDetails
+) -> fetched_details.FetchedDetails:
     """`first`'s fields, falling back to `second`'s where `first` has none."""
-    return FetchedDetails(
+    return fetched_details.FetchedDetails(
         title=first.title or second.title,
         authors=first.authors or second.authors,
         year=first.year or second.year,
@@ -745,8 +754,8 @@ def _merged(first: FetchedDetails, second: FetchedDetails) -> FetchedDetails:
     )
 
 
-def _details_of(stored: StoredSuggestion) -> FetchedDetails:
-    return FetchedDetails(
+def _details_of(stored: StoredSuggestion) -> fetched_details.FetchedDetails:
+    return fetched_details.FetchedDetails(
         title=stored.title,
         url=stored.url,
         arxiv_id=stored.arxiv_id,
@@ -754,17 +763,17 @@ def _details_of(stored: StoredSuggestion) -> FetchedDetails:
     )
 
 
-def _stored_arxiv(found: Suggestion) -> str | None:
-    return link_details(found.url).arxiv_id if found.url else None
+def _stored_arxiv(found: catalog_answers.Suggestion) -> str | None:
+    return addition_rules.link_details(found.url).arxiv_id if found.url else None
 
 
-def _stored_doi(found: Suggestion) -> str | None:
-    return link_details(found.url).doi if found.url else None
+def _stored_doi(found: catalog_answers.Suggestion) -> str | None:
+    return addition_rules.link_details(found.url).doi if found.url else None
 
 
-def _suggestion(stored: StoredSuggestion) -> Suggestion:
+def _suggestion(stored: StoredSuggestion) -> catalog_answers.Suggestion:
     status = stored.status if stored.status in ("pending", "approved", "rejected") else "pending"
-    return Suggestion(
+    return catalog_answers.Suggestion(
         id=stored.id,
         guild_id=stored.guild_id,
         member_id=stored.member_id,
@@ -786,8 +795,8 @@ def _suggestion(stored: StoredSuggestion) -> Suggestion:
     )
 
 
-def _decision(found: Suggestion, outcome: str) -> Decision:
-    return Decision(
+def _decision(found: catalog_answers.Suggestion, outcome: str) -> catalog_answers.Decision:
+    return catalog_answers.Decision(
         found.id,
         outcome,  # type: ignore[arg-type]
         found.status,

@@ -88,6 +88,78 @@ def test_a_warm_recommend_imports_nothing_heavy(tmp_path: Path) -> None:
     assert not modules & HEAVY, sorted(modules & HEAVY)
 
 
+RAN_PROBE = """\
+import json, os, sys
+from bot.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+# A module run by import has `__builtins__` in its namespace; one made lazy and never used
+# does not (read without attribute access, which would run it).
+ran = [n for n, m in list(sys.modules.items())
+       if m is not None and "__builtins__" in object.__getattribute__(m, "__dict__")]
+with open(os.environ["MODULES_OUT"], "w") as out:
+    json.dump(sorted(ran), out)
+"""
+FEATURES = {
+    "bot.service.catalog_answers",
+    "bot.service.club_answers",
+    "bot.service.community_answers",
+    "bot.service.addition_rules",
+    "bot.club",
+    "bot.club.cycle",
+    "recommender.discussion",
+    "recommender.fetched.details",
+    "recommender.ingest.classify",
+}
+"""Server catalogs', the club's and the group's modules: loaded on first use (bot.service.lazy)."""
+
+
+def test_a_warm_recommend_does_not_run_the_server_and_club_features(tmp_path: Path) -> None:
+    imported_by(["recommend", "lstm", "--json"], tmp_path)  # cold: fills the cache
+    out = tmp_path / "modules.json"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CACHE_DIR": str(tmp_path / "cache"),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
+        "MODULES_OUT": str(out),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", RAN_PROBE, "recommend", "lstm", "--json"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert out.exists(), done.stderr[-2000:]
+    ran = set(json.loads(out.read_text()))
+    assert "bot.service.core" in ran and "recommender.engine" in ran
+    assert not ran & FEATURES, sorted(ran & FEATURES)
+
+
+def test_a_lazy_module_runs_on_first_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.service.lazy import lazy_module
+
+    package = tmp_path / "lazypkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("import builtins\nbuiltins.LAZY_RUNS.append('pkg')\n")
+    (package / "leaf.py").write_text("import builtins\nbuiltins.LAZY_RUNS.append('leaf')\nX = 1\n")
+    runs: list[str] = []
+    monkeypatch.setattr("builtins.LAZY_RUNS", runs, raising=False)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("lazypkg", "lazypkg.leaf"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    leaf = lazy_module("lazypkg.leaf")
+    assert runs == []  # neither the module nor its package ran yet
+    assert leaf.X == 1
+    assert runs == ["leaf"]  # its package still only when something imports it
+    assert lazy_module("lazypkg.leaf") is sys.modules["lazypkg.leaf"]
+    # the service's own answer types arrive through the package on first use
+    from bot.service import SuggestOutcome
+    from bot.service.catalog_answers import SuggestOutcome as defined
+
+    assert SuggestOutcome is defined
+
+
 def test_invite_url_is_discord_pys() -> None:
     import discord
 
