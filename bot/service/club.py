@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from bot.daily.parsing import zone
 from bot.daily.terms import ScheduleError
-from bot.service.daily_planning import matches, nothing_matches, resolve_topic, topic_query
 from bot.service.lazy import lazy_module
 from bot.service.validation import (
     ServiceError,
@@ -31,10 +30,12 @@ if TYPE_CHECKING:
     import bot.club.parsing as club_parsing
     import bot.club.terms as club_terms
     import bot.service.club_answers as club_answers
+    import bot.service.daily_planning as daily_planning
     from bot.service.server_views import ServerView
     from bot.store import Store
     from recommender.engine import Engine
 else:
+    daily_planning = lazy_module("bot.service.daily_planning")
     club_core = lazy_module("bot.club")
     club_parsing = lazy_module("bot.club.parsing")
     club_terms = lazy_module("bot.club.terms")
@@ -82,10 +83,12 @@ class ClubMixin:
         view = await self.server_view(guild_id)
         resources = list(view.resources)
         if view.engine is not None:
-            ranked = view.engine.recommend(topic_query(topic), level=level, k=len(resources))
+            ranked = view.engine.recommend(
+                daily_planning.topic_query(topic), level=level, k=len(resources)
+            )
             order = {r.resource.id: i for i, r in enumerate(ranked.results)}
             resources.sort(key=lambda r: order.get(r.id, len(order)))
-        pool = [r for r in resources if matches(r, topic, level)]
+        pool = [r for r in resources if daily_planning.matches(r, topic, level)]
         sized = [r for r in pool if r.kind in club_terms.ONE_SITTING_KINDS]
         return sized if len(sized) >= club_terms.MIN_CANDIDATES else pool
 
@@ -127,7 +130,9 @@ class ClubMixin:
             hours = club_parsing.parse_poll_hours(
                 club_core.DEFAULT_POLL_HOURS if poll_hours is None else poll_hours
             )
-            slug = resolve_topic(topic) if topic is not None and topic.strip() else None
+            slug = (
+                daily_planning.resolve_topic(topic) if topic is not None and topic.strip() else None
+            )
         except ScheduleError as exc:
             raise ServiceError(str(exc)) from None
         meet_time = check_post_time(time)
@@ -135,7 +140,7 @@ class ClubMixin:
         wanted_level = check_level(level.strip().lower() if level and level.strip() else None)
         pool = await self.club_pool(guild, slug, wanted_level)
         if not pool:
-            gap = nothing_matches(self.catalog.resources, slug, wanted_level)
+            gap = daily_planning.nothing_matches(self.catalog.resources, slug, wanted_level)
             raise ServiceError(gap)
         now = self.clock()
         config = StoredClub(

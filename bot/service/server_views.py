@@ -29,12 +29,18 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from bot.service.lazy import lazy_module
 from recommender.catalog import Catalog
 from recommender.engine import Engine
 from recommender.lookup import Resolution, lookup, lookup_in, titles_of
-from recommender.overlay import OverlayEngine, overlay
 from recommender.resource import Resource
+
+if TYPE_CHECKING:
+    import recommender.overlay as overlays
+else:
+    overlays = lazy_module("recommender.overlay")
 
 log = logging.getLogger(__name__)
 
@@ -263,17 +269,17 @@ class ServerViews:
             return ServerView(guild_id, version, base.base, None, additions)
         # Off the event loop: 500 additions take 100-200 ms, which would stall every other
         # server's interactions; the thread hop costs far less than the smallest build.
-        engine = await asyncio.to_thread(overlay, base.engine, additions)
+        engine = await asyncio.to_thread(overlays.overlay, base.engine, additions)
         self._builds += 1
         served = additions
-        if isinstance(engine, OverlayEngine):
+        if isinstance(engine, overlays.OverlayEngine):
             self._report(guild_id, version, engine)
             served = engine.additions
         if not served:
             return ServerView(guild_id, version, base.base, base.engine)
         return ServerView(guild_id, version, base.base, engine, served)
 
-    def _report(self, guild_id: int, version: int, engine: OverlayEngine) -> None:
+    def _report(self, guild_id: int, version: int, engine: overlays.OverlayEngine) -> None:
         """Log additions the overlay left out, once per version of the server's catalog
         (not again when an evicted view is rebuilt)."""
         if not engine.rejected or self._reported.get(guild_id) == version:

@@ -112,6 +112,7 @@ FEATURES = {
     "recommender.discussion",
     "recommender.fetched.details",
     "recommender.ingest.classify",
+    "recommender.overlay",
 }
 """Server catalogs', the club's and the group's modules: loaded on first use (bot.service.lazy)."""
 
