@@ -451,7 +451,8 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin):
         return exports.render(entries, name)
 
     async def export_all(self, user_id: int) -> dict[str, Any]:
-        """Everything stored about the user, as one JSON-ready document."""
+        """Everything stored about the user, as one JSON-ready document (their suggestions to
+        server catalogs included)."""
         prefs = await self.preferences(user_id)
         user = await self.store.get_user(user_id)
         return {
@@ -460,6 +461,19 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin):
             "created_at": user.created_at.isoformat() if user else None,
             "preferences": {"default_level": prefs.default_level, "timezone": prefs.timezone},
             "entries": [exports.entry_dict(e) for e in await self.entries(user_id)],
+            "suggestions": [
+                {
+                    "server_id": str(s.guild_id),
+                    "link": s.link,
+                    "note": s.note,
+                    "title": s.title,
+                    "status": s.status,
+                    "reason": s.reason,
+                    "resource_id": s.resource_id,
+                    "suggested_at": s.created_at.isoformat(),
+                }
+                for s in await self.store.member_suggestions(user_id)
+            ],
         }
 
     async def forget(self, user_id: int) -> ForgetResult:

@@ -372,6 +372,11 @@ async def test_forget_deletes_pending_and_clears_the_member_from_the_rest(svc: S
     await svc.approve(GUILD, approved, MOD)
     await filed_id(svc, "2401.00002")
     await svc.add_to_catalog(GUILD, MEMBER, title="A member who is also a moderator")
+    exported = await svc.export_all(MEMBER)
+    assert [(s["status"], s["link"]) for s in exported["suggestions"]] == [
+        ("approved", NEW_PAPER),
+        ("pending", "2401.00002"),
+    ]
     forgotten = await svc.forget(MEMBER)
     assert forgotten.suggestions_deleted == 1
     assert await svc.store.member_suggestions(MEMBER) == []
@@ -380,6 +385,7 @@ async def test_forget_deletes_pending_and_clears_the_member_from_the_rest(svc: S
     assert len(stored) == 2 and all(s.added_by != MEMBER for s in stored)
     decided = await svc.suggestion(GUILD, approved)
     assert decided.member_id is None and decided.status == "approved"
+    assert (await svc.export_all(MEMBER))["suggestions"] == []
 
 
 async def test_a_departed_servers_catalog_is_purged_after_the_grace(
