@@ -128,6 +128,7 @@ class ServerViews:
         if version == 0:
             return ServerView(guild_id, 0, base.catalog, base.engine)
         additions = tuple(await self._additions(guild_id))
+        self.saw(additions)
         if not additions:
             return ServerView(guild_id, version, base.catalog, base.engine)
         # The hash names this combination; computing one over the whole YAML would cost more
