@@ -462,7 +462,8 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
         return exports.render(entries, name)
 
     async def export_all(self, user_id: int) -> dict[str, Any]:
-        """Everything stored about the user, as one JSON-ready document."""
+        """Everything stored about the user, as one JSON-ready document (their suggestions to
+        server catalogs included)."""
         prefs = await self.preferences(user_id)
         user = await self.store.get_user(user_id)
         return {
@@ -476,6 +477,19 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
             "feedback_votes": [
                 {"server": str(g), "resource_id": r, "verdict": v, "at": t.isoformat()}
                 for g, r, v, t in await self.store.user_votes(user_id)
+            ],
+            "suggestions": [
+                {
+                    "server_id": str(s.guild_id),
+                    "link": s.link,
+                    "note": s.note,
+                    "title": s.title,
+                    "status": s.status,
+                    "reason": s.reason,
+                    "resource_id": s.resource_id,
+                    "suggested_at": s.created_at.isoformat(),
+                }
+                for s in await self.store.member_suggestions(user_id)
             ],
         }
 

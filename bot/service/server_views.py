@@ -263,6 +263,7 @@ class ServerViews:
         if version == 0:
             return ServerView(guild_id, 0, base.base, base.engine)
         additions = tuple(await self._additions(guild_id))
+        self.saw(additions)
         if not additions:
             return ServerView(guild_id, version, base.base, base.engine)
         if base.engine is None:

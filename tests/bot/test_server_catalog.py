@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,7 +25,7 @@ from bot.service import (
     UnknownSuggestion,
 )
 from bot.store import Store
-from recommender.catalog import Catalog, validate_text
+from recommender.catalog import ID_PATTERN, Catalog, validate_text
 from recommender.engine import Engine
 from recommender.fetched.fetcher import DetailsFetcher
 from recommender.fetched.safe_http import SafeHttp
@@ -404,6 +405,11 @@ async def test_forget_deletes_pending_and_clears_the_member_from_the_rest(svc: S
     await svc.approve(GUILD, approved, MOD)
     await filed_id(svc, "2401.00002")
     await svc.add_to_catalog(GUILD, MEMBER, title="A member who is also a moderator")
+    exported = await svc.export_all(MEMBER)
+    assert [(s["status"], s["link"]) for s in exported["suggestions"]] == [
+        ("approved", NEW_PAPER),
+        ("pending", "2401.00002"),
+    ]
     forgotten = await svc.forget(MEMBER)
     assert forgotten.suggestions_deleted == 1
     assert await svc.store.member_suggestions(MEMBER) == []
@@ -412,6 +418,7 @@ async def test_forget_deletes_pending_and_clears_the_member_from_the_rest(svc: S
     assert len(stored) == 2 and all(s.added_by != MEMBER for s in stored)
     decided = await svc.suggestion(GUILD, approved)
     assert decided.member_id is None and decided.status == "approved"
+    assert (await svc.export_all(MEMBER))["suggestions"] == []
 
 
 async def test_a_card_of_a_withdrawn_suggestion_never_decides_its_reused_number(
@@ -476,3 +483,55 @@ async def test_two_processes_approving_at_once_add_one_resource(
         )
     assert sorted(o.outcome for o in outcomes) == ["already", "approved"]
     assert len(await svc.store.server_resources(GUILD)) == 1
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["🔥🔥🔥", "@everyone read this", "[masked](https://evil.example)", "x" * 300, "'; DROP --"],
+)
+async def test_hostile_titles_make_plain_entries_with_valid_ids(svc: Service, title: str) -> None:
+    added = (await svc.add_to_catalog(GUILD, MOD, title=title)).resource
+    assert ID_PATTERN.match(added.id) and len(added.id) <= 80
+    assert added.title.strip() and "\n" not in added.title
+    assert validate_text(await svc.export_additions(GUILD)) == []
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        {"title": "x" * 5000},
+        {"title": "Fine", "year": "next year"},
+        {"title": "Fine", "year": 3000},
+        {"title": "Fine", "description": "y" * 5000},
+        {"title": "Fine", "topics": ["rnn"] * 1 + ["nlp", "cnn", "gan", "vae", "rl", "x"]},
+        {"title": "Fine", "kind": "podcast"},
+        {"title": "   "},
+    ],
+)
+async def test_bad_typed_details_are_friendly_errors(svc: Service, details: dict[str, Any]) -> None:
+    with pytest.raises(ServiceError):
+        await svc.add_to_catalog(GUILD, MOD, **details)
+    assert (await svc.server_additions(GUILD)).total == 0
+
+
+async def test_bad_ids_and_pages_are_friendly_errors(svc: Service) -> None:
+    for wrong in ("12", -1, 2**40, True):
+        with pytest.raises(UnknownSuggestion):
+            await svc.approve(GUILD, wrong, MOD)  # type: ignore[arg-type]
+    with pytest.raises(ServiceError):
+        await svc.review_queue(GUILD, offset=-1)
+    with pytest.raises(ServiceError):
+        await svc.server_additions(GUILD, limit=1000)
+    with pytest.raises(ServiceError):
+        await svc.suggest(0, MEMBER, NEW_PAPER)
+    with pytest.raises(UnknownResource):
+        await svc.remove_from_catalog(GUILD, "x" * 5000)
+
+
+def test_classify_prefills_with_the_build_classifier(svc: Service) -> None:
+    paper = svc.classify(
+        "Attention is all you need", "self-attention for translation", kind="paper"
+    )
+    assert paper.kind == "paper" and paper.level == "advanced"
+    course = svc.classify("A gentle introduction to recurrent networks: a course")
+    assert course.kind == "course" and course.level == "beginner" and "rnn" in course.topics
