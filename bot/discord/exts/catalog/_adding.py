@@ -15,9 +15,9 @@ import discord
 
 from bot.discord import access, formatting, replies
 from bot.discord.errors import UserFacingError
+from bot.discord.exts.catalog._details_form import DetailsFields
 from bot.discord.exts.catalog._embeds import added_embed
 from bot.discord.exts.catalog._moderator import require_moderator
-from bot.discord.modals import ReportingModal
 from bot.discord.views import InvokerView
 from bot.service.catalog_answers import AddOutcome, DetailsNeeded
 
@@ -72,28 +72,9 @@ def needed_text(needed: DetailsNeeded) -> str:
     return f"I couldn't fetch that link's details: {problem}\nType them yourself to add it."
 
 
-class DetailsModal(ReportingModal):
+class DetailsModal(DetailsFields):
     """Title, authors, year, description and link, typed or corrected by the moderator."""
 
-    name: discord.ui.TextInput[DetailsModal] = discord.ui.TextInput(
-        label="Title", custom_id="title", max_length=300
-    )
-    authors: discord.ui.TextInput[DetailsModal] = discord.ui.TextInput(
-        label="Authors (comma-separated, optional)",
-        custom_id="authors",
-        required=False,
-        max_length=1000,
-    )
-    year: discord.ui.TextInput[DetailsModal] = discord.ui.TextInput(
-        label="Year (optional)", custom_id="year", required=False, max_length=4
-    )
-    description: discord.ui.TextInput[DetailsModal] = discord.ui.TextInput(
-        label="Description (optional)",
-        style=discord.TextStyle.paragraph,
-        custom_id="description",
-        required=False,
-        max_length=2000,
-    )
     link: discord.ui.TextInput[DetailsModal] = discord.ui.TextInput(
         label="Link (http or https, optional)",
         custom_id="link",
@@ -108,22 +89,14 @@ class DetailsModal(ReportingModal):
         self.request = request
         if request.link:
             self.link.default = formatting.truncate(request.link, 2000)
-        if problem:  # the only place a form can say why it opened
-            self.name.placeholder = formatting.truncate(f"Not fetched: {problem}", 100)
+        self.say_not_fetched(problem)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         require_moderator(interaction)
         link = " ".join(str(self.link.value or "").split())
         request = AddRequest(self.request.guild_id, link, self.request.level, self.request.topics)
-        # Authors and year are read by the service, by the same rules as everywhere else.
-        typed = {
-            "title": " ".join(str(self.name.value).split()),
-            "authors": str(self.authors.value or ""),
-            "year": str(self.year.value or "").strip() or None,
-            "description": " ".join(str(self.description.value or "").split()) or None,
-        }
         found = await replies.in_time(
-            interaction, add(interaction, request, **typed), ephemeral=True
+            interaction, add(interaction, request, **self.typed()), ephemeral=True
         )
         if isinstance(found, DetailsNeeded):  # the service still lacks something it needs
             raise UserFacingError(access.sentence(str(found)), suggestion="Nothing was added.")

@@ -7,11 +7,12 @@ opened from the card's button is answered by editing the card in place.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.discord import formatting
+from bot.discord.exts.catalog._details_form import DetailsFields
 from bot.discord.exts.catalog._moderator import require_moderator
 from bot.discord.exts.catalog._topics import MAX_TOPICS, split_topics
 from bot.discord.modals import ReportingModal
@@ -52,28 +53,8 @@ class RejectModal(ReportingModal):
         await self.review.reject_with(interaction, self.card, reason)
 
 
-class TitleModal(ReportingModal):
+class TitleModal(DetailsFields):
     """Approving a suggestion whose details could not be fetched: the moderator names it."""
-
-    name: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
-        label="Title", custom_id="title", max_length=300
-    )
-    authors: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
-        label="Authors (comma-separated, optional)",
-        custom_id="authors",
-        required=False,
-        max_length=1000,
-    )
-    year: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
-        label="Year (optional)", custom_id="year", required=False, max_length=4
-    )
-    description: discord.ui.TextInput[TitleModal] = discord.ui.TextInput(
-        label="Description (optional)",
-        style=discord.TextStyle.paragraph,
-        custom_id="description",
-        required=False,
-        max_length=2000,
-    )
 
     def __init__(self, view: ReviewView, card: ReviewCard) -> None:
         super().__init__(
@@ -83,21 +64,11 @@ class TitleModal(ReportingModal):
         )
         self.review = view
         self.card = card
-        if card.suggestion.problem:
-            self.name.placeholder = formatting.truncate(
-                f"Not fetched: {card.suggestion.problem}", 100
-            )
+        self.say_not_fetched(card.suggestion.problem or "")
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         require_moderator(interaction)
-        year = str(self.year.value or "").strip()
-        typed: dict[str, Any] = {
-            "title": " ".join(str(self.name.value).split()),
-            "authors": str(self.authors.value or ""),
-            "year": year or None,
-            "description": " ".join(str(self.description.value or "").split()) or None,
-        }
-        await self.review.approve_with(interaction, self.card, typed)
+        await self.review.approve_with(interaction, self.card, self.typed())
 
 
 class TopicsModal(ReportingModal):
