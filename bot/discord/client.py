@@ -20,6 +20,7 @@ from discord.http import Route
 
 from bot.discord import command_sync, expired, sharding, shutdown
 from bot.discord.buttons import ResourceButton
+from bot.discord.callback import CallbackSender
 from bot.discord.errors import DeepreadTree
 from bot.discord.extensions import walk_extensions
 from bot.discord.feedback import FeedbackButton
@@ -76,6 +77,8 @@ class DeepreadBot(commands.AutoShardedBot):
         # How long a command may work before acknowledging (replies.in_time reads it).
         self.answer_budget_s = settings.answer_budget_s
         self.services = services
+        # Answers that need no live view go out as one ready POST (see `callback`).
+        self.callbacks = CallbackSender(Route.BASE, answered=self.tracker.responded)
         self.auto_sync = auto_sync
         self._extra_setup = tuple(extra_setup)
         self._services_closed = False
@@ -201,6 +204,7 @@ class DeepreadBot(commands.AutoShardedBot):
                 await self.status_server.stop()
             logging.getLogger().removeHandler(self._error_counter)
             self.metrics.registry.unregister(self._shard_collector)
+            await self.callbacks.close()
             await self.services.aclose()
 
 

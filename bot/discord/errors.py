@@ -20,6 +20,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.discord import callback
 from bot.discord.instrument import mark_outcome
 
 log = logging.getLogger(__name__)
@@ -103,10 +104,10 @@ async def report(
         log.info("user-facing error in %s: %s", where or _where(interaction), text.splitlines()[0])
     try:
         if interaction.type is discord.InteractionType.autocomplete:
-            if not interaction.response.is_done():
+            if not callback.responded(interaction):
                 await interaction.response.autocomplete([])
             return
-        if not interaction.response.is_done():
+        if not callback.responded(interaction):
             await interaction.response.send_message(text, ephemeral=True)
             return
         placeholder = await _neutralise_public_placeholder(interaction)

@@ -27,7 +27,7 @@ from typing import Any
 
 import discord
 
-from bot.discord import formatting, limits
+from bot.discord import callback, formatting, limits
 from bot.discord.modals import ReportingModal
 from bot.discord.resources import inert
 from bot.discord.views import InvokerView
@@ -121,7 +121,7 @@ async def answer(interaction: discord.Interaction[Any]) -> None:
     else:
         text = expired_text(command)
     try:
-        if not interaction.response.is_done():
+        if not callback.responded(interaction):
             await interaction.response.send_message(
                 text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
             )

@@ -122,11 +122,11 @@ class InteractionTracker:
             return
         callback = _CALLBACK.search(path)
         if callback and method == "POST":
-            self._responded(callback.group(2), getattr(ctx, "callback_type", 4))
+            self.responded(callback.group(2), getattr(ctx, "callback_type", 4))
             return
         webhook = _WEBHOOK.search(path)
         if webhook and method in ("POST", "PATCH"):
-            self._responded(webhook.group(1), None)
+            self.responded(webhook.group(1), None)
 
     async def _on_request_exception(
         self,
@@ -137,7 +137,9 @@ class InteractionTracker:
         if params.method == "POST" and _CHANNEL_POST.search(params.url.path):
             self.metrics.daily_posts.labels("failed").inc()
 
-    def _responded(self, token: str, callback_type: int | None) -> None:
+    def responded(self, token: str, callback_type: int | None) -> None:
+        """A request answering the interaction with this token went through: a callback of
+        this type, or a webhook message (None); `callback` tells it directly."""
         pending = self._pending.get(token)
         if pending is None:
             return

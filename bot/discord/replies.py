@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import discord
 
-from bot.discord import limits
+from bot.discord import callback, limits
 from bot.discord.formatting import fit_content, fit_embed
 from bot.discord.views import InvokerView
 
@@ -47,7 +47,7 @@ async def in_time(
             if task in done:
                 return task.result()
         if update:
-            if not interaction.response.is_done():
+            if not callback.responded(interaction):
                 await interaction.response.defer()
         else:
             await defer(interaction, ephemeral=ephemeral)
@@ -59,7 +59,7 @@ async def in_time(
 
 async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
     """Acknowledge now ("thinking…"); the answer comes later through `send`."""
-    if not interaction.response.is_done():
+    if not callback.responded(interaction):
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
 
 
@@ -78,7 +78,7 @@ async def update(
         kwargs["content"] = fit_content(content)
     if embed is not None:
         kwargs["embed"] = fit_embed(embed, limits.EMBED_TOTAL)
-    if interaction.response.is_done():
+    if callback.responded(interaction):
         await interaction.edit_original_response(**kwargs)
     else:
         await interaction.response.edit_message(**kwargs)
@@ -93,7 +93,22 @@ async def send(
     ephemeral: bool = False,
     file: discord.File | None = None,
 ) -> discord.Message | None:
-    """Reply and return the sent message (so a view can edit it later), within every limit."""
+    """Reply and return the sent message (so a view can edit it later), within every limit.
+
+    An answer in the callback with no live view goes out as one ready-made POST (see
+    `callback`), and then there is no message to return (None)."""
+    sender = getattr(interaction.client, "callbacks", None)
+    if (
+        isinstance(sender, callback.CallbackSender)
+        and file is None
+        and callback.stateless(view)
+        and not callback.responded(interaction)
+    ):
+        body = callback.message_body(
+            callback.CHANNEL_MESSAGE, content=content, embed=embed, view=view, ephemeral=ephemeral
+        )
+        await sender.post(interaction, body, callback.CHANNEL_MESSAGE)
+        return None
     kwargs: dict[str, Any] = {"ephemeral": ephemeral}
     if content is not None:
         kwargs["content"] = fit_content(content)
@@ -104,11 +119,11 @@ async def send(
     if file is not None:
         kwargs["file"] = file
     message: discord.Message | None
-    if interaction.response.is_done():
+    if callback.responded(interaction):
         message = await interaction.followup.send(wait=True, **kwargs)
     else:
-        callback = await interaction.response.send_message(**kwargs)
-        resource = callback.resource
+        sent = await interaction.response.send_message(**kwargs)
+        resource = sent.resource
         message = resource if isinstance(resource, discord.InteractionMessage) else None
     if isinstance(view, InvokerView):
         view.message = message

@@ -24,6 +24,7 @@ MORNING = dt.datetime(2026, 3, 10, 6, 0, tzinfo=dt.UTC)
 SLOT = dt.datetime(2026, 3, 10, 7, 30, tzinfo=dt.UTC)  # 08:30 in Berlin
 FOLLOWUP = ("POST", "/webhooks/{app_id}/{token}")
 CHANNEL_POST = ("POST", "/channels/{channel_id}/messages")
+CALLBACK = ("POST", "/interactions/{interaction_id}/{token}/callback")
 
 
 @pytest.fixture
@@ -79,3 +80,22 @@ async def test_a_rate_limited_daily_post_goes_out_once(
     channel = f"/channels/{fake.channel_id}/messages"  # not the prompts in the post's thread
     posted = [s for m, path, s in proxy.forwarded if m == "POST" and path.endswith(channel)]
     assert posted == [429, 429, 200]
+
+
+async def test_a_rate_limited_answer_in_the_callback_arrives_once_through_the_proxy(
+    proxied: tuple[DailyWorld, RestProxy],
+) -> None:
+    """/paper answers with one ready POST of its own (`callback`), not discord.py's: a 429
+    on it is waited out the same way, and the member gets the card once."""
+    world, proxy = proxied
+    env, fake = world.env, world.env.fake
+    fake.rate_limit(*CALLBACK, times=2, retry_after=0.2)
+    record = await env.send_command("paper", {"query": "dropout"})
+    answer = await env.wait_for_callback(record, timeout=10)
+    assert answer["type"] == 4
+    assert "Dropout" in answer["data"]["embeds"][0]["title"]
+    assert answer["data"]["allowed_mentions"] == {"parse": []}
+    assert len(fake.throttled) == 2 and fake.rate_limits[CALLBACK] == 0
+    statuses = [status for method, path, status in proxy.forwarded if path.endswith("/callback")]
+    assert statuses[-3:] == [429, 429, 204]
+    assert not fake.unhandled

@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from bot.discord import access, formatting, replies
+from bot.discord import access, callback, formatting, replies
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.catalog._details_form import DetailsFields
 from bot.discord.exts.catalog._embeds import added_embed
@@ -137,7 +137,7 @@ async def add_from_command(
         await show_outcome(interaction, found)
         return
     request = AddRequest(guild_id, found.link or request.link, level, tuple(topics))
-    if not interaction.response.is_done():
+    if not callback.responded(interaction):
         form = DetailsModal(request, custom_id=form_id(interaction), problem=found.problem)
         await form.open_form(interaction)
         return

@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from bot.discord import access, replies
+from bot.discord import access, callback, replies
 from bot.discord.exts.catalog._moderator import require_moderator
 from bot.discord.views import InvokerView
 from bot.service import CatalogCleared
@@ -47,7 +47,7 @@ class ClearView(InvokerView):
             interaction, service.clear_server_catalog(self.guild_id), update=True
         )
         self.stop()
-        if interaction.response.is_done():
+        if callback.responded(interaction):
             await interaction.edit_original_response(content=cleared_text(cleared), view=None)
         else:
             await interaction.response.edit_message(content=cleared_text(cleared), view=None)

@@ -16,7 +16,7 @@ from typing import Any
 
 import discord
 
-from bot.discord import access, formatting, replies
+from bot.discord import access, callback, formatting, replies
 from bot.discord.exts.catalog import _embeds
 from bot.discord.exts.catalog._moderator import require_moderator
 from bot.discord.exts.catalog._notify import tell_suggester
@@ -145,11 +145,11 @@ class ReviewView(InvokerView):
                 self.forward,
             ),
         ]
-        for name, label, style, disabled, callback in buttons:
+        for name, label, style, disabled, pressed in buttons:
             button = discord.ui.Button[ReviewView](
                 label=label, style=style, disabled=disabled, custom_id=self.ids[name]
             )
-            button.callback = callback  # type: ignore[method-assign]
+            button.callback = pressed  # type: ignore[method-assign]
             self.add_item(button)
 
     async def redraw(self, interaction: discord.Interaction) -> None:
@@ -159,7 +159,7 @@ class ReviewView(InvokerView):
             "embed": formatting.fit_embed(embed) if (embed := self.embed()) else None,
             "view": self if self.card is not None else None,
         }
-        if interaction.response.is_done():
+        if callback.responded(interaction):
             await interaction.edit_original_response(**kwargs)
         else:
             await interaction.response.edit_message(**kwargs)
@@ -248,7 +248,7 @@ class ReviewView(InvokerView):
         card: ReviewCard,
         page: ReviewPage,
     ) -> None:
-        if not interaction.response.is_done():  # the DM takes two more round trips
+        if not callback.responded(interaction):  # the DM takes two more round trips
             await interaction.response.defer()
         guild = interaction.guild
         told = await tell_suggester(

@@ -1,0 +1,170 @@
+"""The ready-made interaction callback: its JSON, the fitted-once embeds, and its POST."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any
+
+import discord
+import pytest
+from aiohttp import web
+
+from bot.discord import callback, formatting, limits
+from bot.discord.buttons import resource_buttons
+from bot.discord.views import InvokerView
+
+
+def card_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for button in resource_buttons("dropout"):
+        view.add_item(button)
+    return view
+
+
+def card_embed(description: str = "Randomly dropping units while training.") -> discord.Embed:
+    embed = discord.Embed(title="Dropout", url="https://example.org/d", description=description)
+    embed.add_field(name="Year", value="2014")
+    return embed
+
+
+def test_a_new_message_never_pings_and_carries_its_buttons() -> None:
+    body = json.loads(
+        callback.message_body(
+            callback.CHANNEL_MESSAGE,
+            content="@everyone " + "x" * 5000,
+            embed=card_embed(),
+            view=card_view(),
+            ephemeral=True,
+        )
+    )
+    assert body["type"] == 4
+    data = body["data"]
+    assert data["allowed_mentions"] == {"parse": []}
+    assert data["flags"] == 64
+    assert len(data["content"]) <= limits.MESSAGE_CONTENT
+    assert data["embeds"][0]["title"] == "Dropout"
+    [row] = data["components"]
+    ids = [c["custom_id"] for c in row["components"]]
+    assert ids == ["deepread:mark:dropout", "deepread:save:dropout"]
+    assert all(c["type"] == 2 and isinstance(c["style"], int) for c in row["components"])
+
+
+def test_a_public_message_has_no_flags_and_an_empty_row_list_without_a_view() -> None:
+    data = json.loads(callback.message_body(callback.CHANNEL_MESSAGE, content="hi"))["data"]
+    assert "flags" not in data and data["components"] == [] and "embeds" not in data
+
+
+def test_an_embed_is_fitted_to_discords_limits() -> None:
+    long = card_embed("word " * 2000)
+    fitted = json.loads(callback.embed_json(long))
+    assert len(fitted["description"]) <= limits.EMBED_DESCRIPTION
+
+
+def test_the_same_answer_is_fitted_once_and_a_changed_one_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str | None] = []
+    real = formatting.fit_embed
+
+    def counting(embed: discord.Embed, budget: int = limits.EMBED_TOTAL) -> discord.Embed:
+        calls.append(embed.description)
+        return real(embed, budget)
+
+    monkeypatch.setattr(formatting, "fit_embed", counting)
+    unique = f"A card seen first at {time.perf_counter_ns()}."
+    first = callback.embed_json(card_embed(unique))
+    assert callback.embed_json(card_embed(unique)) == first  # another object, same look
+    assert calls == [unique]
+    changed = card_embed(unique)
+    changed.set_field_at(0, name="Year", value="2015")
+    assert callback.embed_json(changed) != first
+    assert len(calls) == 2
+
+
+def test_only_views_without_state_skip_discord_py() -> None:
+    assert callback.stateless(None)
+    assert callback.stateless(card_view())
+    listing = InvokerView(1)
+    listing.add_item(discord.ui.Button(label="next"))
+    assert not callback.stateless(listing)
+    mixed = card_view()
+    mixed.add_item(discord.ui.Button(label="live", custom_id="x"))
+    assert not callback.stateless(mixed)
+
+
+def fake_interaction() -> Any:
+    return SimpleNamespace(
+        id=discord.utils.time_snowflake(discord.utils.utcnow()),
+        token="tok",
+        extras={},
+        response=SimpleNamespace(is_done=lambda: False),
+    )
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[tuple[str, list[web.Response]]]:
+    """A callback endpoint answering with the queued responses, then 204."""
+    queued: list[web.Response] = []
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        await request.read()
+        return queued.pop(0) if queued else web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/interactions/{id}/{token}/callback", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}", queued
+    finally:
+        await runner.cleanup()
+
+
+def too_many(retry_after: float) -> web.Response:
+    return web.json_response({"message": "slow down", "retry_after": retry_after}, status=429)
+
+
+@pytest.mark.asyncio
+async def test_an_accepted_callback_counts_as_responded_and_is_told(
+    server: tuple[str, list[web.Response]],
+) -> None:
+    base, queued = server
+    told: list[tuple[str, int]] = []
+    sender = callback.CallbackSender(base, answered=lambda token, kind: told.append((token, kind)))
+    interaction = fake_interaction()
+    queued.append(too_many(0.05))
+    try:
+        assert not callback.responded(interaction)
+        await sender.post(interaction, b'{"type":4,"data":{}}', callback.CHANNEL_MESSAGE)
+    finally:
+        await sender.close()
+    assert callback.responded(interaction)
+    assert told == [("tok", 4)]
+    assert not queued  # the 429 was waited out
+
+
+@pytest.mark.asyncio
+async def test_a_refused_callback_raises_discords_own_errors(
+    server: tuple[str, list[web.Response]],
+) -> None:
+    base, queued = server
+    sender = callback.CallbackSender(base)
+    interaction = fake_interaction()
+    queued.append(web.json_response({"message": "Unknown interaction", "code": 10062}, status=404))
+    queued.append(too_many(30.0))  # longer than the 3-second deadline: not waited out
+    try:
+        with pytest.raises(discord.NotFound):
+            await sender.post(interaction, b"{}", callback.CHANNEL_MESSAGE)
+        started = time.perf_counter()
+        with pytest.raises(discord.HTTPException) as raised:
+            await sender.post(interaction, b"{}", callback.CHANNEL_MESSAGE)
+        assert raised.value.status == 429 and time.perf_counter() - started < 1
+    finally:
+        await sender.close()
+    assert not callback.responded(interaction)
