@@ -19,21 +19,46 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, TypeVarTuple, overload
 
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.base import Executable
 
 from bot.store.contention import is_busy
-from bot.store.engine import display_url, make_engine
+from bot.store.engine import display_url, make_engine, make_writer_engine
 from bot.store.errors import StoreError
 from bot.store.values import DEFAULT_BUSY_TIMEOUT_MS
+from bot.store.writer import ThreadWriter
+
+if TYPE_CHECKING:
+    # For typing only: how SQLAlchemy's own `execute` types a select's rows.
+    from sqlalchemy.sql.selectable import TypedReturnsRows
 
 T = TypeVar("T")
+_Ts = TypeVarTuple("_Ts")
 GROUP_LIMIT = 32
 """At most this many writes share a transaction: answers leave in steps rather than all at
 the end of one long transaction, and another process never waits long for the lock."""
-Work = Callable[[AsyncConnection], Awaitable[T]]
+
+
+class Session(Protocol):
+    """What store work runs its statements on: a connection of the async engine, or in the
+    SQLite writer thread `writer.ImmediateSession`."""
+
+    @overload
+    async def execute(
+        self, statement: TypedReturnsRows[*_Ts], parameters: Any = None
+    ) -> CursorResult[*_Ts]: ...
+
+    @overload
+    async def execute(
+        self, statement: Executable, parameters: Any = None
+    ) -> CursorResult[*tuple[Any, ...]]: ...
+
+
+Work = Callable[[Session], Awaitable[T]]
 Timing = Callable[[str, float], None]
 """Told ("read" or "write", seconds) after each transaction, retries and waiting included."""
 
@@ -41,8 +66,17 @@ Timing = Callable[[str, float], None]
 class StoreBase:
     """An engine plus transaction helpers; `async with` closes the engine."""
 
-    def __init__(self, engine: AsyncEngine, *, retries: int = 3, retry_delay: float = 0.05) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        retries: int = 3,
+        retry_delay: float = 0.05,
+        writer: ThreadWriter | None = None,
+    ) -> None:
         self.engine = engine
+        # SQLite file: writes run in one thread hand-off per transaction (see `writer`).
+        self._thread_writer = writer
         self.dialect = engine.dialect.name
         self._retries = retries
         self._retry_delay = retry_delay
@@ -57,9 +91,22 @@ class StoreBase:
     def open(
         cls, url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, retries: int = 3
     ) -> Self:
-        return cls(make_engine(url, busy_timeout_ms=busy_timeout_ms), retries=retries)
+        engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
+        writer_engine = make_writer_engine(url, busy_timeout_ms=busy_timeout_ms)
+        writer = ThreadWriter(writer_engine) if writer_engine is not None else None
+        return cls(engine, retries=retries, writer=writer)
+
+    @property
+    def write_engine(self) -> Engine:
+        """The (sync) engine whose connections commit the writes: the writer thread's on a
+        SQLite file, else the async engine's own."""
+        if self._thread_writer is not None:
+            return self._thread_writer.engine
+        return self.engine.sync_engine
 
     async def close(self) -> None:
+        if self._thread_writer is not None:
+            self._thread_writer.close()
         await self.engine.dispose()
 
     async def __aenter__(self) -> Self:
@@ -112,8 +159,11 @@ class StoreBase:
     async def _commit_together(self, group: list[tuple[Work[Any], asyncio.Future[Any]]]) -> bool:
         """All of `group` in one transaction; False (nothing written) if any of it failed."""
         try:
-            async with self.engine.begin() as connection:
-                results = [await work(connection) for work, _ in group]
+            if self._thread_writer is not None:
+                results = await self._thread_writer.run([work for work, _ in group])
+            else:
+                async with self.engine.begin() as connection:
+                    results = [await work(connection) for work, _ in group]
         except Exception:
             return False  # rolled back: each is run alone, so the failure stays its own
         for (_, future), result in zip(group, results, strict=True):
@@ -133,7 +183,7 @@ class StoreBase:
         if not future.done():
             future.set_result(result)
 
-    async def _read(self, work: Work[T]) -> T:
+    async def _read(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
         async def attempt() -> T:
             async with self.engine.connect() as connection:
                 return await work(connection)
@@ -158,6 +208,9 @@ class StoreBase:
             self.timing(operation, time.perf_counter() - started)
 
     async def _transaction(self, work: Work[T]) -> T:
+        if self._thread_writer is not None:
+            [result] = await self._thread_writer.run([work])
+            return result  # type: ignore[no-any-return]
         async with self.engine.begin() as connection:
             return await work(connection)
 

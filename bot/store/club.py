@@ -11,10 +11,9 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import and_, case, delete, literal, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import statements
-from bot.store.base import StoreBase, rowcount
+from bot.store.base import Session, StoreBase, rowcount
 from bot.store.models import ClubCycle, ReadingClub
 from bot.store.records import StoredClub, StoredCycle, as_utc
 
@@ -30,7 +29,7 @@ def _free(column: Any, now: dt.datetime) -> Any:
 
 class ClubStore(StoreBase):
     async def get_club(self, guild_id: int) -> StoredClub | None:
-        async def work(session: AsyncConnection) -> StoredClub | None:
+        async def work(session: Session) -> StoredClub | None:
             row = (await session.execute(_CLUB.where(ReadingClub.guild_id == guild_id))).first()
             return None if row is None else _club(row._mapping)
 
@@ -45,7 +44,7 @@ class ClubStore(StoreBase):
         }
         values["updated_at"] = now
 
-        async def work(session: AsyncConnection) -> StoredClub:
+        async def work(session: Session) -> StoredClub:
             stmt = statements.insert_for(self.dialect, ReadingClub).values(**values)
             stmt = stmt.on_conflict_do_update(
                 index_elements=[ReadingClub.guild_id],
@@ -61,7 +60,7 @@ class ClubStore(StoreBase):
     ) -> StoredClub | None:
         """Change some columns of a club (enabled, error, notice); None when there is none."""
 
-        async def work(session: AsyncConnection) -> StoredClub | None:
+        async def work(session: Session) -> StoredClub | None:
             stmt = (
                 update(ReadingClub)
                 .where(ReadingClub.guild_id == guild_id)
@@ -74,7 +73,7 @@ class ClubStore(StoreBase):
         return await self._write(work)
 
     async def enabled_clubs(self) -> list[StoredClub]:
-        async def work(session: AsyncConnection) -> list[StoredClub]:
+        async def work(session: Session) -> list[StoredClub]:
             stmt = _CLUB.where(ReadingClub.enabled.is_(True)).order_by(ReadingClub.guild_id)
             return [_club(row._mapping) for row in await session.execute(stmt)]
 
@@ -83,7 +82,7 @@ class ClubStore(StoreBase):
     # --- cycles -------------------------------------------------------------------------------
 
     async def get_cycle(self, guild_id: int, meeting_date: dt.date) -> StoredCycle | None:
-        async def work(session: AsyncConnection) -> StoredCycle | None:
+        async def work(session: Session) -> StoredCycle | None:
             stmt = _CYCLE.where(
                 ClubCycle.guild_id == guild_id, ClubCycle.meeting_date == meeting_date
             )
@@ -96,7 +95,7 @@ class ClubStore(StoreBase):
         """Every club's cycles meeting on `since` or later: what one tick of the club loop
         reads for all clubs at once."""
 
-        async def work(session: AsyncConnection) -> list[StoredCycle]:
+        async def work(session: Session) -> list[StoredCycle]:
             stmt = _CYCLE.where(ClubCycle.meeting_date >= since).order_by(
                 ClubCycle.guild_id, ClubCycle.meeting_date
             )
@@ -107,7 +106,7 @@ class ClubStore(StoreBase):
     async def cycles(self, guild_id: int, limit: int | None = None) -> list[StoredCycle]:
         """A club's cycles, newest meeting first."""
 
-        async def work(session: AsyncConnection) -> list[StoredCycle]:
+        async def work(session: Session) -> list[StoredCycle]:
             stmt = _CYCLE.where(ClubCycle.guild_id == guild_id).order_by(
                 ClubCycle.meeting_date.desc()
             )
@@ -121,7 +120,7 @@ class ClubStore(StoreBase):
         """Forget the cycles meeting on `since` or later whose reading was not announced
         (pending or skipped): a restarted club plans them afresh."""
 
-        async def work(session: AsyncConnection) -> int:
+        async def work(session: Session) -> int:
             stmt = delete(ClubCycle).where(
                 ClubCycle.guild_id == guild_id,
                 ClubCycle.meeting_date >= since,
@@ -135,7 +134,7 @@ class ClubStore(StoreBase):
     async def club_readings(self, guild_id: int) -> list[str]:
         """Resources the club announced (or had picked), oldest first."""
 
-        async def work(session: AsyncConnection) -> list[str]:
+        async def work(session: Session) -> list[str]:
             stmt = (
                 select(ClubCycle.winner)
                 .where(ClubCycle.guild_id == guild_id, ClubCycle.winner.is_not(None))
@@ -157,7 +156,7 @@ class ClubStore(StoreBase):
         """Make sure the cycle's row exists, then UPDATE it where `where` holds; the row
         after the change, or None when the condition did not hold (someone else won)."""
 
-        async def work(session: AsyncConnection) -> StoredCycle | None:
+        async def work(session: Session) -> StoredCycle | None:
             await session.execute(
                 statements.ensure_cycle(self.dialect),
                 {"guild_id": guild_id, "meeting_date": meeting_date, "number": number, "now": now},
@@ -312,7 +311,7 @@ class ClubStore(StoreBase):
     async def _set(
         self, guild_id: int, meeting_date: dt.date, now: dt.datetime, where: Any, **values: Any
     ) -> StoredCycle | None:
-        async def work(session: AsyncConnection) -> StoredCycle | None:
+        async def work(session: Session) -> StoredCycle | None:
             stmt = (
                 update(ClubCycle)
                 .where(ClubCycle.guild_id == guild_id, ClubCycle.meeting_date == meeting_date)

@@ -8,10 +8,9 @@ import datetime as dt
 from collections.abc import Collection
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import statements
-from bot.store.base import StoreBase, rowcount
+from bot.store.base import Session, StoreBase, rowcount
 from bot.store.models import Entry, FeedbackVote, GuildMember, User
 from bot.store.records import MemberReading, VoteTally, as_utc
 
@@ -22,7 +21,7 @@ class CommunityStore(StoreBase):
     async def note_member(self, guild_id: int, user_id: int, now: dt.datetime) -> None:
         """Remember (or refresh) that the user used deepread in the server."""
 
-        async def work(session: AsyncConnection) -> None:
+        async def work(session: Session) -> None:
             params = {"guild_id": guild_id, "user_id": user_id, "now": now}
             await session.execute(statements.note_member(self.dialect), params)
 
@@ -31,7 +30,7 @@ class CommunityStore(StoreBase):
     async def member_ids(self, guild_id: int, since: dt.datetime | None = None) -> list[int]:
         """The server's members (seen at `since` or later, when given), by id."""
 
-        async def work(session: AsyncConnection) -> list[int]:
+        async def work(session: Session) -> list[int]:
             stmt = select(GuildMember.user_id).where(GuildMember.guild_id == guild_id)
             if since is not None:
                 stmt = stmt.where(GuildMember.last_seen >= since)
@@ -53,7 +52,7 @@ class CommunityStore(StoreBase):
         """Record or change a member's vote on a resource in a server; None removes it."""
         key = {"guild_id": guild_id, "resource_id": resource_id, "user_id": user_id}
 
-        async def work(session: AsyncConnection) -> None:
+        async def work(session: Session) -> None:
             if verdict is None:
                 await session.execute(
                     delete(FeedbackVote).where(
@@ -81,7 +80,7 @@ class CommunityStore(StoreBase):
     ) -> tuple[VoteTally, str | None]:
         """The server's votes on a resource, and `user_id`'s own verdict (None: no vote)."""
 
-        async def work(session: AsyncConnection) -> tuple[VoteTally, str | None]:
+        async def work(session: Session) -> tuple[VoteTally, str | None]:
             stmt = select(FeedbackVote.verdict, FeedbackVote.user_id).where(
                 FeedbackVote.guild_id == guild_id, FeedbackVote.resource_id == resource_id
             )
@@ -95,7 +94,7 @@ class CommunityStore(StoreBase):
     async def guild_votes(self, guild_id: int) -> dict[str, VoteTally]:
         """Resource id -> the server's votes on it, for every voted resource."""
 
-        async def work(session: AsyncConnection) -> dict[str, VoteTally]:
+        async def work(session: Session) -> dict[str, VoteTally]:
             stmt = (
                 select(FeedbackVote.resource_id, FeedbackVote.verdict, func.count())
                 .where(FeedbackVote.guild_id == guild_id)
@@ -111,7 +110,7 @@ class CommunityStore(StoreBase):
     async def user_votes(self, user_id: int) -> list[tuple[int, str, str, dt.datetime]]:
         """(server, resource, verdict, when) of every vote of the user (for their export)."""
 
-        async def work(session: AsyncConnection) -> list[tuple[int, str, str, dt.datetime]]:
+        async def work(session: Session) -> list[tuple[int, str, str, dt.datetime]]:
             stmt = (
                 select(
                     FeedbackVote.guild_id,
@@ -130,7 +129,7 @@ class CommunityStore(StoreBase):
     async def user_guilds(self, user_id: int) -> list[int]:
         """The servers the user was seen using deepread in (for their export)."""
 
-        async def work(session: AsyncConnection) -> list[int]:
+        async def work(session: Session) -> list[int]:
             stmt = (
                 select(GuildMember.guild_id)
                 .where(GuildMember.user_id == user_id)
@@ -149,7 +148,7 @@ class CommunityStore(StoreBase):
         got there at `since` or later (done: `done_at`; otherwise `updated_at`), most first."""
         moment = Entry.done_at if status == "done" else Entry.updated_at
 
-        async def work(session: AsyncConnection) -> list[tuple[str, int]]:
+        async def work(session: Session) -> list[tuple[str, int]]:
             count = func.count().label("n")
             stmt = (
                 select(Entry.resource_id, count)
@@ -170,7 +169,7 @@ class CommunityStore(StoreBase):
     ) -> list[tuple[str, int]]:
         """(resource id, members who found it useful) in the server, most first."""
 
-        async def work(session: AsyncConnection) -> list[tuple[str, int]]:
+        async def work(session: Session) -> list[tuple[str, int]]:
             count = func.count().label("n")
             stmt = (
                 select(FeedbackVote.resource_id, count)
@@ -194,7 +193,7 @@ class CommunityStore(StoreBase):
         """Every finished reading of the server's members (of `user_ids` only, when given),
         finished at `since` or later, oldest first."""
 
-        async def work(session: AsyncConnection) -> list[MemberReading]:
+        async def work(session: Session) -> list[MemberReading]:
             stmt = (
                 select(Entry.user_id, Entry.resource_id, Entry.done_at)
                 .join(GuildMember, GuildMember.user_id == Entry.user_id)
@@ -217,7 +216,7 @@ class CommunityStore(StoreBase):
     async def member_statuses(self, guild_id: int) -> dict[int, dict[str, str]]:
         """Member id -> resource id -> status, for every entry of the server's members."""
 
-        async def work(session: AsyncConnection) -> dict[int, dict[str, str]]:
+        async def work(session: Session) -> dict[int, dict[str, str]]:
             stmt = (
                 select(Entry.user_id, Entry.resource_id, Entry.status)
                 .join(GuildMember, GuildMember.user_id == Entry.user_id)
@@ -233,7 +232,7 @@ class CommunityStore(StoreBase):
     # --- leaderboard opt-in -------------------------------------------------------------------
 
     async def set_leaderboard(self, user_id: int, shown: bool, now: dt.datetime) -> bool:
-        async def work(session: AsyncConnection) -> bool:
+        async def work(session: Session) -> bool:
             await session.execute(
                 statements.ensure_user(self.dialect), {"user_id": user_id, "now": now}
             )
@@ -245,7 +244,7 @@ class CommunityStore(StoreBase):
     async def opted_in(self, guild_id: int) -> list[int]:
         """The server's members who may be shown by name on its leaderboard."""
 
-        async def work(session: AsyncConnection) -> list[int]:
+        async def work(session: Session) -> list[int]:
             stmt = (
                 select(User.id)
                 .join(GuildMember, GuildMember.user_id == User.id)
@@ -262,14 +261,14 @@ class CommunityStore(StoreBase):
         if not wanted:
             return {}
 
-        async def work(session: AsyncConnection) -> dict[int, str]:
+        async def work(session: Session) -> dict[int, str]:
             stmt = select(User.id, User.timezone).where(User.id.in_(wanted))
             return {int(u): str(tz or "UTC") for u, tz in await session.execute(stmt)}
 
         return await self._read(work)
 
 
-async def forget_member(session: AsyncConnection, user_id: int) -> tuple[int, int]:
+async def forget_member(session: Session, user_id: int) -> tuple[int, int]:
     """Delete a user's votes and server memberships (inside `forget_user`'s transaction)."""
     votes = await session.execute(delete(FeedbackVote).where(FeedbackVote.user_id == user_id))
     members = await session.execute(delete(GuildMember).where(GuildMember.user_id == user_id))

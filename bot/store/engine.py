@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
@@ -77,12 +77,32 @@ def make_engine(url: str | URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_M
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"cannot use database {display_url(parsed)}: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
-        _install_sqlite_pragmas(engine, busy_timeout_ms)
+        _install_sqlite_pragmas(engine.sync_engine, busy_timeout_ms)
     return engine
 
 
-def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def make_writer_engine(
+    url: str | URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+) -> Engine | None:
+    """A plain (sync) engine on the same SQLite file, for the writer thread (`writer`);
+    None where there is no file to share (in memory) or the database is not SQLite."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite" or sqlite_path(parsed) is None:
+        return None
+    engine = create_engine(
+        parsed.set(drivername="sqlite+pysqlite"),
+        # One connection, used only by the writer thread (which also opens it).
+        connect_args={"timeout": busy_timeout_ms / 1000},
+        pool_size=1,
+        max_overflow=0,
+        pool_reset_on_return=None,
+    )
+    _install_sqlite_pragmas(engine, busy_timeout_ms)
+    return engine
+
+
+def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:

@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import statements
-from bot.store.base import StoreBase, rowcount
+from bot.store.base import Session, StoreBase, rowcount
 from bot.store.models import GuildSettings, PostLog
 from bot.store.records import PostRecord, StoredGuild, as_utc
 
@@ -26,7 +25,7 @@ def _lapsed(now: dt.datetime) -> Any:
 
 class GuildStore(StoreBase):
     async def get_guild(self, guild_id: int) -> StoredGuild | None:
-        async def work(session: AsyncConnection) -> StoredGuild | None:
+        async def work(session: Session) -> StoredGuild | None:
             row = (await session.execute(_GUILD.where(GuildSettings.guild_id == guild_id))).first()
             return None if row is None else _guild(row._mapping)
 
@@ -49,7 +48,7 @@ class GuildStore(StoreBase):
             "updated_at": now,
         }
 
-        async def work(session: AsyncConnection) -> StoredGuild:
+        async def work(session: Session) -> StoredGuild:
             stmt = statements.insert_for(self.dialect, GuildSettings).values(**values)
             stmt = stmt.on_conflict_do_update(
                 index_elements=[GuildSettings.guild_id],
@@ -61,7 +60,7 @@ class GuildStore(StoreBase):
         return await self._write(work)
 
     async def enabled_guilds(self) -> list[StoredGuild]:
-        async def work(session: AsyncConnection) -> list[StoredGuild]:
+        async def work(session: Session) -> list[StoredGuild]:
             stmt = _GUILD.where(GuildSettings.enabled.is_(True)).order_by(GuildSettings.guild_id)
             return [_guild(row._mapping) for row in await session.execute(stmt)]
 
@@ -81,7 +80,7 @@ class GuildStore(StoreBase):
         `resource_id` None records a slot in which nothing matched the guild's filters.
         """
 
-        async def work(session: AsyncConnection) -> bool:
+        async def work(session: Session) -> bool:
             params = {
                 "guild_id": guild_id,
                 "local_date": local_date,
@@ -100,7 +99,7 @@ class GuildStore(StoreBase):
         """Hold an open claim whose lease ran out, until `until`; its row, or None when it is
         not open or someone else holds it (one UPDATE: two processes cannot both win)."""
 
-        async def work(session: AsyncConnection) -> PostRecord | None:
+        async def work(session: Session) -> PostRecord | None:
             stmt = (
                 update(PostLog)
                 .where(
@@ -125,7 +124,7 @@ class GuildStore(StoreBase):
     async def open_posts(self, since: dt.date, now: dt.datetime) -> list[PostRecord]:
         """Open claims for `since` or later whose lease ran out: posts to look for or send."""
 
-        async def work(session: AsyncConnection) -> list[PostRecord]:
+        async def work(session: Session) -> list[PostRecord]:
             stmt = _POST.where(PostLog.local_date >= since, _OPEN, _lapsed(now)).order_by(
                 PostLog.local_date, PostLog.guild_id
             )
@@ -145,7 +144,7 @@ class GuildStore(StoreBase):
     async def release_post(self, guild_id: int, local_date: dt.date) -> bool:
         """Undo a claim whose post could not be sent, so a later try may claim it again."""
 
-        async def work(session: AsyncConnection) -> bool:
+        async def work(session: Session) -> bool:
             result = await session.execute(
                 delete(PostLog).where(
                     PostLog.guild_id == guild_id, PostLog.local_date == local_date
@@ -158,7 +157,7 @@ class GuildStore(StoreBase):
     async def last_post_dates(self) -> dict[int, dt.date]:
         """Guild id -> newest claimed local date: all the once-a-minute tick reads."""
 
-        async def work(session: AsyncConnection) -> dict[int, dt.date]:
+        async def work(session: Session) -> dict[int, dt.date]:
             stmt = select(PostLog.guild_id, func.max(PostLog.local_date)).group_by(PostLog.guild_id)
             return {int(g): _as_date(d) for g, d in await session.execute(stmt)}
 
@@ -167,7 +166,7 @@ class GuildStore(StoreBase):
     async def _update_post(
         self, guild_id: int, local_date: dt.date, *where: Any, **values: Any
     ) -> bool:
-        async def work(session: AsyncConnection) -> bool:
+        async def work(session: Session) -> bool:
             stmt = (
                 update(PostLog)
                 .where(PostLog.guild_id == guild_id, PostLog.local_date == local_date, *where)
@@ -186,7 +185,7 @@ class GuildStore(StoreBase):
         All guilds and no limit is what a long-running scheduler loads once at start.
         """
 
-        async def work(session: AsyncConnection) -> list[PostRecord]:
+        async def work(session: Session) -> list[PostRecord]:
             stmt = _POST.order_by(PostLog.local_date.desc(), PostLog.guild_id)
             if guild_id is not None:
                 stmt = stmt.where(PostLog.guild_id == guild_id)

@@ -13,10 +13,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import statements
-from bot.store.base import rowcount
+from bot.store.base import Session, rowcount
 from bot.store.club import ClubStore
 from bot.store.community import CommunityStore, forget_member
 from bot.store.guilds import GuildStore
@@ -33,7 +32,7 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
     engine; `async with`
     closes the engine."""
 
-    async def _ensure_user(self, session: AsyncConnection, user_id: int, now: dt.datetime) -> None:
+    async def _ensure_user(self, session: Session, user_id: int, now: dt.datetime) -> None:
         await session.execute(
             statements.ensure_user(self.dialect), {"user_id": user_id, "now": now}
         )
@@ -41,7 +40,7 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
     # --- users --------------------------------------------------------------------------------
 
     async def get_user(self, user_id: int) -> StoredUser | None:
-        async def work(session: AsyncConnection) -> StoredUser | None:
+        async def work(session: Session) -> StoredUser | None:
             row = (await session.execute(_USER.where(User.id == user_id))).first()
             return None if row is None else _user(row._mapping)
 
@@ -55,7 +54,7 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
         if unknown:
             raise ValueError(f"unknown user preference(s): {', '.join(sorted(unknown))}")
 
-        async def work(session: AsyncConnection) -> StoredUser:
+        async def work(session: Session) -> StoredUser:
             await self._ensure_user(session, user_id, now)
             if values:
                 await session.execute(update(User).where(User.id == user_id).values(**values))
@@ -96,7 +95,7 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
             "done_at": now if status == "done" else None,
         }
 
-        async def work(session: AsyncConnection, create_user: bool) -> MarkOutcome:
+        async def work(session: Session, create_user: bool) -> MarkOutcome:
             row = (await session.execute(statements.USER_AND_ENTRY, key)).first()
             previous = None
             if row is not None and row._mapping["resource_id"] is not None:
@@ -130,7 +129,7 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
     async def entries(self, user_id: int) -> list[StoredEntry]:
         """All of a user's entries, most recently updated first."""
 
-        async def work(session: AsyncConnection) -> list[StoredEntry]:
+        async def work(session: Session) -> list[StoredEntry]:
             stmt = _ENTRY.where(Entry.user_id == user_id).order_by(
                 Entry.updated_at.desc(), Entry.resource_id
             )
@@ -141,7 +140,7 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
     async def user_and_entries(self, user_id: int) -> tuple[StoredUser | None, list[StoredEntry]]:
         """The user's row and all their entries in one round (what progress needs)."""
 
-        async def work(session: AsyncConnection) -> tuple[StoredUser | None, list[StoredEntry]]:
+        async def work(session: Session) -> tuple[StoredUser | None, list[StoredEntry]]:
             user = (await session.execute(_USER.where(User.id == user_id))).first()
             if user is None:
                 return None, []
@@ -154,7 +153,7 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
         return await self._read(work)
 
     async def count_entries(self, user_id: int | None = None) -> int:
-        async def work(session: AsyncConnection) -> int:
+        async def work(session: Session) -> int:
             stmt = select(func.count()).select_from(Entry)
             if user_id is not None:
                 stmt = stmt.where(Entry.user_id == user_id)
@@ -167,7 +166,7 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
         if user_ids is not None and not user_ids:
             return {}
 
-        async def work(session: AsyncConnection) -> dict[str, int]:
+        async def work(session: Session) -> dict[str, int]:
             stmt = (
                 select(Entry.resource_id, func.count())
                 .where(Entry.status == "done")
@@ -189,7 +188,7 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
         if not wanted:
             return []
 
-        async def work(session: AsyncConnection) -> list[int]:
+        async def work(session: Session) -> list[int]:
             stmt = (
                 select(Entry.user_id, func.max(Entry.updated_at).label("last"))
                 .where(Entry.status == "done", Entry.resource_id.in_(wanted))
@@ -206,7 +205,7 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
         memberships (so their leaderboard opt-in and club participation too), in one
         transaction."""
 
-        async def work(session: AsyncConnection) -> ForgetOutcome:
+        async def work(session: Session) -> ForgetOutcome:
             entries = await session.execute(delete(Entry).where(Entry.user_id == user_id))
             votes, memberships = await forget_member(session, user_id)
             users = await session.execute(delete(User).where(User.id == user_id))

@@ -15,10 +15,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import RowMapping, delete, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import statements
-from bot.store.base import StoreBase, rowcount
+from bot.store.base import Session, StoreBase, rowcount
 from bot.store.errors import ResourceIdTaken
 from bot.store.models import ServerCatalog, ServerResource, ServerSuggestion
 from bot.store.records import (
@@ -43,14 +42,14 @@ class ServerCatalogStore(StoreBase):
     async def catalog_version(self, guild_id: int) -> int:
         """The server's catalog version (0 before its first change)."""
 
-        async def work(session: AsyncConnection) -> int:
+        async def work(session: Session) -> int:
             stmt = select(ServerCatalog.version).where(ServerCatalog.guild_id == guild_id)
             found = (await session.execute(stmt)).scalar()
             return int(found or 0)
 
         return await self._read(work)
 
-    async def _bump(self, session: AsyncConnection, guild_id: int) -> None:
+    async def _bump(self, session: Session, guild_id: int) -> None:
         stmt = statements.insert_for(self.dialect, ServerCatalog).values(
             guild_id=guild_id, version=1
         )
@@ -65,7 +64,7 @@ class ServerCatalogStore(StoreBase):
     async def server_resources(self, guild_id: int) -> list[StoredServerResource]:
         """Every addition of the server, oldest first (the order the overlay indexes them)."""
 
-        async def work(session: AsyncConnection) -> list[StoredServerResource]:
+        async def work(session: Session) -> list[StoredServerResource]:
             stmt = _RESOURCE.where(ServerResource.guild_id == guild_id).order_by(ServerResource.id)
             return [_resource(row._mapping) for row in await session.execute(stmt)]
 
@@ -76,7 +75,7 @@ class ServerCatalogStore(StoreBase):
     ) -> tuple[list[StoredServerResource], int]:
         """A page of the server's additions, newest first, and how many there are."""
 
-        async def work(session: AsyncConnection) -> tuple[list[StoredServerResource], int]:
+        async def work(session: Session) -> tuple[list[StoredServerResource], int]:
             where = ServerResource.guild_id == guild_id
             total = (await session.execute(select(func.count()).where(where))).scalar() or 0
             stmt = _RESOURCE.where(where).order_by(ServerResource.id.desc())
@@ -91,7 +90,7 @@ class ServerCatalogStore(StoreBase):
         if not wanted:
             return []
 
-        async def work(session: AsyncConnection) -> list[StoredServerResource]:
+        async def work(session: Session) -> list[StoredServerResource]:
             found = []
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
@@ -104,7 +103,7 @@ class ServerCatalogStore(StoreBase):
     async def resource_ids_like(self, prefix: str) -> set[str]:
         """Resource ids (of any server) starting with `prefix`: to pick a free one."""
 
-        async def work(session: AsyncConnection) -> set[str]:
+        async def work(session: Session) -> set[str]:
             pattern = prefix.replace("%", "").replace("_", "") + "%"
             stmt = select(ServerResource.resource_id).where(
                 ServerResource.resource_id.like(pattern)
@@ -118,7 +117,7 @@ class ServerCatalogStore(StoreBase):
     ) -> StoredServerResource | None:
         """The server's addition sharing any identity key with `keys`, if any."""
 
-        async def work(session: AsyncConnection) -> StoredServerResource | None:
+        async def work(session: Session) -> StoredServerResource | None:
             return await _by_keys(session, guild_id, keys)
 
         return await self._read(work)
@@ -134,7 +133,7 @@ class ServerCatalogStore(StoreBase):
         identity key with an addition of the server (or its resource id is taken: then the
         existing row returned may be another server's, and the caller picks another id)."""
 
-        async def work(session: AsyncConnection) -> tuple[StoredServerResource, bool] | None:
+        async def work(session: Session) -> tuple[StoredServerResource, bool] | None:
             created = await self._insert_resource(session, guild_id, values, keys, now)
             if created is not None:
                 return created, True
@@ -150,7 +149,7 @@ class ServerCatalogStore(StoreBase):
 
     async def _insert_resource(
         self,
-        session: AsyncConnection,
+        session: Session,
         guild_id: int,
         values: Mapping[str, Any],
         keys: IdentityKeys,
@@ -177,7 +176,7 @@ class ServerCatalogStore(StoreBase):
     ) -> StoredServerResource | None:
         """Delete one of the server's additions; None when the server has no such addition."""
 
-        async def work(session: AsyncConnection) -> StoredServerResource | None:
+        async def work(session: Session) -> StoredServerResource | None:
             where = (ServerResource.guild_id == guild_id) & (
                 ServerResource.resource_id == resource_id
             )
@@ -206,7 +205,7 @@ class ServerCatalogStore(StoreBase):
         transaction as the insert."""
         guild_id, member_id = values["guild_id"], values["member_id"]
 
-        async def work(session: AsyncConnection) -> FilingOutcome:
+        async def work(session: Session) -> FilingOutcome:
             mine = select(func.count()).where(
                 ServerSuggestion.guild_id == guild_id,
                 ServerSuggestion.member_id == member_id,
@@ -235,7 +234,7 @@ class ServerCatalogStore(StoreBase):
     ) -> tuple[list[StoredSuggestion], int]:
         """Pending suggestions of the server, oldest first, and how many are pending."""
 
-        async def work(session: AsyncConnection) -> tuple[list[StoredSuggestion], int]:
+        async def work(session: Session) -> tuple[list[StoredSuggestion], int]:
             where = (ServerSuggestion.guild_id == guild_id) & (ServerSuggestion.status == "pending")
             total = (await session.execute(select(func.count()).where(where))).scalar() or 0
             stmt = _SUGGESTION.where(where).order_by(ServerSuggestion.id).offset(offset)
@@ -246,7 +245,7 @@ class ServerCatalogStore(StoreBase):
         return await self._read(work)
 
     async def get_suggestion(self, guild_id: int, suggestion_id: int) -> StoredSuggestion | None:
-        async def work(session: AsyncConnection) -> StoredSuggestion | None:
+        async def work(session: Session) -> StoredSuggestion | None:
             return await _suggestion_in(session, guild_id, suggestion_id)
 
         return await self._read(work)
@@ -254,7 +253,7 @@ class ServerCatalogStore(StoreBase):
     async def member_suggestions(self, member_id: int) -> list[StoredSuggestion]:
         """Every suggestion the member filed (any server), oldest first."""
 
-        async def work(session: AsyncConnection) -> list[StoredSuggestion]:
+        async def work(session: Session) -> list[StoredSuggestion]:
             stmt = _SUGGESTION.where(ServerSuggestion.member_id == member_id)
             rows = await session.execute(stmt.order_by(ServerSuggestion.id))
             return [_suggestion(row._mapping) for row in rows]
@@ -277,7 +276,7 @@ class ServerCatalogStore(StoreBase):
         the suggestion is closed as rejected with that reason and `duplicate` returned.
         """
 
-        async def work(session: AsyncConnection) -> DecisionOutcome:
+        async def work(session: Session) -> DecisionOutcome:
             moved = await _decide(
                 session,
                 guild_id,
@@ -321,7 +320,7 @@ class ServerCatalogStore(StoreBase):
     ) -> DecisionOutcome:
         """Move a pending suggestion to rejected (`already` when someone decided first)."""
 
-        async def work(session: AsyncConnection) -> DecisionOutcome:
+        async def work(session: Session) -> DecisionOutcome:
             moved = await _decide(
                 session,
                 guild_id,
@@ -344,7 +343,7 @@ class ServerCatalogStore(StoreBase):
         """Delete the member's pending suggestions; clear their id from decided suggestions
         (as suggester or moderator) and from additions (the resources stay)."""
 
-        async def work(session: AsyncConnection) -> MemberForgotten:
+        async def work(session: Session) -> MemberForgotten:
             pending = await session.execute(
                 delete(ServerSuggestion).where(
                     ServerSuggestion.member_id == member_id, ServerSuggestion.status == "pending"
@@ -381,7 +380,7 @@ class ServerCatalogStore(StoreBase):
         """The bot left the server: delete its catalog after `delete_after` (kept on a repeat
         event, so a flapping connection does not postpone the deletion forever)."""
 
-        async def work(session: AsyncConnection) -> None:
+        async def work(session: Session) -> None:
             stmt = statements.insert_for(self.dialect, ServerCatalog).values(
                 guild_id=guild_id, version=0, departed_at=now, delete_after=delete_after
             )
@@ -399,7 +398,7 @@ class ServerCatalogStore(StoreBase):
     async def departure(self, guild_id: int) -> dt.datetime | None:
         """When the server's catalog is due for deletion, or None (the bot is there)."""
 
-        async def work(session: AsyncConnection) -> dt.datetime | None:
+        async def work(session: Session) -> dt.datetime | None:
             stmt = select(ServerCatalog.delete_after).where(ServerCatalog.guild_id == guild_id)
             found = (await session.execute(stmt)).scalar()
             return as_utc(found) if found is not None else None
@@ -409,7 +408,7 @@ class ServerCatalogStore(StoreBase):
     async def mark_returned(self, guild_id: int) -> bool:
         """The bot is back in the server: cancel a pending deletion (True if one was)."""
 
-        async def work(session: AsyncConnection) -> bool:
+        async def work(session: Session) -> bool:
             result = await session.execute(
                 update(ServerCatalog)
                 .where(ServerCatalog.guild_id == guild_id, ServerCatalog.delete_after.is_not(None))
@@ -422,7 +421,7 @@ class ServerCatalogStore(StoreBase):
     async def departed_due(self, now: dt.datetime) -> list[int]:
         """Servers whose grace period is over at `now`."""
 
-        async def work(session: AsyncConnection) -> list[int]:
+        async def work(session: Session) -> list[int]:
             stmt = select(ServerCatalog.guild_id).where(ServerCatalog.delete_after <= now)
             return [int(v) for v in (await session.execute(stmt.order_by("guild_id"))).scalars()]
 
@@ -431,7 +430,7 @@ class ServerCatalogStore(StoreBase):
     async def clear_server_catalog(self, guild_id: int) -> tuple[int, int]:
         """Delete every addition and suggestion of the server: (resources, suggestions)."""
 
-        async def work(session: AsyncConnection) -> tuple[int, int]:
+        async def work(session: Session) -> tuple[int, int]:
             resources = await session.execute(
                 delete(ServerResource).where(ServerResource.guild_id == guild_id)
             )
@@ -450,7 +449,7 @@ class ServerCatalogStore(StoreBase):
 
 
 async def _decide(
-    session: AsyncConnection,
+    session: Session,
     guild_id: int,
     suggestion_id: int,
     *,
@@ -480,7 +479,7 @@ async def _decide(
 
 
 async def _suggestion_in(
-    session: AsyncConnection, guild_id: int, suggestion_id: int
+    session: Session, guild_id: int, suggestion_id: int
 ) -> StoredSuggestion | None:
     stmt = _SUGGESTION.where(
         ServerSuggestion.id == suggestion_id, ServerSuggestion.guild_id == guild_id
@@ -490,7 +489,7 @@ async def _suggestion_in(
 
 
 async def _by_keys(
-    session: AsyncConnection, guild_id: int, keys: IdentityKeys
+    session: Session, guild_id: int, keys: IdentityKeys
 ) -> StoredServerResource | None:
     tests = [
         column == value

@@ -80,7 +80,7 @@ async def test_concurrent_sqlite_writes_commit_together_and_a_failure_stays_its_
             nonlocal commits
             commits += 1
 
-        event.listen(store.engine.sync_engine, "commit", count)
+        event.listen(store.write_engine, "commit", count)
 
         def mark(uid: int, rating: int | None = None) -> Awaitable[MarkOutcome]:
             return store.mark(uid, "r0", title="t", status="done", rating=rating, now=now)

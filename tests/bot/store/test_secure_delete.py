@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import event, text
 
 from bot.store import Store
-from bot.store.engine import make_engine
+from bot.store.engine import make_engine, make_writer_engine
 from bot.store.migrate import upgrade_database
+from bot.store.writer import ThreadWriter
 
 NOW = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
 SECRET = "Zanzibar-cipher-notes-of-a-private-reader"
@@ -28,7 +29,7 @@ def like_a_build_without_secure_delete(engine: Any) -> None:
         cursor.execute("PRAGMA secure_delete=OFF")
         cursor.close()
 
-    event.listen(engine.sync_engine, "connect", off, insert=True)  # before the engine's own
+    event.listen(engine, "connect", off, insert=True)  # before the engine's own
 
 
 async def test_forgetting_a_user_overwrites_their_rows_in_the_file(tmp_path: Path) -> None:
@@ -36,8 +37,11 @@ async def test_forgetting_a_user_overwrites_their_rows_in_the_file(tmp_path: Pat
     url = f"sqlite+aiosqlite:///{path}"
     await upgrade_database(url)
     engine = make_engine(url)
-    like_a_build_without_secure_delete(engine)
-    store = Store(engine)
+    like_a_build_without_secure_delete(engine.sync_engine)
+    writes = make_writer_engine(url)  # the writes go through the writer thread's connection
+    assert writes is not None
+    like_a_build_without_secure_delete(writes)
+    store = Store(engine, writer=ThreadWriter(writes))
     try:
         async with engine.connect() as connection:
             assert (await connection.exec_driver_sql("PRAGMA secure_delete")).scalar() == 1
@@ -53,7 +57,7 @@ async def test_forgetting_a_user_overwrites_their_rows_in_the_file(tmp_path: Pat
         async with engine.connect() as connection:
             await connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     finally:
-        await engine.dispose()
+        await store.close()
     data = b"".join(p.read_bytes() for p in tmp_path.glob("deepread.db*") if p.is_file())
     assert SECRET.encode() not in data
     assert b"someone else's" in data

@@ -1,0 +1,87 @@
+"""The SQLite writer thread: a group of writes is one transaction, run in one hand-off."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bot.store.engine import make_writer_engine
+from bot.store.writer import ThreadWriter, run_at_once
+
+
+def writer_on(path: Path) -> ThreadWriter:
+    engine = make_writer_engine(f"sqlite+aiosqlite:///{path}")
+    assert engine is not None
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (n INTEGER NOT NULL)"))
+    return ThreadWriter(engine)
+
+
+def count(writer: ThreadWriter) -> int:
+    with writer.engine.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM t")).scalar_one())
+
+
+@pytest.mark.asyncio
+async def test_a_group_runs_in_the_writer_thread_and_commits_whole(tmp_path: Path) -> None:
+    writer = writer_on(tmp_path / "w.db")
+    threads: list[str] = []
+
+    def insert(n: int) -> Any:
+        async def work(session: Any) -> int:
+            threads.append(threading.current_thread().name)
+            await session.execute(text("INSERT INTO t (n) VALUES (:n)"), {"n": n})
+            return n * 10
+
+        return work
+
+    try:
+        assert await writer.run([insert(1), insert(2), insert(3)]) == [10, 20, 30]
+        assert count(writer) == 3
+        assert set(threads) == {threads[0]} and threads[0].startswith("deepread-writer")
+
+        async def refused(session: Any) -> None:
+            await session.execute(text("INSERT INTO t (n) VALUES (NULL)"))
+
+        with pytest.raises(Exception, match="NOT NULL"):
+            await writer.run([insert(4), refused])
+        assert count(writer) == 3  # the group's first write was rolled back with it
+        writer.close()  # like an engine's dispose: the writer is still usable afterwards
+        assert await writer.run([insert(5)]) == [50]
+        assert count(writer) == 4
+    finally:
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_work_that_waits_for_anything_else_fails_and_writes_nothing(tmp_path: Path) -> None:
+    writer = writer_on(tmp_path / "w.db")
+
+    async def wanders(session: Any) -> None:
+        await session.execute(text("INSERT INTO t (n) VALUES (1)"))
+        await asyncio.sleep(0)  # would suspend: not allowed in the writer thread
+
+    try:
+        with pytest.raises(RuntimeError, match="may only await"):
+            await writer.run([wanders])
+        assert count(writer) == 0
+    finally:
+        writer.close()
+
+
+def test_run_at_once_returns_what_a_coroutine_without_waits_returns() -> None:
+    async def plain() -> str:
+        return "done"
+
+    assert run_at_once(plain()) == "done"
+
+
+def test_no_writer_engine_for_memory_or_other_databases() -> None:
+    assert make_writer_engine("sqlite+aiosqlite://") is None
+    assert make_writer_engine("sqlite+aiosqlite:///:memory:") is None
+    assert make_writer_engine("postgresql+asyncpg://u:p@localhost/db") is None
