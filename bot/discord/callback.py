@@ -41,6 +41,8 @@ EPHEMERAL = 64
 MAX_RETRIES = 3
 CALLBACK_DEADLINE_S = 3.0
 """Discord drops a callback that comes later than this after the interaction was created."""
+EDIT_PATIENCE_S = 10.0
+"""How long an edit of a sent message may wait out rate limits."""
 _NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 
 
@@ -60,6 +62,12 @@ def stateless(view: discord.ui.View | None) -> bool:
     )
 
 
+def _emoji(emoji: discord.PartialEmoji | discord.Emoji | str) -> dict[str, Any]:
+    if isinstance(emoji, str):
+        return {"name": emoji}
+    return {"name": emoji.name, "id": emoji.id, "animated": bool(emoji.animated)}
+
+
 def _button(button: discord.ui.Button[Any]) -> dict[str, Any]:
     data: dict[str, Any] = {"type": 2, "style": int(button.style.value)}
     if button.label:
@@ -71,27 +79,73 @@ def _button(button: discord.ui.Button[Any]) -> dict[str, Any]:
     if button.disabled:
         data["disabled"] = True
     if button.emoji is not None:
-        emoji = button.emoji
-        data["emoji"] = {"name": emoji.name, "id": emoji.id, "animated": emoji.animated}
+        data["emoji"] = _emoji(button.emoji)
     return data
 
 
+def _option(option: discord.SelectOption) -> dict[str, Any]:
+    data: dict[str, Any] = {"label": option.label, "value": option.value}
+    if option.description:
+        data["description"] = option.description
+    if option.emoji is not None:
+        data["emoji"] = _emoji(option.emoji)
+    if option.default:
+        data["default"] = True
+    return data
+
+
+def _select(select: discord.ui.Select[Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "type": 3,
+        "custom_id": select.custom_id,
+        "options": [_option(o) for o in select.options],
+        "min_values": select.min_values,
+        "max_values": select.max_values,
+    }
+    if select.placeholder:
+        data["placeholder"] = select.placeholder
+    if select.disabled:
+        data["disabled"] = True
+    return data
+
+
+def _component(item: discord.ui.Item[Any]) -> tuple[dict[str, Any], int]:
+    """(the item's JSON, its width in a row of five)."""
+    inner = item.item if isinstance(item, discord.ui.DynamicItem) else item
+    if isinstance(inner, discord.ui.Button):
+        return _button(inner), 1
+    if isinstance(inner, discord.ui.Select):
+        return _select(inner), 5
+    raise TypeError(f"no ready-made JSON for a {type(inner).__name__}")
+
+
+def sendable(view: discord.ui.View | None) -> bool:
+    """`components` can write this view: buttons and string selects only."""
+    if view is None:
+        return True
+    return all(
+        isinstance(
+            item.item if isinstance(item, discord.ui.DynamicItem) else item,
+            discord.ui.Button | discord.ui.Select,
+        )
+        for item in view.children
+    )
+
+
 def components(view: discord.ui.View | None) -> list[dict[str, Any]]:
-    """A stateless view's rows, as Discord's JSON: buttons in their `row`, else five a row."""
+    """The view's rows as Discord's JSON, laid out as discord.py lays them out: an item in its
+    `row`, else in the first row with room (five buttons, or one select)."""
     if view is None:
         return []
     rows: dict[int, list[dict[str, Any]]] = {}
-    free = 0
+    used: dict[int, int] = {}
     for item in view.children:
-        assert isinstance(item, discord.ui.DynamicItem)
-        button = item.item
-        assert isinstance(button, discord.ui.Button)
+        data, width = _component(item)
         row = item.row
         if row is None:
-            while len(rows.get(free, ())) >= 5:
-                free += 1
-            row = free
-        rows.setdefault(row, []).append(_button(button))
+            row = next(r for r in range(5) if used.get(r, 0) + width <= 5)
+        used[row] = used.get(row, 0) + width
+        rows.setdefault(row, []).append(data)
     return [{"type": 1, "components": rows[r]} for r in sorted(rows)]
 
 
@@ -134,6 +188,27 @@ def embed_json(embed: discord.Embed) -> str:
     return text
 
 
+def message_data(
+    *,
+    content: str | None = None,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+    ephemeral: bool = False,
+) -> str:
+    """A message's JSON, within Discord's limits and never pinging: content and embed left
+    out when not given (an edit then keeps them), the components always the view's (none
+    without one)."""
+    parts = ['"allowed_mentions":' + json.dumps(_NO_MENTIONS)]
+    if content is not None:
+        parts.append('"content":' + json.dumps(formatting.fit_content(content)))
+    if embed is not None:
+        parts.append('"embeds":[' + embed_json(embed) + "]")
+    parts.append('"components":' + json.dumps(components(view)))
+    if ephemeral:
+        parts.append(f'"flags":{EPHEMERAL}')
+    return "{" + ",".join(parts) + "}"
+
+
 def message_body(
     kind: int,
     *,
@@ -143,21 +218,16 @@ def message_body(
     ephemeral: bool = False,
 ) -> bytes:
     """The callback's JSON: a new message (`CHANNEL_MESSAGE`) or the component's message
-    edited (`UPDATE_MESSAGE`, where a missing part is left as it was). Never pings."""
-    parts = ['"allowed_mentions":' + json.dumps(_NO_MENTIONS)]
-    if content is not None:
-        parts.append('"content":' + json.dumps(formatting.fit_content(content)))
-    if embed is not None:
-        parts.append('"embeds":[' + embed_json(embed) + "]")
-    if view is not None or kind == CHANNEL_MESSAGE:
-        parts.append('"components":' + json.dumps(components(view)))
-    if ephemeral and kind == CHANNEL_MESSAGE:
-        parts.append(f'"flags":{EPHEMERAL}')
-    return f'{{"type":{kind},"data":{{{",".join(parts)}}}}}'.encode()
+    edited (`UPDATE_MESSAGE`), see `message_data`."""
+    data = message_data(
+        content=content, embed=embed, view=view, ephemeral=ephemeral and kind == CHANNEL_MESSAGE
+    )
+    return f'{{"type":{kind},"data":{data}}}'.encode()
 
 
-Answered = Callable[[str, int], None]
-"""Told (interaction token, callback type) once a callback is accepted (the metrics)."""
+Answered = Callable[[str, int | None], None]
+"""Told (interaction token, callback type) once a callback is accepted, (token, None) once an
+edit of the answer is (the metrics)."""
 
 
 class CallbackSender:
@@ -190,19 +260,32 @@ class CallbackSender:
         HTTPException (NotFound for an interaction that expired), as discord.py would."""
         url = f"{self.api_base}/interactions/{interaction.id}/{interaction.token}/callback"
         created = discord.utils.snowflake_time(interaction.id).timestamp()
+        await self._send("POST", url, body, deadline=created + CALLBACK_DEADLINE_S)
+        interaction.extras[RESPONDED] = kind
+        if self._answered is not None:
+            self._answered(interaction.token, kind)
+
+    async def edit_original(self, application_id: int, token: str, data: str) -> None:
+        """Edit the message an interaction answered with (or, for a click, the message the
+        clicked component is on): `data` from `message_data`. Works while the token lives
+        (15 minutes)."""
+        url = f"{self.api_base}/webhooks/{application_id}/{token}/messages/@original"
+        await self._send("PATCH", url, data.encode(), deadline=time.time() + EDIT_PATIENCE_S)
+        if self._answered is not None:
+            self._answered(token, None)  # after "thinking…", this edit is the answer
+
+    async def _send(self, method: str, url: str, body: bytes, *, deadline: float) -> None:
         session = self._open()
         for attempt in range(MAX_RETRIES + 1):
-            async with session.post(url, data=body) as response:
+            async with session.request(method, url, data=body) as response:
                 if response.status < 300:
-                    interaction.extras[RESPONDED] = kind
-                    if self._answered is not None:
-                        self._answered(interaction.token, kind)
                     return
                 data = await _json_or_text(response)
                 wait = _retry_after(response, data)
-                left = CALLBACK_DEADLINE_S - (time.time() - created)
+                left = deadline - time.time()
                 if response.status == 429 and attempt < MAX_RETRIES and wait < left:
-                    log.info("interaction callback rate limited; retrying in %.2f s", wait)
+                    # (not the URL: it holds the interaction's token)
+                    log.info("%s to Discord rate limited; retrying in %.2f s", method, wait)
                     await asyncio.sleep(wait)
                     continue
                 raise _http_error(response, data)

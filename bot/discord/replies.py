@@ -17,7 +17,7 @@ import discord
 
 from bot.discord import callback, limits
 from bot.discord.formatting import fit_content, fit_embed
-from bot.discord.views import InvokerView
+from bot.discord.views import InvokerView, ListeningView
 
 T = TypeVar("T")
 
@@ -73,6 +73,19 @@ async def update(
     """Edit the message a component sits on: in the callback when the interaction is not yet
     acknowledged, else through the original response. `content` (when given) replaces the
     message's text, so a click is answered in the one edit, not an edit and a followup."""
+    sender = _ready_made(interaction, view) if view is not None else None
+    if sender is not None:
+        if isinstance(view, ListeningView):
+            view.listen(interaction)  # its items may have changed: dispatch the new ones
+        if not callback.responded(interaction):
+            body = callback.message_body(
+                callback.UPDATE_MESSAGE, content=content, embed=embed, view=view
+            )
+            await sender.post(interaction, body, callback.UPDATE_MESSAGE)
+        else:
+            data = callback.message_data(content=content, embed=embed, view=view)
+            await sender.edit_original(interaction.application_id, interaction.token, data)
+        return
     kwargs: dict[str, Any] = {"view": view}
     if content is not None:
         kwargs["content"] = fit_content(content)
@@ -82,6 +95,8 @@ async def update(
         await interaction.edit_original_response(**kwargs)
     else:
         await interaction.response.edit_message(**kwargs)
+    if isinstance(view, ListeningView):
+        view.restart_clock()
 
 
 async def send(
@@ -97,17 +112,19 @@ async def send(
 
     An answer in the callback with no live view goes out as one ready-made POST (see
     `callback`), and then there is no message to return (None)."""
-    sender = getattr(interaction.client, "callbacks", None)
-    if (
-        isinstance(sender, callback.CallbackSender)
-        and file is None
-        and callback.stateless(view)
-        and not callback.responded(interaction)
-    ):
+    sender = _ready_made(interaction, view)
+    if sender is not None and file is None and not callback.responded(interaction):
         body = callback.message_body(
             callback.CHANNEL_MESSAGE, content=content, embed=embed, view=view, ephemeral=ephemeral
         )
-        await sender.post(interaction, body, callback.CHANNEL_MESSAGE)
+        if isinstance(view, ListeningView):
+            view.listen(interaction)
+        try:
+            await sender.post(interaction, body, callback.CHANNEL_MESSAGE)
+        except BaseException:
+            if isinstance(view, ListeningView):
+                view.stop()  # nobody will see it: stop listening for it
+            raise
         return None
     kwargs: dict[str, Any] = {"ephemeral": ephemeral}
     if content is not None:
@@ -128,4 +145,20 @@ async def send(
     if isinstance(view, InvokerView):
         view.message = message
         view.client = interaction.client
+    if isinstance(view, ListeningView):
+        view.restart_clock()  # stored by discord.py under its message; expires on our clock
     return message
+
+
+def _ready_made(
+    interaction: discord.Interaction, view: discord.ui.View | None
+) -> callback.CallbackSender | None:
+    """The client's sender, if this answer can go out as a ready-made request: its view keeps
+    nothing in the process (persistent dynamic buttons) or is found by its custom ids alone
+    (a ListeningView)."""
+    sender = getattr(interaction.client, "callbacks", None)
+    if not isinstance(sender, callback.CallbackSender):
+        return None
+    if callback.stateless(view) or (isinstance(view, ListeningView) and callback.sendable(view)):
+        return sender
+    return None

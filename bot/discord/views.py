@@ -12,19 +12,24 @@ the clicked id, or has already taken the click.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+import time
 import weakref
 from typing import Any, ClassVar, Self
 
+import aiohttp
 import discord
 from discord.ui.select import BaseSelect
 
-from bot.discord import errors, formatting
+from bot.discord import callback, errors, formatting
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 180.0
+TOKEN_LIFETIME_S = 15 * 60.0
+"""How long Discord lets an interaction's token edit its message."""
 
 
 # Key in `Interaction.extras`: set when an InvokerView took the interaction.
@@ -133,3 +138,68 @@ class InvokerView(discord.ui.View):
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         await errors.report(interaction, error, where=f"view {type(self).__name__}")
+
+
+class ListeningView(InvokerView):
+    """An InvokerView discord.py finds by its custom ids alone (`Client.add_view`), not by the
+    message it sits on, so that message can be sent and edited as ready-made callbacks
+    (`callback`): discord.py then never has to create and parse the message to learn its id.
+
+    discord.py's own timeout needs the view stored under its message, so this view keeps its
+    own idle clock instead: `IDLE_S` after the last `listen` it stops (discord.py no longer
+    dispatches it) and its message is edited with every control disabled, as an InvokerView's
+    timeout does. Its custom ids carry the view's token, so listening by id alone never
+    confuses two lists.
+    """
+
+    IDLE_S: ClassVar[float] = DEFAULT_TIMEOUT_S
+    _expiring: ClassVar[set[asyncio.Task[None]]] = set()
+
+    def __init__(self, owner_id: int, *, command: str = "") -> None:
+        super().__init__(owner_id, timeout=None, command=command)
+        self._clock: asyncio.TimerHandle | None = None
+        # (application id, token, when): the last interaction that showed this view.
+        self._shown_by: tuple[int, str, float] | None = None
+
+    def listen(self, interaction: discord.Interaction[Any]) -> None:
+        """Have discord.py dispatch clicks on the items the view has now (call again after
+        changing them), remember `interaction` as the one that shows it, and restart the
+        idle clock."""
+        interaction.client.add_view(self)
+        self.client = interaction.client
+        self._shown_by = (interaction.application_id, interaction.token, time.time())
+        self.restart_clock()
+
+    def restart_clock(self) -> None:
+        if self._clock is not None:
+            self._clock.cancel()
+        self._clock = asyncio.get_running_loop().call_later(self.IDLE_S, self._expire)
+
+    def stop(self) -> None:
+        if self._clock is not None:
+            self._clock.cancel()
+            self._clock = None
+        super().stop()
+
+    def _expire(self) -> None:
+        task = asyncio.ensure_future(self.expire())
+        ListeningView._expiring.add(task)
+        task.add_done_callback(ListeningView._expiring.discard)
+
+    async def expire(self) -> None:
+        """Stop, and show every control disabled (while the last token can still edit)."""
+        if self.is_finished():
+            return
+        self.stop()
+        self.disable_all()
+        sender = getattr(self.client, "callbacks", None)
+        if self._shown_by is None or not isinstance(sender, callback.CallbackSender):
+            return
+        application_id, token, since = self._shown_by
+        if time.time() - since > TOKEN_LIFETIME_S - 60:
+            return
+        try:
+            await sender.edit_original(application_id, token, callback.message_data(view=self))
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+            # A deleted message or a dead token: nothing left to tidy up.
+            log.debug("could not disable an expired %s", type(self).__name__)

@@ -168,3 +168,29 @@ async def test_a_refused_callback_raises_discords_own_errors(
     finally:
         await sender.close()
     assert not callback.responded(interaction)
+
+
+def test_selects_take_a_row_each_and_buttons_share_one_as_discord_py_lays_them_out() -> None:
+    view = discord.ui.View(timeout=None)
+    for n in range(2):
+        options = [
+            discord.SelectOption(label=f"item {i}", value=f"v{i}", description="why")
+            for i in range(3)
+        ]
+        view.add_item(discord.ui.Select(custom_id=f"s{n}", options=options, max_values=3))
+    view.add_item(discord.ui.Button(label="More", custom_id="more", disabled=True))
+    view.add_item(discord.ui.Button(label="Less", custom_id="less"))
+    rows = callback.components(view)
+    assert [[c["type"] for c in row["components"]] for row in rows] == [[3], [3], [2, 2]]
+    first = rows[0]["components"][0]
+    assert first["custom_id"] == "s0" and first["max_values"] == 3 and first["min_values"] == 1
+    assert first["options"][0] == {"label": "item 0", "value": "v0", "description": "why"}
+    assert rows[2]["components"][0]["disabled"] is True
+    assert callback.sendable(view)
+    assert not callback.sendable(_with_a_user_select())
+
+
+def _with_a_user_select() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.UserSelect(custom_id="who"))
+    return view

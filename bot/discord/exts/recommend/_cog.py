@@ -17,7 +17,7 @@ from bot.discord.exts.recommend._embeds import (
     select_options,
 )
 from bot.discord.resources import inert
-from bot.discord.views import InvokerView
+from bot.discord.views import ListeningView
 from bot.service import CATALOG_SCOPE, KINDS, LEVELS, MarkResult, Recommendation, nothing_on
 
 LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
@@ -59,7 +59,12 @@ async def fetch(
 
 class StatusSelect(discord.ui.Select["RecommendView"]):
     def __init__(
-        self, placeholder: str, status: str, options: list[discord.SelectOption], custom_id: str
+        self,
+        listing: RecommendView,
+        placeholder: str,
+        status: str,
+        options: list[discord.SelectOption],
+        custom_id: str,
     ) -> None:
         super().__init__(
             placeholder=placeholder,
@@ -69,6 +74,11 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
             custom_id=custom_id,
         )
         self.status = status
+        # The list this select belongs to, kept here: discord.py's `view` is cleared when the
+        # list rebuilds its items, and clicks made before the member saw that edit (a double
+        # click, two selects in quick succession) still reach this select and must update
+        # the list as it stands, not strip it of its controls.
+        self.listing = listing
 
     def offered(self, values: Sequence[str]) -> tuple[list[str], int]:
         """(the values this list offered, each once; how many others came).
@@ -80,8 +90,7 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
         marked", not refused as if it had never been on the list.
         """
         options = {option.value for option in self.options}
-        if self.view is not None:
-            options.update(r.resource.id for r in self.view.page)
+        options.update(r.resource.id for r in self.listing.page)
         chosen = list(dict.fromkeys(values))
         accepted = [value for value in chosen if value in options]
         return accepted, len(chosen) - len(accepted)
@@ -119,14 +128,11 @@ class StatusSelect(discord.ui.Select["RecommendView"]):
         if refused:
             what = "choice that is" if refused == 1 else "choices that are"
             lines.append(f"-# Ignored {refused} {what} not on this list.")
-        view = self.view
-        if view is not None:
-            view.record(self.status, accepted)
-            await replies.update(
-                interaction, content="\n".join(lines), embed=view.embed(), view=view
-            )
-        else:
-            await replies.update(interaction, content="\n".join(lines))
+        listing = self.listing
+        listing.record(self.status, accepted)
+        await replies.update(
+            interaction, content="\n".join(lines), embed=listing.embed(), view=listing
+        )
 
 
 def _public_line(result: MarkResult) -> str:
@@ -138,11 +144,12 @@ def _public_line(result: MarkResult) -> str:
     return f"Marked “{entry.title}” as {entry.status}."
 
 
-class RecommendView(InvokerView):
+class RecommendView(ListeningView):
     """One /recommend list: the current page, what the user did from it, and its controls.
 
     Items are rebuilt on every change (a select whose resources are all done disappears), but
     keep their custom ids, so a click on the message as the user last saw it always lands.
+    A ListeningView: the list and every change to it go out as ready-made requests.
     """
 
     def __init__(self, owner_id: int, request: Request, results: list[Recommendation]) -> None:
@@ -176,7 +183,7 @@ class RecommendView(InvokerView):
         for placeholder, status in SELECTS:
             options = select_options(self.page, self.marks, status)
             if options:  # Discord refuses a select without options
-                self.add_item(StatusSelect(placeholder, status, options, self.ids[status]))
+                self.add_item(StatusSelect(self, placeholder, status, options, self.ids[status]))
         more = discord.ui.Button[RecommendView](
             label="More",
             style=discord.ButtonStyle.primary,
@@ -187,17 +194,18 @@ class RecommendView(InvokerView):
         self.add_item(more)
 
     async def more(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer()
-        results = await fetch(interaction, self.request, self.shown)
+        results = await replies.in_time(
+            interaction, fetch(interaction, self.request, self.shown), update=True
+        )
         if not results:
             self.exhausted = True
             self.render()
-            await interaction.edit_original_response(content=None, view=self)
+            await replies.update(interaction, content="", view=self)
             await replies.send(interaction, "That's all I have for this topic.", ephemeral=True)
             return
         self.show(results)
         # A new page: the line about a mark on the last one no longer applies.
-        await interaction.edit_original_response(content=None, embed=self.embed(), view=self)
+        await replies.update(interaction, content="", embed=self.embed(), view=self)
 
 
 class RecommendCog(commands.Cog):
