@@ -43,7 +43,8 @@ CALLBACK_DEADLINE_S = 3.0
 """Discord drops a callback that comes later than this after the interaction was created."""
 EDIT_PATIENCE_S = 10.0
 """How long an edit of a sent message may wait out rate limits."""
-_NO_MENTIONS: dict[str, list[str]] = {"parse": []}
+_NO_MENTIONS = '"allowed_mentions":{"parse":[]}'
+"""Every message deepread sends pings nobody (as discord.py's AllowedMentions.none())."""
 
 
 def responded(interaction: discord.Interaction[Any]) -> bool:
@@ -198,7 +199,7 @@ def message_data(
     """A message's JSON, within Discord's limits and never pinging: content and embed left
     out when not given (an edit then keeps them), the components always the view's (none
     without one)."""
-    parts = ['"allowed_mentions":' + json.dumps(_NO_MENTIONS)]
+    parts = [_NO_MENTIONS]
     if content is not None:
         parts.append('"content":' + json.dumps(formatting.fit_content(content)))
     if embed is not None:

@@ -9,6 +9,7 @@ itself, so what a member waits for is one round trip, not a placeholder and a se
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Awaitable
 from typing import Any, TypeVar
@@ -36,25 +37,45 @@ async def in_time(
     ephemeral: bool = False,
     update: bool = False,
 ) -> T:
-    """`work`'s result; if it is not ready within the answer budget, defer first (publicly or
-    privately, as the answer will be; for a component with `update`, as an edit of its own
-    message), so the 3-second deadline is always met."""
-    task = asyncio.ensure_future(work)
+    """`work`'s result; if it is not ready within the answer budget, acknowledge first
+    (publicly or privately, as the answer will be; for a component with `update`, as an edit
+    of its own message), so the 3-second deadline is always met.
+
+    A timer rather than a task and `asyncio.wait`: nearly every answer is ready long before
+    the budget, and then this costs one timer handle. The acknowledgement, once started, is
+    awaited before returning (or raising), so the answer never overtakes it."""
+    deferring: asyncio.Future[None] | None = None
+
+    def too_slow() -> None:
+        nonlocal deferring
+        deferring = asyncio.ensure_future(_acknowledge(interaction, ephemeral, update))
+
+    left = _budget_left(interaction)
+    timer = asyncio.get_running_loop().call_later(left, too_slow) if left > 0 else None
+    if timer is None:
+        too_slow()
     try:
-        left = _budget_left(interaction)
-        if left > 0:
-            done, _ = await asyncio.wait({task}, timeout=left)
-            if task in done:
-                return task.result()
-        if update:
-            if not callback.responded(interaction):
-                await interaction.response.defer()
-        else:
-            await defer(interaction, ephemeral=ephemeral)
-        return await task
-    finally:
-        if not task.done():  # the command itself was cancelled (shutdown)
-            task.cancel()
+        result = await work
+    except BaseException:
+        if timer is not None:
+            timer.cancel()
+        if deferring is not None:
+            with contextlib.suppress(Exception):  # the work's own failure is what to report
+                await deferring
+        raise
+    if timer is not None:
+        timer.cancel()
+    if deferring is not None:
+        await deferring
+    return result
+
+
+async def _acknowledge(interaction: discord.Interaction, ephemeral: bool, update: bool) -> None:
+    if update:
+        if not callback.responded(interaction):
+            await interaction.response.defer()
+    else:
+        await defer(interaction, ephemeral=ephemeral)
 
 
 async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:

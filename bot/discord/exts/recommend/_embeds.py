@@ -75,8 +75,24 @@ def page_embed(
     marks: Mapping[str, str] | None = None,
 ) -> discord.Embed:
     """The page; `marks` (resource id -> status) are the actions taken from this list."""
+    marks = marks or {}
+    shown = tuple(
+        sorted((r.resource.id, marks[r.resource.id]) for r in results if r.resource.id in marks)
+    )
+    return _page_embed(request, tuple(results), offset, shown)
+
+
+@formatting.reused_embeds(maxsize=1024)
+def _page_embed(
+    request: Request,
+    results: tuple[Recommendation, ...],
+    offset: int,
+    shown: tuple[tuple[str, str], ...],
+) -> discord.Embed:
+    # Built once per (question, page, marks on it): in a burst on one topic the members'
+    # lists are the same page, and their clicks leave it in the same few states.
     embed = discord.Embed(
-        title=heading(request), description=page_text(results, offset, marks), colour=COLOUR
+        title=heading(request), description=page_text(results, offset, dict(shown)), colour=COLOUR
     )
     first, last = offset + 1, offset + len(results)
     embed.set_footer(
