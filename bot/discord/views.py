@@ -195,6 +195,8 @@ class ListeningView(InvokerView):
         sender = getattr(self.client, "callbacks", None)
         if self._shown_by is None or not isinstance(sender, callback.CallbackSender):
             return
+        if self.client is not None and self.client.is_closed():
+            return  # shutting down: the next start answers old lists as expired
         application_id, token, since = self._shown_by
         if time.time() - since > TOKEN_LIFETIME_S - 60:
             return

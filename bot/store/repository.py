@@ -7,8 +7,9 @@ marks never lose an update or make a duplicate.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -19,6 +20,7 @@ from bot.store.base import Session, rowcount
 from bot.store.club import ClubStore
 from bot.store.community import CommunityStore, forget_member
 from bot.store.guilds import GuildStore
+from bot.store.marks import MarkWork, entry_of
 from bot.store.models import Entry, User
 from bot.store.records import ForgetOutcome, MarkOutcome, StoredEntry, StoredUser, as_utc
 from bot.store.server_catalog import ServerCatalogStore
@@ -80,51 +82,19 @@ class Store(GuildStore, ServerCatalogStore, ClubStore, CommunityStore):
         One write transaction: the current row is read on the writer's own connection, then
         the user is created if missing and the entry upserted, unless the mark repeats what is
         stored. A separate read first would cost a second connection and transaction per mark,
-        more than the row read itself; on SQLite the writer queue batches concurrent marks into
-        one transaction anyway (`StoreBase._write`). The upsert is what makes racing marks
-        safe (another process, or PostgreSQL's concurrent writers); the read only decides how
-        much work is needed and what the entry was before.
+        more than the row read itself; on SQLite the writer queue commits concurrent marks in
+        one transaction anyway (`StoreBase._write`), in a few statements (`MarkWork.batch`).
+        The upsert is what makes racing marks safe (another process, or PostgreSQL's
+        concurrent writers); the read only decides how much work is needed and what the entry
+        was before.
         """
-        key = {"user_id": user_id, "resource_id": resource_id}
-        params = {
-            **key,
-            "title": title,
-            "status": status,
-            "rating": rating,
-            "now": now,
-            "done_at": now if status == "done" else None,
-        }
-
-        async def work(session: Session, create_user: bool) -> MarkOutcome:
-            row = (await session.execute(statements.USER_AND_ENTRY, key)).first()
-            previous = None
-            if row is not None and row._mapping["resource_id"] is not None:
-                previous = _entry(tuple(row)[1:])
-            if (
-                previous is not None
-                and previous.status == status
-                and rating in (None, previous.rating)
-                and previous.title == title
-            ):
-                return MarkOutcome(previous, previous.status, False)
-            if create_user or row is None:
-                await self._ensure_user(session, user_id, now)
-            entry = _entry(
-                (await session.execute(statements.upsert_entry(self.dialect), params)).one()
-            )
-            changed = (
-                previous is None
-                or previous.status != status
-                or (rating is not None and previous.rating != rating)
-            )
-            return MarkOutcome(entry, None if previous is None else previous.status, changed)
-
+        mark = MarkWork(self.dialect, user_id, resource_id, title, status, rating, now)
         try:
-            return await self._write(lambda s: work(s, False))
+            return await self._write(mark)
         except IntegrityError:
             # The user was forgotten after the row read (PostgreSQL: another transaction
             # deleted them meanwhile): create them again.
-            return await self._write(lambda s: work(s, True))
+            return await self._write(dataclasses.replace(mark, create_user=True))
 
     async def entries(self, user_id: int) -> list[StoredEntry]:
         """All of a user's entries, most recently updated first."""
@@ -237,16 +207,4 @@ ENTRY_FIELDS: tuple[str, ...] = (
 """The order of `Entry.__table__.c`, which `_entry` unpacks (a test keeps them in step)."""
 
 
-def _entry(row: Sequence[Any]) -> StoredEntry:
-    """From the values of `Entry.__table__.c`, in order (progress reads hundreds of these)."""
-    user_id, resource_id, title, status, rating, created_at, updated_at, done_at = row
-    return StoredEntry(
-        user_id,
-        resource_id,
-        title,
-        status,
-        rating,
-        as_utc(created_at),
-        as_utc(updated_at),
-        None if done_at is None else as_utc(done_at),
-    )
+_entry = entry_of

@@ -8,7 +8,9 @@ dedicated thread owns a plain `sqlite3` connection (the same pragmas), and a gro
 goes to it in one hand-off, runs there statement after statement, and comes back once
 committed. Reads stay on the async engine: WAL lets them run beside the writer.
 
-The write work is the store's ordinary `async def work(session)`: it only awaits
+Work of a kind that can run many at once (`marks.MarkWork`: a burst of marks) runs as one
+batch when several queued together. The write work is the store's ordinary
+`async def work(session)`: it only awaits
 `session.execute`, which here has already run the statement when it is awaited, so the
 coroutine finishes without ever suspending and is driven to its end in the thread
 (`run_at_once`). Work that tried to wait for anything else would be a bug; it fails loudly
@@ -72,7 +74,14 @@ class ThreadWriter:
     def _run(self, works: Sequence[Callable[[Any], Awaitable[Any]]]) -> list[Any]:
         with self.engine.begin() as connection:
             session = ImmediateSession(connection)
-            return [run_at_once(work(session)) for work in works]
+            results: list[Any] = []
+            for run in _runs_of_a_kind(works):
+                batch = getattr(type(run[0]), "batch", None)
+                if batch is not None and len(run) > 1:
+                    results.extend(run_at_once(batch(session, run)))
+                else:
+                    results.extend(run_at_once(work(session)) for work in run)
+            return results
 
     def close(self) -> None:
         """Wait for the thread and close its connection. Like an engine's `dispose`, this
@@ -82,3 +91,16 @@ class ThreadWriter:
             self._thread.shutdown(wait=True)
             self._thread = None
         self.engine.dispose()
+
+
+def _runs_of_a_kind(works: Sequence[Any]) -> list[list[Any]]:
+    """`works` cut where their type changes: consecutive work of a kind that knows how to run
+    many at once (a `batch` classmethod, giving each one's result as if run alone in turn,
+    e.g. `marks.MarkWork`) runs as one batch; any other work runs as it is, in order."""
+    runs: list[list[Any]] = []
+    for work in works:
+        if runs and type(runs[-1][0]) is type(work) and hasattr(type(work), "batch"):
+            runs[-1].append(work)
+        else:
+            runs.append([work])
+    return runs

@@ -171,9 +171,18 @@ class RecommendView(ListeningView):
         self.render()
 
     def record(self, status: str, resource_ids: Sequence[str]) -> None:
+        """Marks made from this page: each select now offers what is still open for it, and
+        one with nothing left leaves the list (the items are updated, not rebuilt: a select
+        clicked before the member saw this edit is still the list's own)."""
         for resource_id in resource_ids:
             self.marks[resource_id] = status
-        self.render()
+        for select in [item for item in self.children if isinstance(item, StatusSelect)]:
+            options = select_options(self.page, self.marks, select.status)
+            if options:
+                select.options = options
+                select.max_values = len(options)
+            else:
+                self.remove_item(select)
 
     def embed(self) -> discord.Embed:
         return page_embed(self.request, self.page, self.offset, self.marks)

@@ -1,0 +1,99 @@
+"""Marks queued together are written in a few statements, each with the outcome it would have
+had alone, in turn."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from bot.store import Store
+from bot.store.migrate import upgrade_database
+from bot.store.records import MarkOutcome
+
+pytestmark = pytest.mark.asyncio
+NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+STATUSES = ("saved", "reading", "done", "dismissed")
+
+
+def random_marks(seed: int, count: int) -> list[dict[str, Any]]:
+    """Marks over few members and resources: repeats, changes, ratings, new members, and the
+    same entry twice in one group."""
+    rng = random.Random(seed)
+    return [
+        {
+            "user_id": rng.randint(1, 6),
+            "resource_id": f"r{rng.randint(0, 3)}",
+            "title": rng.choice(("A title", "A title, renamed")),
+            "status": rng.choice(STATUSES),
+            "rating": rng.choice((None, None, 3, 5)),
+            "now": NOW + dt.timedelta(minutes=i),
+        }
+        for i in range(count)
+    ]
+
+
+async def stored(store: Store) -> dict[tuple[int, str], Any]:
+    found = {}
+    for user_id in range(1, 7):
+        for entry in await store.entries(user_id):
+            found[(user_id, entry.resource_id)] = entry
+    return found
+
+
+async def open_store(path: Path) -> Store:
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade_database(url)
+    return Store.open(url)
+
+
+@pytest.mark.parametrize("seed", range(6))
+async def test_marks_written_together_come_out_as_written_one_by_one(
+    tmp_path: Path, seed: int
+) -> None:
+    marks = random_marks(seed, 60)
+    alone = await open_store(tmp_path / "alone.db")
+    together = await open_store(tmp_path / "together.db")
+    try:
+        # Known members and entries first, so the groups meet both old and new rows.
+        for store in (alone, together):
+            await store.mark(1, "r0", title="A title", status="saved", rating=None, now=NOW)
+        one_by_one: list[MarkOutcome] = [await alone.mark(**m) for m in marks]
+        statements: list[str] = []
+
+        def seen(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+            statements.append(statement)
+
+        event.listen(together.write_engine, "before_cursor_execute", seen)
+        at_once = await asyncio.gather(*(together.mark(**m) for m in marks))
+        assert at_once == one_by_one
+        assert await stored(together) == await stored(alone)
+        # Not two or three statements per mark: the groups ran as batches (a group with the
+        # same entry twice runs one by one, as alone).
+        assert len(statements) < len(marks)
+    finally:
+        await alone.close()
+        await together.close()
+
+
+async def test_a_batch_that_fails_leaves_each_mark_its_own_outcome(tmp_path: Path) -> None:
+    store = await open_store(tmp_path / "x.db")
+    try:
+        marks = [
+            {"user_id": u, "resource_id": "r0", "title": "t", "status": "done", "now": NOW}
+            for u in range(10, 20)
+        ]
+        results = await asyncio.gather(
+            *(store.mark(**m, rating=9 if m["user_id"] == 15 else None) for m in marks),
+            return_exceptions=True,
+        )
+        assert [isinstance(r, Exception) for r in results] == [u == 15 for u in range(10, 20)]
+        assert await store.count_entries() == 9
+        assert await store.get_user(15) is None
+    finally:
+        await store.close()
