@@ -8,10 +8,12 @@ do-nothing bot's whole cost per interaction, again on top. When nothing needs th
 deepread builds the JSON itself (an identical embed fitted and encoded once), posts it on its
 own session and records it as answered.
 
-Nothing needs the message back when the answer carries no live view: no components, or only
-`DynamicItem`s (persistent buttons discord.py rebuilds from their custom ids whenever they are
-pressed, whatever message they sit on). A view with state (`InvokerView`: a list, a form) still
-goes through discord.py, which must store it under the created message.
+Nothing needs the message back when the answer's view needs nothing from discord.py's store
+of messages: no components, only `DynamicItem`s (persistent buttons discord.py rebuilds from
+their custom ids whenever they are pressed, whatever message they sit on), or a
+`views.ListeningView` (a /recommend list, registered by its custom ids alone). Other views with
+state (forms, pages of the reading list) still go through discord.py, which stores them under
+the created message.
 
 `responded` is the one question "has this interaction been answered yet?", for either path.
 """

@@ -131,8 +131,9 @@ async def send(
 ) -> discord.Message | None:
     """Reply and return the sent message (so a view can edit it later), within every limit.
 
-    An answer in the callback with no live view goes out as one ready-made POST (see
-    `callback`), and then there is no message to return (None)."""
+    An answer in the callback whose view needs nothing from discord.py (none, persistent
+    buttons, or a ListeningView) goes out as one ready-made POST (see `callback`), and then
+    there is no message to return (None)."""
     sender = _ready_made(interaction, view)
     if sender is not None and file is None and not callback.responded(interaction):
         body = callback.message_body(
