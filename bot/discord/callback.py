@@ -21,17 +21,19 @@ the created message.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import discord
 
 from bot.discord import formatting, limits
+from bot.discord.http_client import KeepAliveClient, Reply
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,8 @@ CALLBACK_DEADLINE_S = 3.0
 """Discord drops a callback that comes later than this after the interaction was created."""
 EDIT_PATIENCE_S = 10.0
 """How long an edit of a sent message may wait out rate limits."""
+REQUEST_TIMEOUT_S = 10.0
+"""One request's limit, connecting included (as the aiohttp session this replaced had)."""
 _NO_MENTIONS = '"allowed_mentions":{"parse":[]}'
 """Every message deepread sends pings nobody (as discord.py's AllowedMentions.none())."""
 
@@ -65,58 +69,76 @@ def stateless(view: discord.ui.View | None) -> bool:
     )
 
 
-def _emoji(emoji: discord.PartialEmoji | discord.Emoji | str) -> dict[str, Any]:
+def _emoji(emoji: discord.PartialEmoji | discord.Emoji | str | None) -> str | None:
+    if emoji is None:
+        return None
     if isinstance(emoji, str):
-        return {"name": emoji}
-    return {"name": emoji.name, "id": emoji.id, "animated": bool(emoji.animated)}
+        return json.dumps({"name": emoji})
+    return json.dumps({"name": emoji.name, "id": emoji.id, "animated": bool(emoji.animated)})
 
 
-def _button(button: discord.ui.Button[Any]) -> dict[str, Any]:
-    data: dict[str, Any] = {"type": 2, "style": int(button.style.value)}
-    if button.label:
-        data["label"] = button.label
-    if button.url:
-        data["url"] = button.url
+# The JSON of components is assembled from encoded fragments: a /recommend list is three
+# selects of the same five resources, and every click on it sends them all again, each option
+# as it was. An option or button encodes once per look (label, value, ...), not per message.
+
+
+@functools.lru_cache(maxsize=8192)
+def _option(
+    label: str, value: str, description: str | None, emoji: str | None, default: bool
+) -> str:
+    data: dict[str, Any] = {"label": label, "value": value}
+    if description:
+        data["description"] = description
+    text = json.dumps(data)[:-1]
+    if emoji is not None:
+        text += ',"emoji":' + emoji
+    return text + (',"default":true}' if default else "}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _button(
+    style: int,
+    label: str | None,
+    url: str | None,
+    custom_id: str | None,
+    disabled: bool,
+    emoji: str | None,
+) -> str:
+    data: dict[str, Any] = {"type": 2, "style": style}
+    if label:
+        data["label"] = label
+    if url:
+        data["url"] = url
     else:
-        data["custom_id"] = button.custom_id
-    if button.disabled:
+        data["custom_id"] = custom_id
+    if disabled:
         data["disabled"] = True
-    if button.emoji is not None:
-        data["emoji"] = _emoji(button.emoji)
-    return data
+    text = json.dumps(data)[:-1]
+    return text + (',"emoji":' + emoji if emoji is not None else "") + "}"
 
 
-def _option(option: discord.SelectOption) -> dict[str, Any]:
-    data: dict[str, Any] = {"label": option.label, "value": option.value}
-    if option.description:
-        data["description"] = option.description
-    if option.emoji is not None:
-        data["emoji"] = _emoji(option.emoji)
-    if option.default:
-        data["default"] = True
-    return data
-
-
-def _select(select: discord.ui.Select[Any]) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "type": 3,
-        "custom_id": select.custom_id,
-        "options": [_option(o) for o in select.options],
-        "min_values": select.min_values,
-        "max_values": select.max_values,
-    }
+def _select(select: discord.ui.Select[Any]) -> str:
+    options = ",".join(
+        _option(o.label, o.value, o.description, _emoji(o.emoji), o.default) for o in select.options
+    )
+    head: dict[str, Any] = {"type": 3, "custom_id": select.custom_id}
     if select.placeholder:
-        data["placeholder"] = select.placeholder
+        head["placeholder"] = select.placeholder
     if select.disabled:
-        data["disabled"] = True
-    return data
+        head["disabled"] = True
+    return (
+        f'{json.dumps(head)[:-1]},"options":[{options}],'
+        f'"min_values":{int(select.min_values)},"max_values":{int(select.max_values)}}}'
+    )
 
 
-def _component(item: discord.ui.Item[Any]) -> tuple[dict[str, Any], int]:
+def _component(item: discord.ui.Item[Any]) -> tuple[str, int]:
     """(the item's JSON, its width in a row of five)."""
     inner = item.item if isinstance(item, discord.ui.DynamicItem) else item
     if isinstance(inner, discord.ui.Button):
-        return _button(inner), 1
+        emoji = _emoji(inner.emoji)
+        style = int(inner.style.value)
+        return _button(style, inner.label, inner.url, inner.custom_id, inner.disabled, emoji), 1
     if isinstance(inner, discord.ui.Select):
         return _select(inner), 5
     raise TypeError(f"no ready-made JSON for a {type(inner).__name__}")
@@ -135,12 +157,12 @@ def sendable(view: discord.ui.View | None) -> bool:
     )
 
 
-def components(view: discord.ui.View | None) -> list[dict[str, Any]]:
+def components(view: discord.ui.View | None) -> str:
     """The view's rows as Discord's JSON, laid out as discord.py lays them out: an item in its
     `row`, else in the first row with room (five buttons, or one select)."""
     if view is None:
-        return []
-    rows: dict[int, list[dict[str, Any]]] = {}
+        return "[]"
+    rows: dict[int, list[str]] = {}
     used: dict[int, int] = {}
     for item in view.children:
         data, width = _component(item)
@@ -149,7 +171,11 @@ def components(view: discord.ui.View | None) -> list[dict[str, Any]]:
             row = next(r for r in range(5) if used.get(r, 0) + width <= 5)
         used[row] = used.get(row, 0) + width
         rows.setdefault(row, []).append(data)
-    return [{"type": 1, "components": rows[r]} for r in sorted(rows)]
+    return (
+        "["
+        + ",".join(f'{{"type":1,"components":[{",".join(rows[r])}]}}' for r in sorted(rows))
+        + "]"
+    )
 
 
 def _embed_key(embed: discord.Embed) -> tuple[Any, ...]:
@@ -206,7 +232,7 @@ def message_data(
         parts.append('"content":' + json.dumps(formatting.fit_content(content)))
     if embed is not None:
         parts.append('"embeds":[' + embed_json(embed) + "]")
-    parts.append('"components":' + json.dumps(components(view)))
+    parts.append('"components":' + components(view))
     if ephemeral:
         parts.append(f'"flags":{EPHEMERAL}')
     return "{" + ",".join(parts) + "}"
@@ -234,36 +260,34 @@ edit of the answer is (the metrics)."""
 
 
 class CallbackSender:
-    """Posts ready callbacks on a session of its own (opened on first use, closed with the
-    bot); a 429 is waited out while Discord's 3-second deadline allows."""
+    """Posts ready callbacks on connections of its own (`http_client`, opened on first use,
+    closed with the bot); a 429 is waited out while Discord's 3-second deadline allows."""
 
     def __init__(self, api_base: str, *, answered: Answered | None = None) -> None:
         self.api_base = api_base.rstrip("/")
         self._answered = answered
-        self._session: aiohttp.ClientSession | None = None
+        self._client: KeepAliveClient | None = None
 
-    def _open(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                headers={
-                    "Content-Type": "application/json",
-                    "User-Agent": "DiscordBot (https://github.com/deepread, 1) deepread",
-                },
-                timeout=aiohttp.ClientTimeout(total=10),
+    def _open(self) -> KeepAliveClient:
+        if self._client is None:
+            self._client = KeepAliveClient(
+                self.api_base,
+                headers={"User-Agent": "DiscordBot (https://github.com/deepread, 1) deepread"},
+                timeout_s=REQUEST_TIMEOUT_S,
             )
-        return self._session
+        return self._client
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
 
     async def post(self, interaction: discord.Interaction[Any], body: bytes, kind: int) -> None:
         """Send `body` as the interaction's callback; a refusal raises discord's own
         HTTPException (NotFound for an interaction that expired), as discord.py would."""
-        url = f"{self.api_base}/interactions/{interaction.id}/{interaction.token}/callback"
+        path = f"/interactions/{interaction.id}/{interaction.token}/callback"
         created = discord.utils.snowflake_time(interaction.id).timestamp()
-        await self._send("POST", url, body, deadline=created + CALLBACK_DEADLINE_S)
+        await self._send("POST", path, body, deadline=created + CALLBACK_DEADLINE_S)
         interaction.extras[RESPONDED] = kind
         if self._answered is not None:
             self._answered(interaction.token, kind)
@@ -272,51 +296,52 @@ class CallbackSender:
         """Edit the message an interaction answered with (or, for a click, the message the
         clicked component is on): `data` from `message_data`. Works while the token lives
         (15 minutes)."""
-        url = f"{self.api_base}/webhooks/{application_id}/{token}/messages/@original"
-        await self._send("PATCH", url, data.encode(), deadline=time.time() + EDIT_PATIENCE_S)
+        path = f"/webhooks/{application_id}/{token}/messages/@original"
+        await self._send("PATCH", path, data.encode(), deadline=time.time() + EDIT_PATIENCE_S)
         if self._answered is not None:
             self._answered(token, None)  # after "thinking…", this edit is the answer
 
-    async def _send(self, method: str, url: str, body: bytes, *, deadline: float) -> None:
-        session = self._open()
+    async def _send(self, method: str, path: str, body: bytes, *, deadline: float) -> None:
+        client = self._open()
         for attempt in range(MAX_RETRIES + 1):
-            async with session.request(method, url, data=body) as response:
-                if response.status < 300:
-                    return
-                data = await _json_or_text(response)
-                wait = _retry_after(response, data)
-                left = deadline - time.time()
-                if response.status == 429 and attempt < MAX_RETRIES and wait < left:
-                    # (not the URL: it holds the interaction's token)
-                    log.info("%s to Discord rate limited; retrying in %.2f s", method, wait)
-                    await asyncio.sleep(wait)
-                    continue
-                raise _http_error(response, data)
+            reply = await client.request(method, path, body)
+            if reply.status < 300:
+                return
+            data = reply.json_or_text()
+            if reply.replayed and _already_acknowledged(reply, data):
+                return  # the first try landed before its connection dropped
+            wait = _retry_after(reply, data)
+            left = deadline - time.time()
+            if reply.status == 429 and attempt < MAX_RETRIES and wait < left:
+                # (not the path: it holds the interaction's token)
+                log.info("%s to Discord rate limited; retrying in %.2f s", method, wait)
+                await asyncio.sleep(wait)
+                continue
+            raise _http_error(reply, data)
 
 
-async def _json_or_text(response: aiohttp.ClientResponse) -> Any:
-    text = await response.text()
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+def _already_acknowledged(reply: Reply, data: Any) -> bool:
+    return reply.status == 400 and isinstance(data, dict) and data.get("code") == 40060
 
 
-def _retry_after(response: aiohttp.ClientResponse, data: Any) -> float:
+def _retry_after(reply: Reply, data: Any) -> float:
     value: Any = data.get("retry_after") if isinstance(data, dict) else None
     if value is None:
-        value = response.headers.get("Retry-After", 1)
+        value = reply.headers.get("retry-after", 1)
     try:
         return max(0.0, float(value))
     except (TypeError, ValueError):
         return 1.0
 
 
-def _http_error(response: aiohttp.ClientResponse, data: Any) -> discord.HTTPException:
-    if response.status == 404:
+def _http_error(reply: Reply, data: Any) -> discord.HTTPException:
+    """discord.py's own exception for a refusal: it reads `status` and `reason` from the
+    response it is given, which a `Reply` has."""
+    response = cast(aiohttp.ClientResponse, reply)
+    if reply.status == 404:
         return discord.NotFound(response, data)
-    if response.status == 403:
+    if reply.status == 403:
         return discord.Forbidden(response, data)
-    if response.status >= 500:
+    if reply.status >= 500:
         return discord.DiscordServerError(response, data)
     return discord.HTTPException(response, data)

@@ -19,7 +19,6 @@ import time
 import weakref
 from typing import Any, ClassVar, Self
 
-import aiohttp
 import discord
 from discord.ui.select import BaseSelect
 
@@ -158,6 +157,7 @@ class ListeningView(InvokerView):
     def __init__(self, owner_id: int, *, command: str = "") -> None:
         super().__init__(owner_id, timeout=None, command=command)
         self._clock: asyncio.TimerHandle | None = None
+        self._listening: tuple[discord.ui.Item[Any], ...] = ()  # the items registered last
         # (application id, token, when): the last interaction that showed this view.
         self._shown_by: tuple[int, str, float] | None = None
 
@@ -165,7 +165,12 @@ class ListeningView(InvokerView):
         """Have discord.py dispatch clicks on the items the view has now (call again after
         changing them), remember `interaction` as the one that shows it, and restart the
         idle clock."""
-        interaction.client.add_view(self)
+        items = tuple(self.children)
+        if items != self._listening or interaction.client is not self.client:
+            # (discord.py's registration walks every item and diffs the last one: skipped
+            # when a click only changed the items' options, as most do)
+            interaction.client.add_view(self)
+            self._listening = items
         self.client = interaction.client
         self._shown_by = (interaction.application_id, interaction.token, time.time())
         self.restart_clock()
@@ -179,6 +184,7 @@ class ListeningView(InvokerView):
         if self._clock is not None:
             self._clock.cancel()
             self._clock = None
+        self._listening = ()
         super().stop()
 
     def _expire(self) -> None:
@@ -202,6 +208,6 @@ class ListeningView(InvokerView):
             return
         try:
             await sender.edit_original(application_id, token, callback.message_data(view=self))
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+        except (discord.HTTPException, OSError, TimeoutError):
             # A deleted message or a dead token: nothing left to tidy up.
             log.debug("could not disable an expired %s", type(self).__name__)

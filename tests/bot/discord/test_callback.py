@@ -180,7 +180,7 @@ def test_selects_take_a_row_each_and_buttons_share_one_as_discord_py_lays_them_o
         view.add_item(discord.ui.Select(custom_id=f"s{n}", options=options, max_values=3))
     view.add_item(discord.ui.Button(label="More", custom_id="more", disabled=True))
     view.add_item(discord.ui.Button(label="Less", custom_id="less"))
-    rows = callback.components(view)
+    rows = json.loads(callback.components(view))
     assert [[c["type"] for c in row["components"]] for row in rows] == [[3], [3], [2, 2]]
     first = rows[0]["components"][0]
     assert first["custom_id"] == "s0" and first["max_values"] == 3 and first["min_values"] == 1
@@ -194,3 +194,32 @@ def _with_a_user_select() -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(discord.ui.UserSelect(custom_id="who"))
     return view
+
+
+def _meaningful(data: Any) -> Any:
+    """Discord's JSON without what means the default (false flags, null ids, `required`)."""
+    if isinstance(data, list):
+        return [_meaningful(d) for d in data]
+    if isinstance(data, dict):
+        return {
+            k: _meaningful(v) for k, v in data.items() if v not in (False, None) and k != "required"
+        }
+    return data
+
+
+@pytest.mark.asyncio
+async def test_components_say_what_discord_py_would_send_for_the_same_view() -> None:
+    view = discord.ui.View(timeout=None)
+    options = [
+        discord.SelectOption(label='Ünïcode “quotes” \\ "', value="1", description="d", emoji="✅"),
+        discord.SelectOption(label="b", value="2", default=True),
+    ]
+    view.add_item(
+        discord.ui.Select(custom_id="s", placeholder="Pick", options=options, max_values=2)
+    )
+    view.add_item(discord.ui.Button(label="Go", custom_id="g", emoji="🔖", disabled=True))
+    view.add_item(discord.ui.Button(label="Link", url="https://example.com/?a=1&b=</x>"))
+    view.add_item(discord.ui.Button(label="Row 4", custom_id="r", row=4))
+    for _ in range(2):  # the second time from the cached fragments
+        ours = json.loads(callback.components(view))
+        assert _meaningful(ours) == _meaningful(view.to_components())
