@@ -30,7 +30,7 @@ from bot.store.contention import is_busy
 from bot.store.engine import display_url, make_engine, make_writer_engine
 from bot.store.errors import StoreError
 from bot.store.values import DEFAULT_BUSY_TIMEOUT_MS
-from bot.store.writer import ThreadWriter
+from bot.store.writer import GROUP_LIMIT, ThreadWriter
 
 if TYPE_CHECKING:
     # For typing only: how SQLAlchemy's own `execute` types a select's rows.
@@ -38,9 +38,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _Ts = TypeVarTuple("_Ts")
-GROUP_LIMIT = 32
-"""At most this many writes share a transaction: answers leave in steps rather than all at
-the end of one long transaction, and another process never waits long for the lock."""
 
 
 class Session(Protocol):
@@ -132,6 +129,8 @@ class StoreBase:
 
     async def _queue_write(self, work: Work[T]) -> T:
         """Queue `work` for the one writer; its result once the write is committed."""
+        if self._thread_writer is not None:
+            return await self._thread_writer.submit(work)  # (the thread drains the queue)
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queued.append((work, future))
         if self._writer is None or self._writer.done():
@@ -159,11 +158,8 @@ class StoreBase:
     async def _commit_together(self, group: list[tuple[Work[Any], asyncio.Future[Any]]]) -> bool:
         """All of `group` in one transaction; False (nothing written) if any of it failed."""
         try:
-            if self._thread_writer is not None:
-                results = await self._thread_writer.run([work for work, _ in group])
-            else:
-                async with self.engine.begin() as connection:
-                    results = [await work(connection) for work, _ in group]
+            async with self.engine.begin() as connection:
+                results = [await work(connection) for work, _ in group]
         except Exception:
             return False  # rolled back: each is run alone, so the failure stays its own
         for (_, future), result in zip(group, results, strict=True):

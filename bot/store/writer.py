@@ -8,9 +8,16 @@ dedicated thread owns a plain `sqlite3` connection (the same pragmas), and a gro
 goes to it in one hand-off, runs there statement after statement, and comes back once
 committed. Reads stay on the async engine: WAL lets them run beside the writer.
 
-Work of a kind that can run many at once (`marks.MarkWork`: a burst of marks) runs as one
-batch when several queued together. The write work is the store's ordinary
-`async def work(session)`: it only awaits
+Writes are handed over as they come (`submit`) and the thread drains them itself: what queued
+while a group ran is the next group (at most `GROUP_LIMIT`, one transaction), started at once
+rather than after the event loop has caught up with everything queued before the news that
+the last group committed. In a burst the writes so run beside the answers being made, and a
+group's callers are told their results together, in one wake-up of the loop. If any work of
+a group fails, the group is rolled back and each of its works runs again alone, so one bad
+write never takes the others down. Work of a kind that can run many at once
+(`marks.MarkWork`: a burst of marks) runs as one batch when several queued together.
+
+The write work is the store's ordinary `async def work(session)`: it only awaits
 `session.execute`, which here has already run the statement when it is awaited, so the
 coroutine finishes without ever suspending and is driven to its end in the thread
 (`run_at_once`). Work that tried to wait for anything else would be a bug; it fails loudly
@@ -20,6 +27,9 @@ and its transaction is rolled back.
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -29,6 +39,15 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.sql.base import Executable
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+GROUP_LIMIT = 32
+"""At most this many writes share a transaction: a burst of marks pays for a few
+BEGIN/COMMITs instead of one each, answers leave in steps rather than all at the end of one
+long transaction, and another process never waits long for the lock."""
+
+Outcome = tuple["asyncio.Future[Any]", bool, Any]
+"""(a caller's future, whether its work succeeded, its result or its exception)."""
 
 
 class ImmediateSession:
@@ -62,14 +81,67 @@ class ThreadWriter:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._thread: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._pending: deque[tuple[Callable[[Any], Awaitable[Any]], asyncio.Future[Any]]] = deque()
+        self._draining = False
+
+    def submit(self, work: Callable[[Any], Awaitable[T]]) -> asyncio.Future[T]:
+        """`work`'s result (or exception) once the transaction holding it committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        with self._lock:
+            self._pending.append((work, future))
+            start, self._draining = not self._draining, True
+        if start:
+            self._executor().submit(self._drain, loop)
+        return future
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deepread-writer")
+        return self._thread
+
+    def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
+        """In the thread: commit group after group until nothing is queued."""
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._draining = False
+                    return
+                taken = min(GROUP_LIMIT, len(self._pending))
+                group = [self._pending.popleft() for _ in range(taken)]
+            group = [(work, future) for work, future in group if not future.done()]  # gave up
+            outcomes = self._outcomes(group)
+            try:
+                loop.call_soon_threadsafe(_deliver, outcomes)
+            except RuntimeError:  # the loop closed meanwhile: nobody is waiting any more
+                log.debug("event loop closed; %d write results dropped", len(outcomes))
+
+    def _outcomes(
+        self, group: list[tuple[Callable[[Any], Awaitable[Any]], asyncio.Future[Any]]]
+    ) -> list[Outcome]:
+        if len(group) > 1:
+            try:
+                results = self._run([work for work, _ in group])
+            except Exception:
+                pass  # rolled back: each runs alone, so a failure stays its own
+            else:
+                return [(f, True, r) for (_, f), r in zip(group, results, strict=True)]
+        outcomes: list[Outcome] = []
+        for work, future in group:
+            try:
+                [result] = self._run([work])
+            except Exception as exc:
+                outcomes.append((future, False, exc))
+            else:
+                outcomes.append((future, True, result))
+        return outcomes
 
     async def run(self, works: Sequence[Callable[[Any], Awaitable[Any]]]) -> list[Any]:
         """Every work's result, once the one transaction holding them all committed; the
         first failure rolls it all back and is raised."""
-        if self._thread is None:
-            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deepread-writer")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._thread, self._run, works)
+        return await loop.run_in_executor(self._executor(), self._run, works)
 
     def _run(self, works: Sequence[Callable[[Any], Awaitable[Any]]]) -> list[Any]:
         with self.engine.begin() as connection:
@@ -91,6 +163,17 @@ class ThreadWriter:
             self._thread.shutdown(wait=True)
             self._thread = None
         self.engine.dispose()
+
+
+def _deliver(outcomes: list[Outcome]) -> None:
+    """In the event loop: tell a group's callers (those still waiting) their outcomes."""
+    for future, ok, value in outcomes:
+        if future.done():
+            continue
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
 
 
 def _runs_of_a_kind(works: Sequence[Any]) -> list[list[Any]]:

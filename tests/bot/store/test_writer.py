@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.store.engine import make_writer_engine
-from bot.store.writer import ThreadWriter, run_at_once
+from bot.store.writer import GROUP_LIMIT, ThreadWriter, run_at_once
 
 
 def writer_on(path: Path) -> ThreadWriter:
@@ -85,3 +87,68 @@ def test_no_writer_engine_for_memory_or_other_databases() -> None:
     assert make_writer_engine("sqlite+aiosqlite://") is None
     assert make_writer_engine("sqlite+aiosqlite:///:memory:") is None
     assert make_writer_engine("postgresql+asyncpg://u:p@localhost/db") is None
+
+
+def _insert(n: int, sessions: list[object]) -> Any:
+    async def work(session: Any) -> int:
+        await session.execute(text("INSERT INTO t (n) VALUES (:n)"), {"n": n})
+        sessions.append(session)  # one session per transaction, kept alive: ids stay unique
+        return n
+
+    return work
+
+
+@pytest.mark.asyncio
+async def test_submitted_writes_are_drained_by_the_thread_without_waiting_for_the_loop(
+    tmp_path: Path,
+) -> None:
+    writer = writer_on(tmp_path / "w.db")
+    ran: list[object] = []
+    try:
+        first = writer.submit(_insert(1, ran))
+        deadline = time.monotonic() + 5
+        while count(writer) < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)  # the event loop is blocked here: nothing of it runs
+        later = [writer.submit(_insert(n, ran)) for n in range(2, 6)]
+        while count(writer) < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        # Both groups committed while the loop never ran: the thread took the second group as
+        # soon as the first was done, not once the loop had heard of the first.
+        assert count(writer) == 5 and not first.done()
+        assert await first == 1 and await asyncio.gather(*later) == [2, 3, 4, 5]
+    finally:
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_a_failing_write_in_a_group_fails_alone(tmp_path: Path) -> None:
+    writer = writer_on(tmp_path / "w.db")
+
+    async def refused(session: Any) -> None:
+        await session.execute(text("INSERT INTO t (n) VALUES (NULL)"))
+
+    ran: list[object] = []
+    try:
+        futures = [writer.submit(_insert(n, ran)) for n in range(3)]
+        futures.insert(1, writer.submit(refused))
+        futures += [writer.submit(_insert(n, ran)) for n in range(3, 100)]
+        outcomes = await asyncio.gather(*futures, return_exceptions=True)
+        assert isinstance(outcomes[1], Exception) and "NOT NULL" in str(outcomes[1])
+        assert [o for i, o in enumerate(outcomes) if i != 1] == list(range(100))
+        assert count(writer) == 100
+    finally:
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_many_writes_share_transactions_of_at_most_a_group(tmp_path: Path) -> None:
+    writer = writer_on(tmp_path / "w.db")
+    transactions: list[object] = []
+    try:
+        assert await asyncio.gather(
+            *(writer.submit(_insert(n, transactions)) for n in range(200))
+        ) == list(range(200))
+    finally:
+        writer.close()
+    sizes = list(Counter(id(session) for session in transactions).values())
+    assert len(sizes) < 200 and max(sizes) <= GROUP_LIMIT
