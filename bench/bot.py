@@ -100,18 +100,22 @@ async def select_clicks(fake: FakeDiscord, people: list[dict[str, Any]]) -> List
     lists = {}
     for person in people:
         record = await fake.dispatch_interaction(2, COMMANDS["recommend"], user=person)
-        await fake.wait_for_callback(record, timeout=10)
-        message_id = record.original_message_id
-        if message_id is None:  # deferred: the list is the first followup
+        callback = await fake.wait_for_callback(record, timeout=10)
+        if callback.get("type") in DEFERRED:  # "thinking…" first: the list comes after it
             await fake.wait_for_followup(record, timeout=10)
             message_id = int(record.results[0]["id"])
-        message = fake.messages[int(message_id)]
-        select = next(
+        else:
+            message_id = int(record.original_message_id or 0)
+        message = fake.messages[message_id]
+        selects = [
             c
             for row in message.get("components", [])
             for c in row.get("components", [])
             if c.get("type") == 3
-        )
+        ]
+        if not selects:
+            raise RuntimeError(f"a /recommend list without a select: {message}")
+        select = selects[0]
         values = [option["value"] for option in select["options"]]
         lists[person["id"]] = (message, select["custom_id"], values)
     return lists
@@ -169,6 +173,7 @@ class Bot:
         self.people: list[dict[str, Any]] = []
         self.lists: Lists = {}
         self.lists_used = False
+        self.made = 0
 
     async def start(self, users: int) -> None:
         fake, kind = self.fake, self.kind
@@ -196,7 +201,7 @@ class Bot:
             )
         await asyncio.wait_for(fake.gateway.identified.wait(), 60)
         self.results["ready_s"] = time.perf_counter() - started
-        self.people = [fake.make_user(f"user{i}") for i in range(users)]
+        self.people = self.new_people(users)
         for person in self.people[:5]:  # warm-up: first-call costs are not steady state
             for payload in COMMANDS.values():
                 await fake.wait_for_callback(
@@ -205,6 +210,11 @@ class Bot:
         self.results["rss_idle"], _ = rss_mib(self.pid)
         self.lists = await select_clicks(fake, self.people)
 
+    def new_people(self, count: int) -> list[dict[str, Any]]:
+        made = [self.fake.make_user(f"user{self.made + i}") for i in range(count)]
+        self.made += count
+        return made
+
     @property
     def pid(self) -> int:
         assert self.proc is not None
@@ -212,7 +222,10 @@ class Bot:
 
     async def burst(self, scenario: str, interactions: int) -> dict[str, float]:
         if scenario in ("select", "mix"):
-            if self.lists_used:  # fresh lists, so every click still marks something new
+            if self.lists_used:
+                # Every click should mark something new, and a member's lists run out of
+                # unread resources after a few bursts: new members open new lists.
+                self.people = self.new_people(len(self.people))
                 self.lists = await select_clicks(self.fake, self.people)
             self.lists_used = True
         await asyncio.sleep(SETTLE_S)  # trailing work of the last burst is not counted
