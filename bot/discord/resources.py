@@ -8,6 +8,7 @@ made safe to sit inside `[title](url)`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import quote
@@ -41,7 +42,21 @@ def inert(text: str) -> str:
     discord.py already escapes the `[` of a masked link; escaping it again would make `\\\\[`,
     an escaped backslash before a live bracket (a link again, and a stray backslash shown),
     so only brackets not escaped yet are escaped."""
+    if len(text) <= _REMEMBERED_LENGTH:
+        return _inert_remembered(text)
+    return _inert(text)
+
+
+_REMEMBERED_LENGTH = 300
+"""Titles and answer lines repeat (every click on a list names its resource again); long
+user text rarely does and would make the cache heavy."""
+
+
+def _inert(text: str) -> str:
     return _UNESCAPED_BRACKET.sub(r"\1\\\2", formatting.escape(text))
+
+
+_inert_remembered = functools.lru_cache(maxsize=4096)(_inert)
 
 
 def title_text(title: str, limit: int = TITLE_IN_LIST) -> str:

@@ -114,23 +114,19 @@ def select_options(
 ) -> list[discord.SelectOption]:
     """Options of the select giving `status`: the page's resources still open for it."""
     marks = marks or {}
-    fields = [
-        option_fields(r.resource)
+    return [
+        resource_option(r.resource)
         for r in results[: limits.SELECT_OPTIONS]
         if status is None or open_for(status, marks.get(r.resource.id))
-    ]
-    return [
-        discord.SelectOption(label=label, value=value, description=description)
-        for label, value, description in fields
     ]
 
 
 @functools.lru_cache(maxsize=4096)
-def option_fields(resource: Resource) -> tuple[str, str, str | None]:
+def resource_option(resource: Resource) -> discord.SelectOption:
     """A resource's option (label, value, description, clipped to their limits): each list
-    offers it in three selects, and a burst on one topic lists the same few resources, so it
-    is clipped once."""
-    option = formatting.select_option(
+    offers it in three selects, and every click on the list sends them again, so it is made
+    once and shared. Shared means read-only: nothing (discord.py included) changes an option
+    after it is made."""
+    return formatting.select_option(
         option_label(resource), resource.id, option_description(resource)
     )
-    return option.label, option.value, option.description
