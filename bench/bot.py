@@ -19,7 +19,7 @@ scenario's bursts alternate between them (`--repeats` each, the median burst sho
 that slows down meanwhile weighs on both alike. The target is an answer p99 within 1.25× of the
 baseline's, zero errors, and a peak RSS ≤ 250 MiB.
 
-    .venv/bin/python bench/bot.py [--interactions 200] [--users 50] [--scenario all] [--repeats 5]
+    .venv/bin/python bench/bot.py [--interactions 200] [--users 50] [--scenario all] [--repeats 7]
 """
 
 from __future__ import annotations
@@ -373,7 +373,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
     parser.add_argument(
-        "--repeats", type=int, default=5, help="bursts per scenario and bot (median shown)"
+        "--repeats", type=int, default=7, help="bursts per scenario and bot (median shown)"
     )
     parser.add_argument("--serve-baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
