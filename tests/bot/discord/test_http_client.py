@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pytest
 import pytest_asyncio
+import trustme
 from aiohttp import web
 
 from bot.discord import callback
@@ -295,3 +297,40 @@ class FakeInteraction:
         self.id = (1 << 40) + n
         self.token = f"tok{n}"
         self.extras: dict[str, int] = {}
+
+
+@pytest.mark.asyncio
+async def test_over_tls_with_a_verified_certificate_and_refusing_an_unknown_one() -> None:
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(server_context)
+    trusting = ssl.create_default_context()
+    authority.configure_trust(trusting)
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        return web.json_response({"path": request.path, "body": (await request.read()).decode()})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "localhost", 0, ssl_context=server_context)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    base = f"https://localhost:{port}/api/v10"
+    client = KeepAliveClient(base, ssl_context=trusting)
+    stranger = KeepAliveClient(base)  # the system's authorities only
+    try:
+        for n in range(3):  # on one kept connection
+            reply = await client.request("PATCH", f"/webhooks/1/tok/messages/{n}", b"{}")
+            assert reply.json_or_text() == {
+                "path": f"/api/v10/webhooks/1/tok/messages/{n}",
+                "body": "{}",
+            }
+        assert len(client._open) == 1
+        with pytest.raises(ssl.SSLCertVerificationError):
+            await stranger.request("POST", "/x", b"{}")
+    finally:
+        await client.close()
+        await stranger.close()
+        await runner.cleanup()
