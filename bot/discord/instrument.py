@@ -27,6 +27,7 @@ from typing import Any
 import aiohttp
 import discord
 
+from bot.discord.callback import created_s
 from bot.discord.metrics import Metrics
 
 OUTCOME_KEY = "deepread.outcome"
@@ -86,7 +87,7 @@ class InteractionTracker:
         self._pending: OrderedDict[str, _Pending] = OrderedDict()  # by token
 
     def arrived(self, interaction: discord.Interaction[Any]) -> None:
-        created = discord.utils.snowflake_time(interaction.id).timestamp()
+        created = created_s(interaction.id)
         self._pending[interaction.token] = _Pending(interaction, label(interaction), created)
         while len(self._pending) > _KEEP:
             self._pending.popitem(last=False)

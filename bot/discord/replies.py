@@ -25,9 +25,7 @@ T = TypeVar("T")
 
 def _budget_left(interaction: discord.Interaction) -> float:
     budget = getattr(interaction.client, "answer_budget_s", limits.ANSWER_BUDGET_S)
-    # (the snowflake's milliseconds, as `created_at` has them, without making a datetime)
-    created = ((interaction.id >> 22) + discord.utils.DISCORD_EPOCH) / 1000
-    age = time.time() - created
+    age = time.time() - callback.created_s(interaction.id)
     # A clock behind Discord's gives a negative age: never wait longer than the budget.
     return float(budget) - max(0.0, age)
 

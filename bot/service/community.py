@@ -77,6 +77,10 @@ class CommunityMixin:
 
     # --- membership ---------------------------------------------------------------------------
 
+    def member_noted(self, guild_id: int, user_id: int) -> bool:
+        """Whether `note_member` has nothing to do today (so a caller can skip scheduling it)."""
+        return self._members_noted.get((guild_id, user_id)) == self.clock().date()
+
     async def note_member(self, guild_id: int, user_id: int) -> None:
         """The user used deepread in the server: they count as one of its members (for
         popular, leaderboard, the group frontier and club candidates). Cheap to call on

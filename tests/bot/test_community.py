@@ -233,3 +233,16 @@ async def test_discussion_prompts_come_from_the_resource_and_what_the_server_rea
 async def test_discussion_without_an_engine_still_has_two_prompts(service: Service) -> None:
     talk = await service.discussion(GUILD, "gan")
     assert len(talk.prompts) == 2 and talk.thread_name == "Generative Adversarial Nets"
+
+
+async def test_member_noted_says_when_noting_again_would_do_nothing(
+    service: Service, clock: Clock
+) -> None:
+    assert not service.member_noted(GUILD, ALICE)
+    await service.note_member(GUILD, ALICE)
+    assert service.member_noted(GUILD, ALICE) and not service.member_noted(OTHER_GUILD, ALICE)
+    clock.advance(days=1)
+    assert not service.member_noted(GUILD, ALICE)  # a new day is written again
+    await service.note_member(GUILD, ALICE)
+    await service.forget(ALICE)
+    assert not service.member_noted(GUILD, ALICE)  # forgotten: noted from scratch next time

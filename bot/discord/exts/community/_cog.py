@@ -49,6 +49,8 @@ class CommunityCog(commands.Cog):
         service = services.service if isinstance(services, Services) else None
         if service is None or interaction.guild_id is None or interaction.user.bot:
             return
+        if service.member_noted(interaction.guild_id, interaction.user.id):
+            return  # (nearly every interaction: no task to schedule)
         task = asyncio.create_task(service.note_member(interaction.guild_id, interaction.user.id))
         self._noting.add(task)
         task.add_done_callback(self._noted)
