@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.store.engine import make_writer_engine
-from bot.store.writer import GROUP_LIMIT, ThreadWriter, run_at_once
+from bot.store.writer import GROUP_LIMIT, LINGER_S, ThreadWriter, run_at_once
 
 
 def writer_on(path: Path) -> ThreadWriter:
@@ -152,3 +152,23 @@ async def test_many_writes_share_transactions_of_at_most_a_group(tmp_path: Path)
         writer.close()
     sizes = list(Counter(id(session) for session in transactions).values())
     assert len(sizes) < 200 and max(sizes) <= GROUP_LIMIT
+
+
+@pytest.mark.asyncio
+async def test_writes_arriving_a_little_apart_still_share_a_transaction(tmp_path: Path) -> None:
+    # In a burst a mark comes every millisecond or so, between the other answers; each write
+    # waits LINGER_S for company instead of paying for a transaction of its own.
+    writer = writer_on(tmp_path / "w.db")
+    sessions: list[object] = []
+    try:
+        futures = []
+        started = time.perf_counter()
+        for n in range(10):
+            futures.append(writer.submit(_insert(n, sessions)))
+            time.sleep(0.001)  # (the event loop busy with something else meanwhile)
+        spread = time.perf_counter() - started
+        assert await asyncio.gather(*futures) == list(range(10))
+    finally:
+        writer.close()
+    # Ten writes over about ten milliseconds: a group per LINGER_S or so, not ten of one.
+    assert len({id(session) for session in sessions}) <= spread / LINGER_S + 2
