@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import queue
+import ssl
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -209,17 +210,25 @@ def fixed(make: Callable[[], web.Response]) -> Handler:
 
 
 @asynccontextmanager
-async def serve_fake_web() -> AsyncIterator[str]:
-    """Run the fake web on a free port of 127.0.0.1; yields its base URL."""
-    runner = web.AppRunner(make_app(), shutdown_timeout=0.1)
+async def serve_app(
+    app: web.Application, *, host: str = "127.0.0.1", ssl_context: ssl.SSLContext | None = None
+) -> AsyncIterator[int]:
+    """Run `app` on a free port of `host` (over TLS with `ssl_context`); yields the port."""
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, host, 0, ssl_context=ssl_context)
     await site.start()
-    port = runner.addresses[0][1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield runner.addresses[0][1]
     finally:
         await runner.cleanup()
+
+
+@asynccontextmanager
+async def serve_fake_web() -> AsyncIterator[str]:
+    """Run the fake web on a free port of 127.0.0.1; yields its base URL."""
+    async with serve_app(make_app()) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.discord import callback, formatting, limits
 from bot.discord.buttons import resource_buttons
 from bot.discord.views import InvokerView
+from tests.fake_web import serve_app
 
 
 def card_view() -> discord.ui.View:
@@ -115,15 +116,8 @@ async def server() -> AsyncIterator[tuple[str, list[web.Response]]]:
 
     app = web.Application()
     app.router.add_post("/interactions/{id}/{token}/callback", handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
+    async with serve_app(app) as port:
         yield f"http://127.0.0.1:{port}", queued
-    finally:
-        await runner.cleanup()
 
 
 def too_many(retry_after: float) -> web.Response:

@@ -21,6 +21,7 @@ from aiohttp import web
 
 from bot.discord import callback
 from bot.discord.http_client import KeepAliveClient, ProtocolError
+from tests.fake_web import serve_app
 
 
 @dataclass
@@ -249,27 +250,24 @@ async def test_against_a_real_http_server_many_at_once_on_kept_connections() -> 
 
     app = web.Application()
     app.router.add_post("/api/{tail:.*}", answer)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    client = KeepAliveClient(f"http://127.0.0.1:{port}/api")
-    try:
-        for _ in range(2):
-            replies = await asyncio.gather(
-                *(
-                    client.request(
-                        "POST", f"/x/{n}", json.dumps({"n": n, "chunked": n % 2}).encode()
-                    )
-                    for n in range(40)
-                )
-            )
-            assert [r.json_or_text() for r in replies] == [{"echo": n} for n in range(40)]
-    finally:
-        await client.close()
-        await runner.cleanup()
+    async with serve_app(app) as port:
+        client = KeepAliveClient(f"http://127.0.0.1:{port}/api")
+        try:
+            await two_bursts(client)
+        finally:
+            await client.close()
     assert len(connections) <= 40  # the second burst reused the first one's connections
+
+
+async def two_bursts(client: KeepAliveClient) -> None:
+    for _ in range(2):
+        replies = await asyncio.gather(
+            *(
+                client.request("POST", f"/x/{n}", json.dumps({"n": n, "chunked": n % 2}).encode())
+                for n in range(40)
+            )
+        )
+        assert [r.json_or_text() for r in replies] == [{"echo": n} for n in range(40)]
 
 
 @pytest.mark.asyncio
@@ -312,25 +310,24 @@ async def test_over_tls_with_a_verified_certificate_and_refusing_an_unknown_one(
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", answer)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "localhost", 0, ssl_context=server_context)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    base = f"https://localhost:{port}/api/v10"
-    client = KeepAliveClient(base, ssl_context=trusting)
-    stranger = KeepAliveClient(base)  # the system's authorities only
-    try:
-        for n in range(3):  # on one kept connection
-            reply = await client.request("PATCH", f"/webhooks/1/tok/messages/{n}", b"{}")
-            assert reply.json_or_text() == {
-                "path": f"/api/v10/webhooks/1/tok/messages/{n}",
-                "body": "{}",
-            }
-        assert len(client._open) == 1
-        with pytest.raises(ssl.SSLCertVerificationError):
-            await stranger.request("POST", "/x", b"{}")
-    finally:
-        await client.close()
-        await stranger.close()
-        await runner.cleanup()
+    async with serve_app(app, host="localhost", ssl_context=server_context) as port:
+        base = f"https://localhost:{port}/api/v10"
+        client = KeepAliveClient(base, ssl_context=trusting)
+        stranger = KeepAliveClient(base)  # the system's authorities only
+        try:
+            await over_tls(client, stranger)
+        finally:
+            await client.close()
+            await stranger.close()
+
+
+async def over_tls(client: KeepAliveClient, stranger: KeepAliveClient) -> None:
+    for n in range(3):  # on one kept connection
+        reply = await client.request("PATCH", f"/webhooks/1/tok/messages/{n}", b"{}")
+        assert reply.json_or_text() == {
+            "path": f"/api/v10/webhooks/1/tok/messages/{n}",
+            "body": "{}",
+        }
+    assert len(client._open) == 1
+    with pytest.raises(ssl.SSLCertVerificationError):
+        await stranger.request("POST", "/x", b"{}")
