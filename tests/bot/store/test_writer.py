@@ -119,7 +119,6 @@ async def test_submitted_writes_are_drained_by_the_thread_without_waiting_for_th
 
 @pytest.mark.asyncio
 async def test_a_failing_write_in_a_group_fails_alone(writer: ThreadWriter) -> None:
-
     async def refused(session: Any) -> None:
         await session.execute(text("INSERT INTO t (n) VALUES (NULL)"))
 
