@@ -6,7 +6,7 @@ embed and view are serialised again for every member. In a burst (a study group 
 question after a talk) that machinery was most of what a member waited for: more than the
 do-nothing bot's whole cost per interaction, again on top. When nothing needs the message back,
 deepread builds the JSON itself (an identical embed fitted and encoded once), posts it on its
-own session and records it as answered.
+own connections (`http_client`) and records it as answered.
 
 Nothing needs the message back when the answer's view needs nothing from discord.py's store
 of messages: no components, only `DynamicItem`s (persistent buttons discord.py rebuilds from
@@ -48,7 +48,7 @@ CALLBACK_DEADLINE_S = 3.0
 EDIT_PATIENCE_S = 10.0
 """How long an edit of a sent message may wait out rate limits."""
 REQUEST_TIMEOUT_S = 10.0
-"""One request's limit, connecting included (as the aiohttp session this replaced had)."""
+"""One request's limit, connecting included."""
 _NO_MENTIONS = '"allowed_mentions":{"parse":[]}'
 """Every message deepread sends pings nobody (as discord.py's AllowedMentions.none())."""
 

@@ -1,13 +1,11 @@
 """The store's foundation: one engine, transactions that commit whole, retries when busy.
 
 Every write is one transaction run by `_write`: it either commits whole or leaves nothing.
-On SQLite, writes from this process queue for one writer (SQLite has one writer anyway;
-queueing here is faster than sleeping in SQLite's busy handler), and the writes that queued
-while the one before ran are committed together, in one transaction (group commit, at most
-`GROUP_LIMIT`: a burst of marks pays for one BEGIN/COMMIT and connection hand-off instead of
-one each). If any of them fails, the group is rolled back and each runs again in its own
-transaction, so one bad write never takes the others down and each caller sees only its own
-outcome; a caller is told its result only once the transaction holding its write committed.
+On a SQLite file, writes from this process queue for one writer thread (SQLite has one
+writer anyway; queueing here is faster than sleeping in SQLite's busy handler), which commits
+the writes that queued together in one transaction (group commit, see `writer`); each caller
+sees only its own outcome, once the transaction holding its write committed. Without that
+thread (an in-memory database) writes take turns, one transaction each.
 A write that still finds the database busy (another process holds the lock; on PostgreSQL a
 deadlock or a serialization failure) is retried a few times before a StoreError. "Busy" is
 decided by the driver's error codes, see `contention`.
@@ -30,7 +28,7 @@ from bot.store.contention import is_busy
 from bot.store.engine import display_url, make_engine, make_writer_engine
 from bot.store.errors import StoreError
 from bot.store.values import DEFAULT_BUSY_TIMEOUT_MS
-from bot.store.writer import GROUP_LIMIT, ThreadWriter
+from bot.store.writer import ThreadWriter
 
 if TYPE_CHECKING:
     # For typing only: how SQLAlchemy's own `execute` types a select's rows.
@@ -78,8 +76,7 @@ class StoreBase:
         self._retries = retries
         self._retry_delay = retry_delay
         self._one_writer = self.dialect == "sqlite"
-        self._queued: list[tuple[Work[Any], asyncio.Future[Any]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._write_turn = asyncio.Lock()  # SQLite without the writer thread: one at a time
         # Set by whoever measures the database (the bot's metrics); the store stays ignorant
         # of what is done with the figures.
         self.timing: Timing | None = None
@@ -128,56 +125,12 @@ class StoreBase:
         return await self._timed("write", lambda: self._queue_write(work))
 
     async def _queue_write(self, work: Work[T]) -> T:
-        """Queue `work` for the one writer; its result once the write is committed."""
+        """`work`'s result once the transaction holding it committed, in turn with this
+        process's other writes."""
         if self._thread_writer is not None:
-            return await self._thread_writer.submit(work)  # (the thread drains the queue)
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queued.append((work, future))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._drain_writes())
-        return await future
-
-    async def _drain_writes(self) -> None:
-        """The one writer: commits what queued, group by group, until nothing is left."""
-        group: list[tuple[Work[Any], asyncio.Future[Any]]] = []
-        try:
-            while self._queued:
-                group = self._queued[:GROUP_LIMIT]
-                self._queued = self._queued[GROUP_LIMIT:]
-                group = [(w, f) for w, f in group if not f.done()]  # a caller gave up
-                if len(group) > 1 and await self._commit_together(group):
-                    continue
-                for work, future in group:
-                    await self._commit_alone(work, future)
-        finally:
-            # Cancelled (the loop is closing): nobody may wait for a write that will not come.
-            for _, future in [*group, *self._queued]:
-                future.cancel()
-            self._queued = []
-
-    async def _commit_together(self, group: list[tuple[Work[Any], asyncio.Future[Any]]]) -> bool:
-        """All of `group` in one transaction; False (nothing written) if any of it failed."""
-        try:
-            async with self.engine.begin() as connection:
-                results = [await work(connection) for work, _ in group]
-        except Exception:
-            return False  # rolled back: each is run alone, so the failure stays its own
-        for (_, future), result in zip(group, results, strict=True):
-            if not future.done():
-                future.set_result(result)
-        return True
-
-    async def _commit_alone(self, work: Work[Any], future: asyncio.Future[Any]) -> None:
-        try:
-            result = await self._transaction(work)
-        except BaseException as exc:
-            if not future.done():
-                future.set_exception(exc)
-            if not isinstance(exc, Exception):
-                raise
-            return
-        if not future.done():
-            future.set_result(result)
+            return await self._thread_writer.submit(work)  # (the thread groups what queued)
+        async with self._write_turn:
+            return await self._transaction(work)
 
     async def _read(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
         async def attempt() -> T:
@@ -204,9 +157,6 @@ class StoreBase:
             self.timing(operation, time.perf_counter() - started)
 
     async def _transaction(self, work: Work[T]) -> T:
-        if self._thread_writer is not None:
-            [result] = await self._thread_writer.run([work])
-            return result  # type: ignore[no-any-return]
         async with self.engine.begin() as connection:
             return await work(connection)
 

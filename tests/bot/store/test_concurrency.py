@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.service import Service
 from bot.store import Store
-from bot.store.base import GROUP_LIMIT
+from bot.store.engine import make_engine
 from bot.store.migrate import upgrade_database
 from bot.store.records import MarkOutcome
+from bot.store.writer import GROUP_LIMIT
 from recommender.catalog import Catalog
 from recommender.resource import Resource
 
@@ -120,3 +121,17 @@ async def test_two_engines_on_one_sqlite_file_both_get_their_writes_in(tmp_path:
 
         await asyncio.gather(marks(first, range(1, 41)), marks(second, range(41, 81)))
         assert await first.count_entries() == 400
+
+
+async def test_without_the_writer_thread_sqlite_writes_take_turns(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}"
+    await upgrade_database(url)
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    async with Store(make_engine(url)) as store:  # (no writer: as for a database in memory)
+        outcomes = await asyncio.gather(
+            *(
+                store.mark(uid, "r0", title="t", status="done", rating=None, now=now)
+                for uid in range(1, 31)
+            )
+        )
+        assert all(o.changed for o in outcomes) and await store.count_entries() == 30
