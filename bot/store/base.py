@@ -1,11 +1,11 @@
 """The store's foundation: one engine, transactions that commit whole, retries when busy.
 
 Every write is one transaction run by `_write`: it either commits whole or leaves nothing.
-On a SQLite file, writes from this process queue for one writer thread (SQLite has one
-writer anyway; queueing here is faster than sleeping in SQLite's busy handler), which commits
-the writes that queued together in one transaction (group commit, see `writer`); each caller
-sees only its own outcome, once the transaction holding its write committed. Without that
-thread (an in-memory database) writes take turns, one transaction each.
+On a SQLite file, writes from this process queue for one writer (SQLite has one writer anyway;
+queueing here is faster than sleeping in SQLite's busy handler), which commits the writes that
+queued together in one transaction, in the event loop's thread (group commit, see `writer`);
+each caller sees only its own outcome, once the transaction holding its write committed.
+Without that writer (an in-memory database) writes take turns, one transaction each.
 A write that still finds the database busy (another process holds the lock; on PostgreSQL a
 deadlock or a serialization failure) is retried a few times before a StoreError. "Busy" is
 decided by the driver's error codes, see `contention`.
@@ -28,7 +28,7 @@ from bot.store.contention import is_busy
 from bot.store.engine import display_url, make_engine, make_writer_engine
 from bot.store.errors import StoreError
 from bot.store.values import DEFAULT_BUSY_TIMEOUT_MS
-from bot.store.writer import ThreadWriter
+from bot.store.writer import GroupWriter
 
 if TYPE_CHECKING:
     # For typing only: how SQLAlchemy's own `execute` types a select's rows.
@@ -39,8 +39,8 @@ _Ts = TypeVarTuple("_Ts")
 
 
 class Session(Protocol):
-    """What store work runs its statements on: a connection of the async engine, or in the
-    SQLite writer thread `writer.ImmediateSession`."""
+    """What store work runs its statements on: a connection of the async engine, or the SQLite
+    writer's `writer.ImmediateSession`."""
 
     @overload
     async def execute(
@@ -67,16 +67,16 @@ class StoreBase:
         *,
         retries: int = 3,
         retry_delay: float = 0.05,
-        writer: ThreadWriter | None = None,
+        writer: GroupWriter | None = None,
     ) -> None:
         self.engine = engine
-        # SQLite file: writes run in one thread hand-off per transaction (see `writer`).
-        self._thread_writer = writer
+        # SQLite file: writes are committed in groups by the writer (see `writer`).
+        self._writer = writer
         self.dialect = engine.dialect.name
         self._retries = retries
         self._retry_delay = retry_delay
         self._one_writer = self.dialect == "sqlite"
-        self._write_turn = asyncio.Lock()  # SQLite without the writer thread: one at a time
+        self._write_turn = asyncio.Lock()  # SQLite without the writer: one at a time
         # Set by whoever measures the database (the bot's metrics); the store stays ignorant
         # of what is done with the figures.
         self.timing: Timing | None = None
@@ -86,21 +86,25 @@ class StoreBase:
         cls, url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, retries: int = 3
     ) -> Self:
         engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
-        writer_engine = make_writer_engine(url, busy_timeout_ms=busy_timeout_ms)
-        writer = ThreadWriter(writer_engine) if writer_engine is not None else None
+        writer_engine = make_writer_engine(url)
+        writer = (
+            GroupWriter(writer_engine, busy_timeout_s=busy_timeout_ms / 1000)
+            if writer_engine is not None
+            else None
+        )
         return cls(engine, retries=retries, writer=writer)
 
     @property
     def write_engine(self) -> Engine:
-        """The (sync) engine whose connections commit the writes: the writer thread's on a
-        SQLite file, else the async engine's own."""
-        if self._thread_writer is not None:
-            return self._thread_writer.engine
+        """The (sync) engine whose connections commit the writes: the writer's on a SQLite
+        file, else the async engine's own."""
+        if self._writer is not None:
+            return self._writer.engine
         return self.engine.sync_engine
 
     async def close(self) -> None:
-        if self._thread_writer is not None:
-            self._thread_writer.close()
+        if self._writer is not None:
+            await self._writer.close()
         await self.engine.dispose()
 
     async def __aenter__(self) -> Self:
@@ -127,8 +131,8 @@ class StoreBase:
     async def _queue_write(self, work: Work[T]) -> T:
         """`work`'s result once the transaction holding it committed, in turn with this
         process's other writes."""
-        if self._thread_writer is not None:
-            return await self._thread_writer.submit(work)  # (the thread groups what queued)
+        if self._writer is not None:
+            return await self._writer.submit(work)  # (the writer groups what queued)
         async with self._write_turn:
             return await self._transaction(work)
 

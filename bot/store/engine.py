@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
@@ -81,23 +81,38 @@ def make_engine(url: str | URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_M
     return engine
 
 
-def make_writer_engine(
-    url: str | URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
-) -> Engine | None:
-    """A plain (sync) engine on the same SQLite file, for the writer thread (`writer`);
-    None where there is no file to share (in memory) or the database is not SQLite."""
+def make_writer_engine(url: str | URL) -> Engine | None:
+    """A plain (sync) engine on the same SQLite file, for the writer (`writer`); None where
+    there is no file to share (in memory) or the database is not SQLite.
+
+    Its one connection is used in the event loop's thread, which must never wait on SQLite:
+    no busy timeout (the writer waits for another process's lock on a timer instead), no
+    automatic checkpoint (the writer checkpoints in a worker thread), and every transaction
+    begins with `BEGIN IMMEDIATE`, so the lock is taken (or found busy) before anything is
+    read or written, never halfway through. (SQLAlchemy's recipe for SQLite transactions:
+    the driver's own implicit BEGIN is switched off and the engine's "begin" event says it.)
+    """
     parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or sqlite_path(parsed) is None:
         return None
     engine = create_engine(
         parsed.set(drivername="sqlite+pysqlite"),
-        # One connection, used only by the writer thread (which also opens it).
-        connect_args={"timeout": busy_timeout_ms / 1000},
+        connect_args={"timeout": 0},
         pool_size=1,
         max_overflow=0,
         pool_reset_on_return=None,
     )
-    _install_sqlite_pragmas(engine, busy_timeout_ms)
+    _install_sqlite_pragmas(engine, busy_timeout_ms=0)
+
+    @event.listens_for(engine, "connect")
+    def _writer_connection(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
     return engine
 
 

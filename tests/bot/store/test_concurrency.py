@@ -123,7 +123,7 @@ async def test_two_engines_on_one_sqlite_file_both_get_their_writes_in(tmp_path:
         assert await first.count_entries() == 400
 
 
-async def test_without_the_writer_thread_sqlite_writes_take_turns(tmp_path: Path) -> None:
+async def test_without_the_writer_sqlite_writes_take_turns(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}"
     await upgrade_database(url)
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -17,7 +17,7 @@ from sqlalchemy import event, text
 from bot.store import Store
 from bot.store.engine import make_engine, make_writer_engine
 from bot.store.migrate import upgrade_database
-from bot.store.writer import ThreadWriter
+from bot.store.writer import GroupWriter
 
 NOW = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
 SECRET = "Zanzibar-cipher-notes-of-a-private-reader"
@@ -38,10 +38,10 @@ async def test_forgetting_a_user_overwrites_their_rows_in_the_file(tmp_path: Pat
     await upgrade_database(url)
     engine = make_engine(url)
     like_a_build_without_secure_delete(engine.sync_engine)
-    writes = make_writer_engine(url)  # the writes go through the writer thread's connection
+    writes = make_writer_engine(url)  # the writes go through the writer's connection
     assert writes is not None
     like_a_build_without_secure_delete(writes)
-    store = Store(engine, writer=ThreadWriter(writes))
+    store = Store(engine, writer=GroupWriter(writes))
     try:
         async with engine.connect() as connection:
             assert (await connection.exec_driver_sql("PRAGMA secure_delete")).scalar() == 1
