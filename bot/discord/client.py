@@ -32,6 +32,7 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 SetupHook = Callable[["DeepreadBot"], Awaitable[None]]
+Observer = Callable[[discord.Interaction], None]
 _DISCORD_API_BASE = Route.BASE
 _DISCORD_GATEWAY = DiscordWebSocket.DEFAULT_GATEWAY
 HEALTH_DB_TIMEOUT_S = 2.0
@@ -86,6 +87,7 @@ class DeepreadBot(commands.AutoShardedBot):
         self._connected_shards: set[int] = set()
         self._error_counter = self.metrics.count_errors()
         self._shard_collector = self.metrics.watch_shards(lambda: self.latencies)
+        self._observers: list[Observer] = []
         self.status_server: StatusServer | None = None
         if settings.metrics_port is not None:
             self.status_server = StatusServer(
@@ -132,8 +134,21 @@ class DeepreadBot(commands.AutoShardedBot):
         guild_id = guild_id if guild_id is not None else self.settings.dev_guild_id
         return await command_sync.sync(self.tree, guild_id=guild_id, force=force)
 
+    def observe_interactions(self, observer: Observer) -> Callable[[], None]:
+        """Have `observer` (quick, synchronous) told of every interaction, from the one
+        `on_interaction`; the function returned stops it. (A cog's own `on_interaction`
+        listener would cost a task per interaction, in a burst as much as an answer's
+        parts.) An observer that raises is logged and skipped: it never stops an answer."""
+        self._observers.append(observer)
+        return lambda: self._observers.remove(observer)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         self.tracker.arrived(interaction)
+        for observer in self._observers:
+            try:
+                observer(interaction)
+            except Exception:
+                log.exception("an interaction observer failed")
         # Dispatched for every interaction once discord.py has offered a component click to
         # the live views and dynamic items; `expired` tells whether any of them takes it.
         if expired.unhandled(interaction):

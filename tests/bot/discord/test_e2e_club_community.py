@@ -161,3 +161,26 @@ async def test_forgetme_leaves_no_vote_membership_or_leaderboard_place(world: Cl
     assert board.rows == () and board.hidden == 0
     status = await world.service.club_status(fake.guild_id)
     assert status.finished == 0 and status.finished_by == ()
+
+
+async def test_a_failing_interaction_observer_is_logged_and_nothing_else_stops(
+    world: ClubWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = world.env.bot
+    assert bot is not None
+    told: list[int] = []
+
+    def broken(interaction: Any) -> None:
+        told.append(interaction.id)
+        raise RuntimeError("an observer's bug")
+
+    stop = bot.observe_interactions(broken)
+    try:
+        reply = await world.command("read", {"resource": ATTENTION}, user="ann")
+        assert "Marked" in reply["content"] or "read" in reply["content"].lower()
+        await members(world, "ann")  # the community cog's observer is told all the same
+    finally:
+        stop()
+    assert len(told) == 1 and "an interaction observer failed" in caplog.text
+    await world.command("read", {"resource": ATTENTION}, user="ben")
+    assert len(told) == 1  # stopped: no longer told

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import discord
 from discord import app_commands
@@ -41,9 +42,16 @@ class CommunityCog(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
         self._noting: set[asyncio.Task[None]] = set()
+        self._unobserve: Callable[[], None] | None = None
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
+    async def cog_load(self) -> None:
+        # Told of every interaction by the bot's own `on_interaction` (`observe_interactions`),
+        # inline: a listener of this cog's would cost a task per interaction.
+        observe = getattr(self.bot, "observe_interactions", None)
+        if observe is not None:
+            self._unobserve = observe(self.note)
+
+    def note(self, interaction: discord.Interaction) -> None:
         """Note the member of the server (background: never slows the answer)."""
         services = getattr(interaction.client, "services", None)
         service = services.service if isinstance(services, Services) else None
@@ -61,6 +69,9 @@ class CommunityCog(commands.Cog):
             log.info("could not note a member: %s", task.exception())
 
     async def cog_unload(self) -> None:
+        if self._unobserve is not None:
+            self._unobserve()
+            self._unobserve = None
         if self._noting:
             await asyncio.wait(self._noting, timeout=5.0)
 
