@@ -54,6 +54,12 @@ class Resource:
     alternative_url: str | None = None
     former_ids: tuple[str, ...] = ()
 
+    def __hash__(self) -> int:
+        # By id alone (equal resources have equal ids, so this agrees with ==): the generated
+        # hash combined all eighteen fields on every call, and answers use resources as keys
+        # of their caches (a page's embed, a select's options) for every member in a burst.
+        return hash(self.id)
+
     @property
     def byline(self) -> str:
         """Authors as people read them: "A, B and C"; "A, B et al." when the list is partial."""

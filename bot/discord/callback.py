@@ -27,6 +27,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 import aiohttp
@@ -127,15 +128,23 @@ def _select(select: discord.ui.Select[Any]) -> str:
     options = ",".join(
         _option(o.label, o.value, o.description, _emoji(o.emoji), o.default) for o in select.options
     )
-    head: dict[str, Any] = {"type": 3, "custom_id": select.custom_id}
-    if select.placeholder:
-        head["placeholder"] = select.placeholder
-    if select.disabled:
-        head["disabled"] = True
+    head = _select_head(select.custom_id, select.placeholder, select.disabled)
     return (
-        f'{json.dumps(head)[:-1]},"options":[{options}],'
+        f'{head},"options":[{options}],'
         f'"min_values":{int(select.min_values)},"max_values":{int(select.max_values)}}}'
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _select_head(custom_id: str, placeholder: str | None, disabled: bool) -> str:
+    """A select's JSON up to its options, unclosed (each click on a list sends its three
+    selects again, under the same ids)."""
+    head: dict[str, Any] = {"type": 3, "custom_id": custom_id}
+    if placeholder:
+        head["placeholder"] = placeholder
+    if disabled:
+        head["disabled"] = True
+    return json.dumps(head)[:-1]
 
 
 def _component(item: discord.ui.Item[Any]) -> tuple[str, int]:
@@ -204,6 +213,28 @@ def _embed_key(embed: discord.Embed) -> tuple[Any, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class EncodedEmbed:
+    """An embed already fitted to Discord's limits and encoded (`encoded`). An answer that
+    repeats (a page of a list in one of the few states clicks leave it in, for every member
+    of a burst) is encoded once and then costs its builder a cache lookup, not an Embed, a
+    copy and an encoding per click."""
+
+    json: str
+
+    def embed(self) -> discord.Embed:
+        """As discord.py's Embed, for an answer that goes through discord.py."""
+        return discord.Embed.from_dict(json.loads(self.json))
+
+
+def encoded(embed: discord.Embed) -> EncodedEmbed:
+    """`embed` fitted and encoded (for its caller to keep: not remembered here as well)."""
+    return EncodedEmbed(json.dumps(formatting.fit_embed(embed, limits.EMBED_TOTAL).to_dict()))
+
+
+AnyEmbed = discord.Embed | EncodedEmbed
+
+
 _FITTED: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 _FITTED_MAX = 1024
 
@@ -226,7 +257,7 @@ def embed_json(embed: discord.Embed) -> str:
 def message_data(
     *,
     content: str | None = None,
-    embed: discord.Embed | None = None,
+    embed: AnyEmbed | None = None,
     view: discord.ui.View | None = None,
     ephemeral: bool = False,
 ) -> str:
@@ -237,7 +268,8 @@ def message_data(
     if content is not None:
         parts.append('"content":' + json.dumps(formatting.fit_content(content)))
     if embed is not None:
-        parts.append('"embeds":[' + embed_json(embed) + "]")
+        text = embed.json if isinstance(embed, EncodedEmbed) else embed_json(embed)
+        parts.append('"embeds":[' + text + "]")
     parts.append('"components":' + components(view))
     if ephemeral:
         parts.append(f'"flags":{EPHEMERAL}')
@@ -248,7 +280,7 @@ def message_body(
     kind: int,
     *,
     content: str | None = None,
-    embed: discord.Embed | None = None,
+    embed: AnyEmbed | None = None,
     view: discord.ui.View | None = None,
     ephemeral: bool = False,
 ) -> bytes:

@@ -88,7 +88,7 @@ async def update(
     interaction: discord.Interaction,
     *,
     content: str | None = None,
-    embed: discord.Embed | None = None,
+    embed: callback.AnyEmbed | None = None,
     view: discord.ui.View | None = None,
 ) -> None:
     """Edit the message a component sits on: in the callback when the interaction is not yet
@@ -111,7 +111,7 @@ async def update(
     if content is not None:
         kwargs["content"] = fit_content(content)
     if embed is not None:
-        kwargs["embed"] = fit_embed(embed, limits.EMBED_TOTAL)
+        kwargs["embed"] = _fitted(embed)
     if callback.responded(interaction):
         await interaction.edit_original_response(**kwargs)
     else:
@@ -124,7 +124,7 @@ async def send(
     interaction: discord.Interaction,
     content: str | None = None,
     *,
-    embed: discord.Embed | None = None,
+    embed: callback.AnyEmbed | None = None,
     view: discord.ui.View | None = None,
     ephemeral: bool = False,
     file: discord.File | None = None,
@@ -152,7 +152,7 @@ async def send(
     if content is not None:
         kwargs["content"] = fit_content(content)
     if embed is not None:
-        kwargs["embed"] = fit_embed(embed, limits.EMBED_TOTAL)
+        kwargs["embed"] = _fitted(embed)
     if view is not None:
         kwargs["view"] = view
     if file is not None:
@@ -170,6 +170,13 @@ async def send(
     if isinstance(view, ListeningView):
         view.restart_clock()  # stored by discord.py under its message; expires on our clock
     return message
+
+
+def _fitted(embed: callback.AnyEmbed) -> discord.Embed:
+    """The embed within Discord's limits, as discord.py takes it (an encoded one is fitted)."""
+    if isinstance(embed, callback.EncodedEmbed):
+        return embed.embed()
+    return fit_embed(embed, limits.EMBED_TOTAL)
 
 
 def _ready_made(

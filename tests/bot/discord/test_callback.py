@@ -85,6 +85,17 @@ def test_the_same_answer_is_fitted_once_and_a_changed_one_again(
     assert len(calls) == 2
 
 
+def test_an_encoded_embed_is_sent_as_the_embed_itself_would_be() -> None:
+    long = card_embed("word " * 2000)
+    ready = callback.encoded(long)
+    assert json.loads(ready.json) == json.loads(callback.embed_json(long))  # fitted too
+    assert callback.message_data(content="x", embed=ready) == callback.message_data(
+        content="x", embed=long
+    )
+    # Through discord.py it is an Embed again, the fitted one.
+    assert ready.embed().to_dict() == formatting.fit_embed(long).to_dict()
+
+
 def test_only_views_without_state_skip_discord_py() -> None:
     assert callback.stateless(None)
     assert callback.stateless(card_view())

@@ -4,6 +4,7 @@ text ping or inject markdown links, whatever the text (hypothesis)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import discord
@@ -18,7 +19,12 @@ from bot.discord.exts.path._embeds import path_embed
 from bot.discord.exts.privacy._cog import forgotten_text
 from bot.discord.exts.progress._embeds import bar, progress_embed
 from bot.discord.exts.reading._embeds import export_filename, list_embed, page_count
-from bot.discord.exts.recommend._embeds import Request, page_embed, select_options
+from bot.discord.exts.recommend._embeds import (
+    Request,
+    page_embed,
+    page_encoded,
+    select_options,
+)
 from bot.discord.exts.similar._embeds import similar_embed
 from bot.discord.formatting import discord_len, embed_length
 from bot.discord.resources import inert, linked_title, safe_url
@@ -109,6 +115,10 @@ def test_recommend_page_shows_what_was_done_from_it() -> None:
     assert blocks[0].startswith("✅ **6.** ") and blocks[1].startswith("🔖 **7.** ")
     assert blocks[2] == "~~**8.** Title 2~~ · not for you"
     assert blocks[3].startswith("**9.** Title 3")
+    # What a click sends: the same page, encoded once for the same marks in any order.
+    ready = page_encoded(Request("x"), results, 5, marks)
+    assert json.loads(ready.json)["description"] == "\n\n".join(blocks)
+    assert page_encoded(Request("x"), results, 5, dict(reversed(marks.items()))) is ready
     statuses = ("done", "saved", "dismissed")
     values = {s: [o.value for o in select_options(results, marks, s)] for s in statuses}
     assert values == {"done": ["r-1", "r-3"], "saved": ["r-3"], "dismissed": ["r-1", "r-3"]}

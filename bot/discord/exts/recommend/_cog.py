@@ -9,11 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord import access, formatting, replies
+from bot.discord.callback import EncodedEmbed
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.recommend._embeds import (
     PAGE_SIZE,
     Request,
-    page_embed,
+    page_encoded,
     select_options,
 )
 from bot.discord.resources import inert
@@ -184,8 +185,8 @@ class RecommendView(ListeningView):
             else:
                 self.remove_item(select)
 
-    def embed(self) -> discord.Embed:
-        return page_embed(self.request, self.page, self.offset, self.marks)
+    def embed(self) -> EncodedEmbed:
+        return page_encoded(self.request, self.page, self.offset, self.marks)
 
     def render(self) -> None:
         self.clear_items()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.discord import formatting, limits
+from bot.discord import callback, formatting, limits
 from bot.discord.resources import (
     inert,
     option_description,
@@ -75,22 +75,47 @@ def page_embed(
     marks: Mapping[str, str] | None = None,
 ) -> discord.Embed:
     """The page; `marks` (resource id -> status) are the actions taken from this list."""
+    return _page_embed(request, results, offset, _shown(results, marks))
+
+
+def page_encoded(
+    request: Request,
+    results: Sequence[Recommendation],
+    offset: int,
+    marks: Mapping[str, str] | None = None,
+) -> callback.EncodedEmbed:
+    """`page_embed`, fitted and encoded: what a list sends on every click."""
+    return _page_encoded(request, tuple(results), offset, _shown(results, marks))
+
+
+def _shown(
+    results: Sequence[Recommendation], marks: Mapping[str, str] | None
+) -> tuple[tuple[str, str], ...]:
+    """The marks made on this page, in a stable order (part of the page's cache key)."""
     marks = marks or {}
-    shown = tuple(
+    return tuple(
         sorted((r.resource.id, marks[r.resource.id]) for r in results if r.resource.id in marks)
     )
-    return _page_embed(request, tuple(results), offset, shown)
 
 
-@formatting.reused_embeds(maxsize=1024)
-def _page_embed(
+@functools.lru_cache(maxsize=1024)
+def _page_encoded(
     request: Request,
     results: tuple[Recommendation, ...],
     offset: int,
     shown: tuple[tuple[str, str], ...],
-) -> discord.Embed:
+) -> callback.EncodedEmbed:
     # Built once per (question, page, marks on it): in a burst on one topic the members'
     # lists are the same page, and their clicks leave it in the same few states.
+    return callback.encoded(_page_embed(request, results, offset, shown))
+
+
+def _page_embed(
+    request: Request,
+    results: Sequence[Recommendation],
+    offset: int,
+    shown: tuple[tuple[str, str], ...],
+) -> discord.Embed:
     embed = discord.Embed(
         title=heading(request), description=page_text(results, offset, dict(shown)), colour=COLOUR
     )
