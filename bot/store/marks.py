@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, select, tuple_
 
-from bot.store import statements
+from bot.store import sqlite_marks, statements
 from bot.store.models import Entry, User
 from bot.store.records import MarkOutcome, StoredEntry, as_utc
+from bot.store.writer import ImmediateSession
 
 if TYPE_CHECKING:
     from bot.store.base import Session
@@ -130,32 +131,40 @@ class MarkWork:
 
     @classmethod
     async def _together(cls, session: Session, marks: Sequence[MarkWork]) -> list[MarkOutcome]:
-        """Marks of distinct entries, in at most four statements."""
+        """Marks of distinct entries, in at most four statements (the SQLite writer's driver
+        SQL, `sqlite_marks`, where the session offers it; SQLAlchemy's otherwise)."""
         if len(marks) == 1:
             return [await marks[0]._alone(session)]
         keys = [m.key for m in marks]
         dialect = marks[0].dialect
         user_ids = sorted({m.user_id for m in marks})
-        known = set((await session.execute(_KNOWN_USERS, {"user_ids": user_ids})).scalars())
-        previous = {
-            (e.user_id, e.resource_id): e
-            for e in map(entry_of, await session.execute(_ENTRIES_OF, {"keys": keys}))
-        }
+        driver = session if isinstance(session, ImmediateSession) else None
+        if driver is not None:
+            known = sqlite_marks.known_users(driver, user_ids)
+            found = sqlite_marks.entries(driver, keys)
+        else:
+            known = set((await session.execute(_KNOWN_USERS, {"user_ids": user_ids})).scalars())
+            found = await session.execute(_ENTRIES_OF, {"keys": keys})
+        previous = {(e.user_id, e.resource_id): e for e in map(entry_of, found)}
         to_write = [m for m in marks if not m.repeats(previous.get(m.key))]
         new_users: dict[int, dt.datetime] = {}
         for m in to_write:
             if m.create_user or m.user_id not in known:
                 new_users.setdefault(m.user_id, m.now)
-        if new_users:
+        if new_users and driver is not None:
+            sqlite_marks.create_users(driver, new_users)
+        elif new_users:
             await session.execute(
                 statements.ensure_user(dialect),
                 [{"user_id": u, "now": now} for u, now in new_users.items()],
             )
         written: dict[tuple[int, str], StoredEntry] = {}
         if to_write:
-            rows = await session.execute(
-                statements.upsert_entry(dialect), [m.params() for m in to_write]
-            )
+            params = [m.params() for m in to_write]
+            if driver is not None:
+                rows: Any = sqlite_marks.upsert(driver, params)
+            else:
+                rows = await session.execute(statements.upsert_entry(dialect), params)
             written = {(e.user_id, e.resource_id): e for e in map(entry_of, rows)}
         outcomes = []
         for mark in marks:

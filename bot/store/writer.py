@@ -86,6 +86,10 @@ class ImmediateSession:
     ) -> CursorResult[*tuple[Any, ...]]:
         return self._connection.execute(statement, parameters)
 
+    def exec_driver_sql(self, sql: str, parameters: Any = None) -> CursorResult[Any]:
+        """The driver's own SQL, run at once (`sqlite_marks`: a burst's marks)."""
+        return self._connection.exec_driver_sql(sql, parameters)
+
 
 def run_at_once(awaitable: Awaitable[T]) -> T:
     """The result of a coroutine that never suspends, run here and now."""
