@@ -146,7 +146,8 @@ class GroupWriter:
 
     async def run(self, works: Sequence[Callable[[Any], Awaitable[Any]]]) -> list[Any]:
         """Every work's result, once the one transaction holding them all committed; the
-        first failure rolls it all back and is raised. Waits, as a group does, while another
+        first failure rolls it all back and is raised. Runs at once, ahead of what `submit`
+        queued (for one-off work and tests), and waits, as a group does, while another
         process holds the lock."""
         waited_since = time.monotonic()
         for delay in _busy_waits():
