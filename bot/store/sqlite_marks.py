@@ -115,10 +115,15 @@ def entries(session: DriverSession, keys: Sequence[tuple[int, str]]) -> Iterable
     return [_entry_row(row) for row in session.exec_driver_sql(sql, flat)]
 
 
+@functools.cache
+def _ensure_user_sql() -> str:
+    return str(statements.ensure_user("sqlite").compile(dialect=_DIALECT).string)
+
+
 def create_users(session: DriverSession, new: dict[int, dt.datetime]) -> None:
-    sql = statements.ensure_user("sqlite").compile(dialect=_DIALECT).string
     created = _USER_CREATED or (lambda value: value)
-    session.exec_driver_sql(sql, [(user_id, created(now)) for user_id, now in new.items()])
+    rows = [(user_id, created(now)) for user_id, now in new.items()]
+    session.exec_driver_sql(_ensure_user_sql(), rows)
 
 
 def upsert(session: DriverSession, rows: Sequence[dict[str, Any]]) -> Iterable[tuple[Any, ...]]:
