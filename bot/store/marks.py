@@ -17,20 +17,12 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, select, tuple_
-
 from bot.store import sqlite_marks, statements
-from bot.store.models import Entry, User
 from bot.store.records import MarkOutcome, StoredEntry, as_utc
 from bot.store.writer import ImmediateSession
 
 if TYPE_CHECKING:
     from bot.store.base import Session
-
-_KNOWN_USERS = select(User.id).where(User.id.in_(bindparam("user_ids", expanding=True)))
-_ENTRIES_OF = select(*statements.ENTRY_COLUMNS).where(
-    tuple_(Entry.user_id, Entry.resource_id).in_(bindparam("keys", expanding=True))
-)
 
 
 def entry_of(row: Sequence[Any]) -> StoredEntry:
@@ -117,7 +109,9 @@ class MarkWork:
     async def batch(cls, session: Session, marks: Sequence[MarkWork]) -> list[MarkOutcome]:
         """Every mark's outcome, as if each had been written alone, in order: cut where an
         entry comes again (the later mark must see the earlier one's write), each piece
-        written together."""
+        written together. Only the SQLite writer batches (`writer`), in its own session."""
+        if not isinstance(session, ImmediateSession):
+            raise TypeError("marks are batched only by the SQLite writer")
         outcomes: list[MarkOutcome] = []
         piece: list[MarkWork] = []
         keys: set[tuple[int, str]] = set()
@@ -130,41 +124,27 @@ class MarkWork:
         return outcomes + await cls._together(session, piece)
 
     @classmethod
-    async def _together(cls, session: Session, marks: Sequence[MarkWork]) -> list[MarkOutcome]:
-        """Marks of distinct entries, in at most four statements (the SQLite writer's driver
-        SQL, `sqlite_marks`, where the session offers it; SQLAlchemy's otherwise)."""
+    async def _together(
+        cls, session: ImmediateSession, marks: Sequence[MarkWork]
+    ) -> list[MarkOutcome]:
+        """Marks of distinct entries, in at most four statements of the driver's SQL
+        (`sqlite_marks`)."""
         if len(marks) == 1:
             return [await marks[0]._alone(session)]
         keys = [m.key for m in marks]
-        dialect = marks[0].dialect
-        user_ids = sorted({m.user_id for m in marks})
-        driver = session if isinstance(session, ImmediateSession) else None
-        if driver is not None:
-            known = sqlite_marks.known_users(driver, user_ids)
-            found = sqlite_marks.entries(driver, keys)
-        else:
-            known = set((await session.execute(_KNOWN_USERS, {"user_ids": user_ids})).scalars())
-            found = await session.execute(_ENTRIES_OF, {"keys": keys})
+        known = sqlite_marks.known_users(session, sorted({m.user_id for m in marks}))
+        found = sqlite_marks.entries(session, keys)
         previous = {(e.user_id, e.resource_id): e for e in map(entry_of, found)}
         to_write = [m for m in marks if not m.repeats(previous.get(m.key))]
         new_users: dict[int, dt.datetime] = {}
         for m in to_write:
             if m.create_user or m.user_id not in known:
                 new_users.setdefault(m.user_id, m.now)
-        if new_users and driver is not None:
-            sqlite_marks.create_users(driver, new_users)
-        elif new_users:
-            await session.execute(
-                statements.ensure_user(dialect),
-                [{"user_id": u, "now": now} for u, now in new_users.items()],
-            )
+        if new_users:
+            sqlite_marks.create_users(session, new_users)
         written: dict[tuple[int, str], StoredEntry] = {}
         if to_write:
-            params = [m.params() for m in to_write]
-            if driver is not None:
-                rows: Any = sqlite_marks.upsert(driver, params)
-            else:
-                rows = await session.execute(statements.upsert_entry(dialect), params)
+            rows = sqlite_marks.upsert(session, [m.params() for m in to_write])
             written = {(e.user_id, e.resource_id): e for e in map(entry_of, rows)}
         outcomes = []
         for mark in marks:

@@ -97,3 +97,11 @@ async def test_a_batch_that_fails_leaves_each_mark_its_own_outcome(tmp_path: Pat
         assert await store.get_user(15) is None
     finally:
         await store.close()
+
+
+async def test_only_the_sqlite_writer_batches_marks() -> None:
+    from bot.store.marks import MarkWork
+
+    mark = MarkWork("postgresql", 1, "r0", "t", "done", None, NOW)
+    with pytest.raises(TypeError, match="SQLite writer"):
+        await MarkWork.batch(object(), [mark, mark])  # type: ignore[arg-type]
