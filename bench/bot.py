@@ -10,9 +10,12 @@ are sent at once: `/recommend topic:rnn beginner`, `/paper dropout`, `/ask how d
 half second after it: on a shared machine it is steadier than latency, and in a burst the
 answer p99 follows it.
 
-"ack" is INTERACTION_CREATE sent → the interaction callback received by the fake; "answer" is
-INTERACTION_CREATE → what the member reads: the callback itself when it carries the answer
-(a message, or the list updated in place), else the first webhook request after "thinking…".
+"ack" is INTERACTION_CREATE sent → the interaction callback's arrival at the fake; "answer" is
+INTERACTION_CREATE → the arrival of what the member reads: the callback itself when it carries
+the answer (a message, or the list updated in place), else the first webhook request after
+"thinking…". A request counts when it arrives, before the fake reads and acts on it: that work
+stands for Discord's, which does not share the bot's two cores on the real service (the fake's
+work grows with the answer's size, so counting it charged deepread's longer answers twice).
 The baseline answers every command and click with fixed text at once, so the difference is
 deepread's own cost. Both bots are up at once, each on a fake Discord of its own, and each
 scenario's bursts alternate between them (`--repeats` each, the median burst shown): a machine

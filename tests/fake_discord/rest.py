@@ -8,7 +8,6 @@ interaction" after), and the first followup after a deferred response replaces t
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -160,7 +159,7 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
             return error_response(404, 10062, "Unknown interaction")
         if record.callback is not None:
             return error_response(400, 40060, "Interaction has already been acknowledged.")
-        if time.perf_counter() - record.dispatched_at > fake.deadline:
+        if entry.at - record.dispatched_at > fake.deadline:
             return error_response(404, 10062, "Unknown interaction")
         payload = body(entry)
         kind = int(payload.get("type", 0))
@@ -181,7 +180,7 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
         elif kind not in (8, 9):
             return error_response(400, 50035, f"Invalid Form Body (interaction type {kind})")
         record.callback = payload
-        record.callback_at = time.perf_counter()
+        record.callback_at = entry.at
         if message is not None:
             result["interaction"].update(
                 response_message_id=message["id"],

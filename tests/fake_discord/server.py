@@ -38,7 +38,7 @@ class RecordedRequest:
     json: Any
     files: list[str]
     authorized: bool
-    at: float = field(default_factory=time.perf_counter)
+    at: float = field(default_factory=time.perf_counter)  # arrival (see FakeDiscord.record)
     # Each attached file's bytes by file name (a test reads an export the bot attached).
     attachments: dict[str, bytes] = field(default_factory=dict)
 
@@ -318,8 +318,13 @@ class FakeDiscord:
     # recording -----------------------------------------------------------------------------
 
     async def record(self, request: web.Request) -> RecordedRequest:
+        # When the request arrived, before its body is read and parsed: what the bot's
+        # latency is measured to (the fake's own work on a request is Discord's, which on the
+        # real service does not share the bot's machine).
+        arrived = time.perf_counter()
         body, files, attachments = await _read_body(request)
         entry = RecordedRequest(
+            at=arrived,
             method=request.method,
             path=request.path[len(API_PREFIX) :],
             query=dict(request.query),
