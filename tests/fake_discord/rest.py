@@ -39,6 +39,8 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
 
         async def wrapped(request: web.Request) -> web.StreamResponse:
             entry = await fake.record(request)
+            token = request.match_info.get("token")
+            record = None if token is None else fake.interactions_by_token.get(token)
             try:
                 if auth and not entry.authorized:
                     return error_response(401, 0, "401: Unauthorized")
@@ -47,7 +49,7 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
                     return limited
                 return await handler(request, entry)
             finally:
-                await fake.notify()
+                await fake.notify(record)
 
         return wrapped
 
