@@ -348,9 +348,8 @@ class FakeDiscord:
 
     async def notify(self, record: InteractionRecord | None = None) -> None:
         """Wake whoever waits for a request (and `record`'s own waiters, when the request was
-        about an interaction). Those waiting for one interaction's answer wait on it alone: in
-        a burst of 200, waking all 200 on every request was the fake's largest cost, and it
-        delayed the next request's arrival by as much."""
+        about an interaction). Those waiting for one interaction's answer wait on it alone:
+        in a burst of 200, waking all 200 on every request made 40,000 wake-ups."""
         if record is not None:
             record.updated.set()
         async with self._changed:
