@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 RESPONDED = "deepread.responded"
 """Key in `Interaction.extras`: the callback type this module answered with."""
+ASKED_DISCORD_PY = "deepread.asked_discord_py"
+"""Key in `Interaction.extras`: deepread has asked for discord.py's response object (`response`)."""
 CHANNEL_MESSAGE = 4
 UPDATE_MESSAGE = 7
 EPHEMERAL = 64
@@ -60,9 +62,30 @@ def created_s(interaction_id: int) -> float:
     return ((interaction_id >> 22) + discord.utils.DISCORD_EPOCH) / 1000
 
 
+def response(interaction: discord.Interaction[Any]) -> discord.InteractionResponse[Any]:
+    """discord.py's response object for `interaction`: deepread reaches it only through here.
+
+    discord.py makes it on first access, and it refers back to the interaction: from then on
+    the interaction, and the message a click carries (its embeds, selects and options), are
+    freed only by the garbage collector's middle generation. In bursts of clicks that came to
+    110-180 ms collections every few bursts; without the cycle, 30-40 ms. Asking through here
+    is recorded, so `responded` can tell that discord.py sent nothing without making one."""
+    interaction.extras[ASKED_DISCORD_PY] = True
+    return interaction.response
+
+
 def responded(interaction: discord.Interaction[Any]) -> bool:
-    """Answered (or acknowledged) already, through discord.py or through `CallbackSender`."""
-    return interaction.response.is_done() or RESPONDED in interaction.extras
+    """Answered (or acknowledged) already, through discord.py or through `CallbackSender`.
+
+    discord.py answers on its own only autocompletes (an empty list after an error); any
+    other response went through `response`, which left its mark."""
+    if RESPONDED in interaction.extras:
+        return True
+    if ASKED_DISCORD_PY in interaction.extras or (
+        interaction.type is discord.InteractionType.autocomplete
+    ):
+        return interaction.response.is_done()
+    return False
 
 
 def stateless(view: discord.ui.View | None) -> bool:

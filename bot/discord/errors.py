@@ -105,10 +105,10 @@ async def report(
     try:
         if interaction.type is discord.InteractionType.autocomplete:
             if not callback.responded(interaction):
-                await interaction.response.autocomplete([])
+                await callback.response(interaction).autocomplete([])
             return
         if not callback.responded(interaction):
-            await interaction.response.send_message(text, ephemeral=True)
+            await callback.response(interaction).send_message(text, ephemeral=True)
             return
         placeholder = await _neutralise_public_placeholder(interaction)
         await interaction.followup.send(text, ephemeral=True)
@@ -137,7 +137,10 @@ async def _neutralise_public_placeholder(
     application did not respond) rather than vanishing with nothing in its place. Only a
     still-loading public placeholder is touched: a real answer already sent stays.
     """
-    if interaction.response.type is not discord.InteractionResponseType.deferred_channel_message:
+    if (
+        callback.response(interaction).type
+        is not discord.InteractionResponseType.deferred_channel_message
+    ):
         return None
     original = await interaction.original_response()
     if not original.flags.loading or original.flags.ephemeral:

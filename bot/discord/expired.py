@@ -122,7 +122,7 @@ async def answer(interaction: discord.Interaction[Any]) -> None:
         text = expired_text(command)
     try:
         if not callback.responded(interaction):
-            await interaction.response.send_message(
+            await callback.response(interaction).send_message(
                 text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
             )
     except discord.HTTPException:

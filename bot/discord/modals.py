@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 import discord
 
-from bot.discord import errors
+from bot.discord import callback, errors
 
 
 class ReportingModal(discord.ui.Modal):
@@ -37,7 +37,7 @@ class ReportingModal(discord.ui.Modal):
     async def open_form(self, interaction: discord.Interaction) -> None:
         """Show this form in answer to `interaction`, remembered as this client's."""
         self.client = interaction.client
-        await interaction.response.send_modal(self)
+        await callback.response(interaction).send_modal(self)
 
     @classmethod
     def takes(cls, interaction: discord.Interaction[Any], custom_id: str) -> bool:

@@ -73,7 +73,7 @@ async def in_time(
 async def _acknowledge(interaction: discord.Interaction, ephemeral: bool, update: bool) -> None:
     if update:
         if not callback.responded(interaction):
-            await interaction.response.defer()
+            await callback.response(interaction).defer()
     else:
         await defer(interaction, ephemeral=ephemeral)
 
@@ -81,7 +81,7 @@ async def _acknowledge(interaction: discord.Interaction, ephemeral: bool, update
 async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
     """Acknowledge now ("thinking…"); the answer comes later through `send`."""
     if not callback.responded(interaction):
-        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        await callback.response(interaction).defer(thinking=True, ephemeral=ephemeral)
 
 
 async def update(
@@ -115,7 +115,7 @@ async def update(
     if callback.responded(interaction):
         await interaction.edit_original_response(**kwargs)
     else:
-        await interaction.response.edit_message(**kwargs)
+        await callback.response(interaction).edit_message(**kwargs)
     if isinstance(view, ListeningView):
         view.restart_clock()
 
@@ -161,7 +161,7 @@ async def send(
     if callback.responded(interaction):
         message = await interaction.followup.send(wait=True, **kwargs)
     else:
-        sent = await interaction.response.send_message(**kwargs)
+        sent = await callback.response(interaction).send_message(**kwargs)
         resource = sent.resource
         message = resource if isinstance(resource, discord.InteractionMessage) else None
     if isinstance(view, InvokerView):

@@ -98,7 +98,7 @@ class InvokerView(discord.ui.View):
         interaction.extras[TAKEN] = True  # answered here, one way or the other (see `answers`)
         if interaction.user.id == self.owner_id:
             return True
-        await interaction.response.send_message(
+        await callback.response(interaction).send_message(
             f"These buttons belong to <@{self.owner_id}>'s command.\n"
             "-# Run the command yourself to get your own.",
             ephemeral=True,

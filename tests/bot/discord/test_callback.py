@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -111,9 +113,57 @@ def fake_interaction() -> Any:
     return SimpleNamespace(
         id=discord.utils.time_snowflake(discord.utils.utcnow()),
         token="tok",
+        type=discord.InteractionType.component,
         extras={},
         response=SimpleNamespace(is_done=lambda: False),
     )
+
+
+class CountedResponse:
+    """An interaction whose discord.py response object counts how often it was made (as
+    discord.py makes it on first access, with a reference back to the interaction)."""
+
+    def __init__(self, kind: discord.InteractionType, done: bool) -> None:
+        self.type, self.extras, self.made, self.done = kind, {}, 0, done
+
+    @property
+    def response(self) -> Any:
+        self.made += 1
+        return SimpleNamespace(is_done=lambda: self.done)
+
+
+def test_asking_whether_an_interaction_was_answered_makes_no_discord_py_response() -> None:
+    fresh = CountedResponse(discord.InteractionType.component, done=False)
+    assert not callback.responded(fresh)  # type: ignore[arg-type]
+    assert fresh.made == 0
+    fresh.extras[callback.RESPONDED] = callback.UPDATE_MESSAGE
+    assert callback.responded(fresh)  # type: ignore[arg-type]
+    assert fresh.made == 0
+    through_discord_py = CountedResponse(discord.InteractionType.component, done=True)
+    callback.response(through_discord_py)  # type: ignore[arg-type]
+    assert callback.responded(through_discord_py)  # type: ignore[arg-type]
+    # discord.py answers an autocomplete on its own: that one is asked of discord.py
+    autocomplete = CountedResponse(discord.InteractionType.autocomplete, done=True)
+    assert callback.responded(autocomplete)  # type: ignore[arg-type]
+
+
+def test_only_the_callback_module_reaches_discord_pys_response() -> None:
+    """`callback.response` is the one door: elsewhere, `interaction.response` would make the
+    object (and its reference cycle) without `responded` knowing."""
+    root = Path(__file__).resolve().parents[3] / "bot"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "callback.py" and path.parent.name == "discord":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "response"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "interaction"
+            ):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert found == []
 
 
 @pytest.fixture

@@ -50,11 +50,13 @@ class ClearView(InvokerView):
         if callback.responded(interaction):
             await interaction.edit_original_response(content=cleared_text(cleared), view=None)
         else:
-            await interaction.response.edit_message(content=cleared_text(cleared), view=None)
+            await callback.response(interaction).edit_message(
+                content=cleared_text(cleared), view=None
+            )
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
         self.stop()
-        await interaction.response.edit_message(
+        await callback.response(interaction).edit_message(
             content="Cancelled — nothing was deleted.", view=None
         )

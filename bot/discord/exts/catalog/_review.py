@@ -162,7 +162,7 @@ class ReviewView(InvokerView):
         if callback.responded(interaction):
             await interaction.edit_original_response(**kwargs)
         else:
-            await interaction.response.edit_message(**kwargs)
+            await callback.response(interaction).edit_message(**kwargs)
         if self.card is None:
             self.stop()
 
@@ -249,7 +249,7 @@ class ReviewView(InvokerView):
         page: ReviewPage,
     ) -> None:
         if not callback.responded(interaction):  # the DM takes two more round trips
-            await interaction.response.defer()
+            await callback.response(interaction).defer()
         guild = interaction.guild
         told = await tell_suggester(
             interaction.client,

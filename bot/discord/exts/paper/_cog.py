@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import access, formatting, replies
+from bot.discord import access, callback, formatting, replies
 from bot.discord.buttons import resource_buttons
 from bot.discord.errors import UserFacingError
 from bot.discord.exts.paper._embeds import paper_embed, suggestions_text
@@ -41,7 +41,7 @@ class SuggestionButton(discord.ui.Button["DidYouMeanView"]):
         embed, view = card_message(card)
         if self.view is not None:
             self.view.stop()
-        await interaction.response.edit_message(content=None, embed=embed, view=view)
+        await callback.response(interaction).edit_message(content=None, embed=embed, view=view)
 
 
 class DidYouMeanView(InvokerView):

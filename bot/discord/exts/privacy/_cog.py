@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import access, replies
+from bot.discord import access, callback, replies
 from bot.discord.views import InvokerView
 
 QUESTION = (
@@ -37,7 +37,7 @@ class ForgetView(InvokerView):
     @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
         service = access.service(interaction)
-        await interaction.response.defer()
+        await callback.response(interaction).defer()
         result = await service.forget(interaction.user.id)
         self.stop()
         await interaction.edit_original_response(
@@ -50,7 +50,7 @@ class ForgetView(InvokerView):
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
         self.stop()
-        await interaction.response.edit_message(
+        await callback.response(interaction).edit_message(
             content="Cancelled — nothing was deleted.", view=None
         )
 

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import access, replies
+from bot.discord import access, callback, replies
 from bot.discord.exts.reading._embeds import (
     EXPORT_FORMATS,
     export_filename,
@@ -41,7 +41,7 @@ class ListView(InvokerView):
     async def turn(self, interaction: discord.Interaction, step: int) -> None:
         self.page = min(max(0, self.page + step), page_count(len(self.entries)) - 1)
         self.sync_buttons()
-        await interaction.response.edit_message(
+        await callback.response(interaction).edit_message(
             embed=list_embed(self.entries, self.page), view=self
         )
 
