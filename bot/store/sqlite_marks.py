@@ -98,19 +98,36 @@ def _entry_row(row: Sequence[Any]) -> tuple[Any, ...]:
     )
 
 
+def known_users_sql(count: int) -> str:
+    """Which of `count` member ids have a user row (a search of its primary key each)."""
+    return f"SELECT id FROM {User.__tablename__} WHERE id IN ({', '.join('?' * count)})"
+
+
 def known_users(session: DriverSession, user_ids: Sequence[int]) -> set[int]:
-    marks = ", ".join("?" * len(user_ids))
-    sql = f"SELECT id FROM {User.__tablename__} WHERE id IN ({marks})"
+    sql = known_users_sql(len(user_ids))
     return {row[0] for row in session.exec_driver_sql(sql, tuple(user_ids))}
+
+
+def entries_sql(count: int) -> str:
+    """The entries of `count` (user id, resource id) keys, looked up by the primary key.
+
+    The keys are a VALUES table walked first (SQLite's CROSS JOIN keeps that order), each
+    key then one search of the entries' primary key. The row-value form `WHERE (user_id,
+    resource_id) IN (VALUES ...)` reads the same but SQLite (3.40) answers it by scanning
+    every entry of every member, so a group of marks cost more the bigger the database was
+    (12 ms a group at 60,000 entries, against 0.08 ms this way)."""
+    pairs = ", ".join(["(?, ?)"] * count)
+    columns = ", ".join(f"e.{name}" for name in _ENTRY_NAMES)
+    return (
+        f"SELECT {columns} FROM (VALUES {pairs}) AS wanted "
+        f"CROSS JOIN {Entry.__tablename__} AS e "
+        "ON e.user_id = wanted.column1 AND e.resource_id = wanted.column2"
+    )
 
 
 def entries(session: DriverSession, keys: Sequence[tuple[int, str]]) -> Iterable[tuple[Any, ...]]:
     """The stored entries among `keys` (user id, resource id), as `marks.entry_of` takes them."""
-    pairs = ", ".join(["(?, ?)"] * len(keys))
-    sql = (
-        f"SELECT {', '.join(_ENTRY_NAMES)} FROM {Entry.__tablename__} "
-        f"WHERE (user_id, resource_id) IN (VALUES {pairs})"
-    )
+    sql = entries_sql(len(keys))
     flat = tuple(value for key in keys for value in key)
     return [_entry_row(row) for row in session.exec_driver_sql(sql, flat)]
 
