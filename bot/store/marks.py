@@ -4,8 +4,8 @@ One mark reads the member's row and entry, creates the member if missing and ups
 entry: two or three statements, each of which costs SQLAlchemy more Python time than SQLite
 takes to run it. In a burst (a study group marking the paper of the evening) the SQLite writer
 commits the marks that queued together in one transaction (`StoreBase`), and there `batch`
-writes them all in at most four statements, whatever their number: one read of the members,
-one of their entries, one insert of the new members and one multi-row upsert. Each mark's
+writes them all in at most three statements, whatever their number: one read of the members
+and their entries, one insert of the new members and one multi-row upsert. Each mark's
 outcome is the one it would have had alone, in turn; a group is cut where the same entry comes
 again, so the later mark sees the earlier one's write.
 """
@@ -127,13 +127,11 @@ class MarkWork:
     async def _together(
         cls, session: ImmediateSession, marks: Sequence[MarkWork]
     ) -> list[MarkOutcome]:
-        """Marks of distinct entries, in at most four statements of the driver's SQL
+        """Marks of distinct entries, in at most three statements of the driver's SQL
         (`sqlite_marks`)."""
         if len(marks) == 1:
             return [await marks[0]._alone(session)]
-        keys = [m.key for m in marks]
-        known = sqlite_marks.known_users(session, sorted({m.user_id for m in marks}))
-        found = sqlite_marks.entries(session, keys)
+        known, found = sqlite_marks.stored(session, [m.key for m in marks])
         previous = {(e.user_id, e.resource_id): e for e in map(entry_of, found)}
         to_write = [m for m in marks if not m.repeats(previous.get(m.key))]
         new_users: dict[int, dt.datetime] = {}

@@ -1,11 +1,13 @@
 """A group of marks on SQLite, in the driver's own SQL: what `marks.MarkWork.batch` runs.
 
-A group of 32 marks is four statements (the members known, their entries, the new members,
-one multi-row upsert). Through SQLAlchemy's Core each of them cost more Python time per row
-than SQLite took for the whole statement: expanding IN lists compiled again for every group,
-every parameter set constructed and bound one by one, every returned row processed. In a burst
-of clicks on lists that was a sixth of the bot's CPU. Here the same statements go to the driver
-directly (`exec_driver_sql`): the upsert is SQLAlchemy's own statement (`statements.upsert_entry`)
+A group of 32 marks is three statements (the members known and their entries, the new
+members, one multi-row upsert). Through SQLAlchemy's Core each of them cost more Python time
+per row than SQLite took for the whole statement: expanding IN lists compiled again for every
+group, every parameter set constructed and bound one by one, every returned row processed. In
+a burst of clicks on lists that was a sixth of the bot's CPU. Here the same statements go to
+the sqlite3 connection itself, in the writer's transaction (`ImmediateSession.driver_rows`;
+even SQLAlchemy's `exec_driver_sql` cost a mark more than a tenth of its write, measured at
+16 of 157 microseconds): the upsert is SQLAlchemy's own statement (`statements.upsert_entry`)
 compiled once with its VALUES row repeated for the group, and values are converted by the
 column types' own bind and result processors, so what is stored and read is exactly what the
 ORM-level path stores and reads (a test compares the two on random marks).
@@ -24,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.engine import CursorResult
 
 from bot.store import statements
 from bot.store.models import Entry, User
@@ -34,7 +35,9 @@ _ENTRY_NAMES = tuple(column.name for column in statements.ENTRY_COLUMNS)
 
 
 class DriverSession(Protocol):
-    def exec_driver_sql(self, sql: str, parameters: Any = None) -> CursorResult[Any]: ...
+    def driver_rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]: ...
+
+    def driver_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
 
 Processor = Callable[[Any], Any]
@@ -98,38 +101,39 @@ def _entry_row(row: Sequence[Any]) -> tuple[Any, ...]:
     )
 
 
-def known_users_sql(count: int) -> str:
-    """Which of `count` member ids have a user row (a search of its primary key each)."""
-    return f"SELECT id FROM {User.__tablename__} WHERE id IN ({', '.join('?' * count)})"
+def stored_sql(count: int) -> str:
+    """For each of `count` (user id, resource id) keys: the id again, the user's id if they
+    have a row (else NULL), and the entry's columns (NULL without one).
 
-
-def known_users(session: DriverSession, user_ids: Sequence[int]) -> set[int]:
-    sql = known_users_sql(len(user_ids))
-    return {row[0] for row in session.exec_driver_sql(sql, tuple(user_ids))}
-
-
-def entries_sql(count: int) -> str:
-    """The entries of `count` (user id, resource id) keys, looked up by the primary key.
-
-    The keys are a VALUES table walked first (SQLite's CROSS JOIN keeps that order), each
-    key then one search of the entries' primary key. The row-value form `WHERE (user_id,
-    resource_id) IN (VALUES ...)` reads the same but SQLite (3.40) answers it by scanning
-    every entry of every member, so a group of marks cost more the bigger the database was
-    (12 ms a group at 60,000 entries, against 0.08 ms this way)."""
+    The keys are a VALUES table walked first, each key then one search of the users' and one
+    of the entries' primary key. (The row-value form `WHERE (user_id, resource_id) IN (VALUES
+    ...)` reads the same but SQLite, 3.40, answers it by scanning every entry of every member:
+    a group of marks cost more the bigger the database was, 12 ms a group at 60,000 entries
+    against under 0.1 ms this way.)"""
     pairs = ", ".join(["(?, ?)"] * count)
     columns = ", ".join(f"e.{name}" for name in _ENTRY_NAMES)
     return (
-        f"SELECT {columns} FROM (VALUES {pairs}) AS wanted "
-        f"CROSS JOIN {Entry.__tablename__} AS e "
+        f"SELECT wanted.column1, u.id, {columns} FROM (VALUES {pairs}) AS wanted "
+        f"LEFT JOIN {User.__tablename__} AS u ON u.id = wanted.column1 "
+        f"LEFT JOIN {Entry.__tablename__} AS e "
         "ON e.user_id = wanted.column1 AND e.resource_id = wanted.column2"
     )
 
 
-def entries(session: DriverSession, keys: Sequence[tuple[int, str]]) -> Iterable[tuple[Any, ...]]:
-    """The stored entries among `keys` (user id, resource id), as `marks.entry_of` takes them."""
-    sql = entries_sql(len(keys))
+def stored(
+    session: DriverSession, keys: Sequence[tuple[int, str]]
+) -> tuple[set[int], list[tuple[Any, ...]]]:
+    """(the members among `keys` who have a user row, their stored entries among `keys` as
+    `marks.entry_of` takes them), in one statement: `keys` are distinct."""
     flat = tuple(value for key in keys for value in key)
-    return [_entry_row(row) for row in session.exec_driver_sql(sql, flat)]
+    known: set[int] = set()
+    found: list[tuple[Any, ...]] = []
+    for row in session.driver_rows(stored_sql(len(keys)), flat):
+        if row[1] is not None:
+            known.add(row[1])
+        if row[2] is not None:
+            found.append(_entry_row(row[2:]))
+    return known, found
 
 
 @functools.cache
@@ -140,16 +144,22 @@ def _ensure_user_sql() -> str:
 def create_users(session: DriverSession, new: dict[int, dt.datetime]) -> None:
     created = _USER_CREATED or (lambda value: value)
     rows = [(user_id, created(now)) for user_id, now in new.items()]
-    session.exec_driver_sql(_ensure_user_sql(), rows)
+    session.driver_many(_ensure_user_sql(), rows)
 
 
 def upsert(session: DriverSession, rows: Sequence[dict[str, Any]]) -> Iterable[tuple[Any, ...]]:
     """Each row (`MarkWork.params()`) inserted or updated, as the entries now stored."""
     upsert = _upsert()
     values: list[Any] = []
+    times: dict[dt.datetime, Any] = {}  # a mark's time is three of its values, often the same
     for row in rows:
         for name in upsert.names:
             value = row[name]
-            values.append(_stored_time(value) if isinstance(value, dt.datetime) else value)
+            if isinstance(value, dt.datetime):
+                time = times.get(value)
+                if time is None:
+                    time = times[value] = _stored_time(value)
+                value = time
+            values.append(value)
     values.extend(upsert.tail_values)
-    return [_entry_row(r) for r in session.exec_driver_sql(upsert.sql(len(rows)), tuple(values))]
+    return [_entry_row(r) for r in session.driver_rows(upsert.sql(len(rows)), values)]

@@ -38,7 +38,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import CursorResult
@@ -86,9 +86,17 @@ class ImmediateSession:
     ) -> CursorResult[*tuple[Any, ...]]:
         return self._connection.execute(statement, parameters)
 
-    def exec_driver_sql(self, sql: str, parameters: Any = None) -> CursorResult[Any]:
-        """The driver's own SQL, run at once (`sqlite_marks`: a burst's marks)."""
-        return self._connection.exec_driver_sql(sql, parameters)
+    def driver_rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        """The rows of the driver's own SQL, run at once on the connection's sqlite3
+        connection, in this transaction (`sqlite_marks`: a burst's marks)."""
+        return self._driver().execute(sql, parameters).fetchall()
+
+    def driver_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """The driver's own SQL run once for each of `rows`, at once, in this transaction."""
+        self._driver().executemany(sql, rows)
+
+    def _driver(self) -> sqlite3.Connection:
+        return cast(sqlite3.Connection, self._connection.connection.driver_connection)
 
 
 def run_at_once(awaitable: Awaitable[T]) -> T:
