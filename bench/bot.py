@@ -21,12 +21,13 @@ deepread's own cost. Both bots are up at once, each on a fake Discord of its own
 scenario's bursts alternate between them (`--repeats` each, the median burst shown): a machine
 that slows down meanwhile weighs on both alike. On these shared 2-core machines some of either
 bot's bursts are disturbed (2-4× their neighbours' p99, from the machine or a collection of
-the bot's heap), which the median of 7 mostly steps over. (More bursts give a steadier
-median but a heavier load: every /recommend list stays in memory for 3 minutes, so at 11
-bursts per scenario deepread's peak RSS reached 249-252 MiB, against 234-237 at 7.) The
-target is an answer p99 within 1.25× of the baseline's, zero errors, and a peak RSS ≤ 250 MiB.
+the bot's heap), which the median of 11 steps over (with 7, two or three disturbed bursts of
+one bot could still move the median). More bursts are also a heavier load: every /recommend
+list stays in memory for 3 minutes, so deepread's peak RSS is 223 MiB at 7 bursts per
+scenario and 234-236 MiB at 11. The target is an answer p99 within 1.25× of the baseline's,
+zero errors, and a peak RSS ≤ 250 MiB.
 
-    .venv/bin/python bench/bot.py [--interactions 200] [--users 50] [--scenario all] [--repeats 7]
+    .venv/bin/python bench/bot.py [--interactions 200] [--users 50] [--scenario all] [--repeats 11]
 """
 
 from __future__ import annotations
@@ -394,7 +395,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
     parser.add_argument(
-        "--repeats", type=int, default=7, help="bursts per scenario and bot (median shown)"
+        "--repeats", type=int, default=11, help="bursts per scenario and bot (median shown)"
     )
     parser.add_argument("--serve-baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
