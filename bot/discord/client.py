@@ -25,6 +25,7 @@ from bot.discord.errors import DeepreadTree
 from bot.discord.extensions import walk_extensions
 from bot.discord.feedback import FeedbackButton
 from bot.discord.instrument import InteractionTracker
+from bot.discord.paced_edits import PacedEdits
 from bot.discord.services import Services
 from bot.discord.status_server import StatusServer
 from bot.settings import Settings
@@ -80,6 +81,7 @@ class DeepreadBot(commands.AutoShardedBot):
         self.services = services
         # Answers that need no live view go out as one ready POST (see `callback`).
         self.callbacks = CallbackSender(Route.BASE, answered=self.tracker.responded)
+        self.expiry_edits = PacedEdits()  # expired lists shown as such, behind the answers
         self.auto_sync = auto_sync
         self._extra_setup = tuple(extra_setup)
         self._services_closed = False
@@ -219,6 +221,7 @@ class DeepreadBot(commands.AutoShardedBot):
                 await self.status_server.stop()
             logging.getLogger().removeHandler(self._error_counter)
             self.metrics.registry.unregister(self._shard_collector)
+            await self.expiry_edits.close()
             await self.callbacks.close()
             await self.services.aclose()
 

@@ -23,6 +23,7 @@ import discord
 from discord.ui.select import BaseSelect
 
 from bot.discord import callback, errors, formatting
+from bot.discord.paced_edits import PacedEdits
 
 log = logging.getLogger(__name__)
 
@@ -188,16 +189,25 @@ class ListeningView(InvokerView):
         super().stop()
 
     def _expire(self) -> None:
-        task = asyncio.ensure_future(self.expire())
-        ListeningView._expiring.add(task)
-        task.add_done_callback(ListeningView._expiring.discard)
-
-    async def expire(self) -> None:
-        """Stop, and show every control disabled (while the last token can still edit)."""
+        """The idle clock ran out: stop now (a click is answered "expired" from here on), and
+        show every control disabled when the bot's queue of such edits comes to it (see
+        `paced_edits`: lists made in a burst expire in a burst, and their edits must not crowd out
+        the answers members wait for)."""
         if self.is_finished():
             return
         self.stop()
         self.disable_all()
+        edits = getattr(self.client, "expiry_edits", None)
+        if isinstance(edits, PacedEdits):
+            edits.add(self.show_expired)
+            return
+        task = asyncio.ensure_future(self.show_expired())
+        ListeningView._expiring.add(task)
+        task.add_done_callback(ListeningView._expiring.discard)
+
+    async def show_expired(self) -> None:
+        """Edit the message to show every control disabled (while the last token can still
+        edit it)."""
         sender = getattr(self.client, "callbacks", None)
         if self._shown_by is None or not isinstance(sender, callback.CallbackSender):
             return

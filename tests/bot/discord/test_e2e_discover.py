@@ -4,6 +4,7 @@ real catalog, real Service over a temporary SQLite file (one bot for the module)
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 import time
 
@@ -666,6 +667,41 @@ async def test_an_idle_list_stops_and_shows_its_controls_disabled(
     reply = (await discord_env.wait_for_callback(click))["data"]
     assert reply["content"].startswith("This list has expired") and reply["flags"] & 64
     assert await user_entries(discord_env, "vidar") == {}
+
+
+async def test_lists_expiring_together_are_shown_expired_one_by_one_at_a_pace(
+    discord_env: DiscordEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A burst of lists expires in a burst: they all stop at once, but their edits go out
+    paced (`paced_edits`), not all at once in front of the members' next answers."""
+    from bot.discord.exts.recommend._cog import RecommendView
+
+    monkeypatch.setattr(RecommendView, "IDLE_S", 0.3)
+    assert discord_env.bot is not None
+    discord_env.bot.expiry_edits.per_s = 10  # 100 ms apart
+    records = [
+        await discord_env.send_command("recommend", {"topic": "rnn"}, user=f"pace{i}")
+        for i in range(3)
+    ]
+    for record in records:
+        await answer(discord_env, record)
+    edits = [
+        await discord_env.fake.wait_for_request(
+            lambda r, token=record.token: (
+                r.method == "PATCH" and r.path.endswith(f"{token}/messages/@original")
+            ),
+            timeout=5,
+        )
+        for record in records
+    ]
+    times = sorted(edit.at for edit in edits)
+    assert all(later - earlier >= 0.09 for earlier, later in itertools.pairwise(times))
+    owners = {int(r.payload["member"]["user"]["id"]) for r in records}
+    assert not [
+        v
+        for v in discord_env.bot.persistent_views
+        if isinstance(v, RecommendView) and v.owner_id in owners
+    ]
 
 
 async def test_clicks_sent_before_the_list_was_redrawn_all_land_and_keep_its_controls(

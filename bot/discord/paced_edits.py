@@ -1,0 +1,80 @@
+"""Expired lists shown as expired, at a steady pace behind the members' answers.
+
+A /recommend list stops listening `ListeningView.IDLE_S` after it was last shown, and its
+message is then edited with every control disabled. Lists are made in bursts (a study group
+asks at once), so they expire in bursts too: the 200 lists of one burst expire within the same
+second three minutes later, and sent at once their 200 edits took the event loop (and the
+connection to Discord) from whatever members were asking at that moment. In bench/bot.py such
+a wave landed inside later bursts of answers, which then carried 400 requests instead of 200.
+
+The edit is cosmetic: a stopped list is stopped at once, and a click on it is answered "this
+list has expired" whether or not its message shows that yet. So the edits wait their turn in
+one queue per bot and go out one at a time, at most `EDITS_PER_S` a second: a wave of 200
+takes ten seconds, and the loop spends at most a fiftieth of its time on it meanwhile.
+An edit that fails is logged and the next one goes on; closing the bot drops what is left (the
+next start answers clicks on old lists as expired).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+EDITS_PER_S = 20.0
+"""At most this many expiry edits a second: a wave of a few hundred is done in well under a
+minute, and each edit costs the loop about a millisecond, so the pace costs it 2% at most."""
+
+Edit = Callable[[], Awaitable[None]]
+
+
+class PacedEdits:
+    """Edits sent one after another, no more than `per_s` a second, each after the previous
+    one finished; the queue's worker runs only while there is something to send."""
+
+    def __init__(self, per_s: float = EDITS_PER_S) -> None:
+        if per_s <= 0:
+            raise ValueError("per_s must be positive")
+        self.per_s = per_s
+        self._queue: deque[Edit] = deque()
+        self._worker: asyncio.Task[None] | None = None
+        self._closed = False
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    def add(self, edit: Edit) -> None:
+        """Queue `edit` (a coroutine function); ignored once closed."""
+        if self._closed:
+            return
+        self._queue.append(edit)
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.get_running_loop().create_task(
+                self._drain(), name="deepread-expiry-edits"
+            )
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        gap = 1.0 / self.per_s
+        while self._queue:
+            started = loop.time()
+            edit = self._queue.popleft()
+            try:
+                await edit()
+            except Exception:
+                log.warning("an expiry edit failed; going on with the next", exc_info=True)
+            await asyncio.sleep(max(0.0, gap - (loop.time() - started)))
+
+    async def close(self) -> None:
+        """Drop what is queued and stop the worker."""
+        self._closed = True
+        self._queue.clear()
+        worker, self._worker = self._worker, None
+        if worker is not None and not worker.done():
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
