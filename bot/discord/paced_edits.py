@@ -11,8 +11,10 @@ The edit is cosmetic: a stopped list is stopped at once, and a click on it is an
 list has expired" whether or not its message shows that yet. So the edits wait their turn in
 one queue per bot and go out one at a time, at most `EDITS_PER_S` a second: a wave of 200
 takes ten seconds, and the loop spends at most a fiftieth of its time on it meanwhile.
-An edit that fails is logged and the next one goes on; closing the bot drops what is left (the
-next start answers clicks on old lists as expired).
+An edit that fails is logged and the next one goes on; one with nothing to send (its token too
+old to edit with) takes no turn; closing the bot drops what is left (the next start answers
+clicks on old lists as expired). A queue longer than `MAX_QUEUED` drops its oldest: at the pace
+they could not go out while their tokens live anyway.
 """
 
 from __future__ import annotations
@@ -29,18 +31,24 @@ EDITS_PER_S = 20.0
 """At most this many expiry edits a second: a wave of a few hundred is done in well under a
 minute, and each edit costs the loop about a millisecond, so the pace costs it 2% at most."""
 
-Edit = Callable[[], Awaitable[None]]
+MAX_QUEUED = 12_000
+"""Edits kept waiting at most: what the pace sends in the ten minutes an expired list's token
+still has (Discord's 15 minutes from its last showing, less the 3 before it expired, less a
+margin)."""
+
+Edit = Callable[[], Awaitable[bool]]
+"""Sends one edit; False when there was nothing to send (no request made)."""
 
 
 class PacedEdits:
     """Edits sent one after another, no more than `per_s` a second, each after the previous
     one finished; the queue's worker runs only while there is something to send."""
 
-    def __init__(self, per_s: float = EDITS_PER_S) -> None:
-        if per_s <= 0:
-            raise ValueError("per_s must be positive")
+    def __init__(self, per_s: float = EDITS_PER_S, *, max_queued: int = MAX_QUEUED) -> None:
+        if per_s <= 0 or max_queued <= 0:
+            raise ValueError("per_s and max_queued must be positive")
         self.per_s = per_s
-        self._queue: deque[Edit] = deque()
+        self._queue: deque[Edit] = deque(maxlen=max_queued)
         self._worker: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -48,9 +56,12 @@ class PacedEdits:
         return len(self._queue)
 
     def add(self, edit: Edit) -> None:
-        """Queue `edit` (a coroutine function); ignored once closed."""
+        """Queue `edit` (a coroutine function); ignored once closed. A full queue drops its
+        oldest edit for this one."""
         if self._closed:
             return
+        if len(self._queue) == self._queue.maxlen:
+            log.debug("expiry edits: %d waiting, the oldest dropped", len(self._queue))
         self._queue.append(edit)
         if self._worker is None or self._worker.done():
             self._worker = asyncio.get_running_loop().create_task(
@@ -64,10 +75,12 @@ class PacedEdits:
             started = loop.time()
             edit = self._queue.popleft()
             try:
-                await edit()
+                sent = await edit()
             except Exception:
                 log.warning("an expiry edit failed; going on with the next", exc_info=True)
-            await asyncio.sleep(max(0.0, gap - (loop.time() - started)))
+                sent = True  # it may have reached Discord: it takes its turn
+            if sent:
+                await asyncio.sleep(max(0.0, gap - (loop.time() - started)))
 
     async def close(self) -> None:
         """Drop what is queued and stop the worker."""

@@ -153,7 +153,7 @@ class ListeningView(InvokerView):
     """
 
     IDLE_S: ClassVar[float] = DEFAULT_TIMEOUT_S
-    _expiring: ClassVar[set[asyncio.Task[None]]] = set()
+    _expiring: ClassVar[set[asyncio.Task[bool]]] = set()
 
     def __init__(self, owner_id: int, *, command: str = "") -> None:
         super().__init__(owner_id, timeout=None, command=command)
@@ -205,19 +205,20 @@ class ListeningView(InvokerView):
         ListeningView._expiring.add(task)
         task.add_done_callback(ListeningView._expiring.discard)
 
-    async def show_expired(self) -> None:
+    async def show_expired(self) -> bool:
         """Edit the message to show every control disabled (while the last token can still
-        edit it)."""
+        edit it); whether a request went out."""
         sender = getattr(self.client, "callbacks", None)
         if self._shown_by is None or not isinstance(sender, callback.CallbackSender):
-            return
+            return False
         if self.client is not None and self.client.is_closed():
-            return  # shutting down: the next start answers old lists as expired
+            return False  # shutting down: the next start answers old lists as expired
         application_id, token, since = self._shown_by
         if time.time() - since > TOKEN_LIFETIME_S - 60:
-            return
+            return False
         try:
             await sender.edit_original(application_id, token, callback.message_data(view=self))
         except (discord.HTTPException, OSError, TimeoutError):
             # A deleted message or a dead token: nothing left to tidy up.
             log.debug("could not disable an expired %s", type(self).__name__)
+        return True

@@ -13,12 +13,13 @@ from bot.discord.paced_edits import PacedEdits
 
 
 def recorder(
-    log: list[tuple[str, float]], name: str, *, fail: bool = False
-) -> Callable[[], Awaitable[None]]:
-    async def edit() -> None:
+    log: list[tuple[str, float]], name: str, *, fail: bool = False, sends: bool = True
+) -> Callable[[], Awaitable[bool]]:
+    async def edit() -> bool:
         log.append((name, asyncio.get_running_loop().time()))
         if fail:
             raise RuntimeError(f"{name} failed")
+        return sends
 
     return edit
 
@@ -78,6 +79,28 @@ async def test_closing_drops_what_is_queued_and_ignores_later_edits() -> None:
     assert len(edits) == 0
 
 
-def test_a_rate_must_be_positive() -> None:
+async def test_an_edit_with_nothing_to_send_takes_no_turn() -> None:
+    edits, log = PacedEdits(per_s=5), list[tuple[str, float]]()  # 200 ms a turn
+    for i in range(4):
+        edits.add(recorder(log, f"stale{i}", sends=False))
+    edits.add(recorder(log, "live"))
+    await wait_until_empty(edits, log, 5)
+    assert log[-1][1] - log[0][1] < 0.1  # no 800 ms of turns for four stale tokens
+    await edits.close()
+
+
+async def test_a_full_queue_drops_its_oldest_edits() -> None:
+    edits, log = PacedEdits(per_s=1000, max_queued=3), list[tuple[str, float]]()
+    for i in range(5):  # queued before the worker first runs
+        edits.add(recorder(log, f"e{i}"))
+    assert len(edits) == 3
+    await wait_until_empty(edits, log, 3)
+    assert [name for name, _ in log] == ["e2", "e3", "e4"]
+    await edits.close()
+
+
+def test_a_rate_and_a_bound_must_be_positive() -> None:
     with pytest.raises(ValueError):
         PacedEdits(per_s=0)
+    with pytest.raises(ValueError):
+        PacedEdits(max_queued=0)
