@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 EDITS_PER_S = 20.0
 """At most this many expiry edits a second: a wave of a few hundred is done in well under a
-minute, and each edit costs the loop about a millisecond, so the pace costs it 2% at most."""
+minute, and each edit costs the loop under a millisecond, so the pace costs it 2% at most."""
 
 MAX_QUEUED = 12_000
 """Edits kept waiting at most: what the pace sends in the ten minutes an expired list's token

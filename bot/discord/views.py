@@ -153,7 +153,6 @@ class ListeningView(InvokerView):
     """
 
     IDLE_S: ClassVar[float] = DEFAULT_TIMEOUT_S
-    _expiring: ClassVar[set[asyncio.Task[bool]]] = set()
 
     def __init__(self, owner_id: int, *, command: str = "") -> None:
         super().__init__(owner_id, timeout=None, command=command)
@@ -198,12 +197,8 @@ class ListeningView(InvokerView):
         self.stop()
         self.disable_all()
         edits = getattr(self.client, "expiry_edits", None)
-        if isinstance(edits, PacedEdits):
+        if isinstance(edits, PacedEdits):  # the bot's: it also holds the sender the edit needs
             edits.add(self.show_expired)
-            return
-        task = asyncio.ensure_future(self.show_expired())
-        ListeningView._expiring.add(task)
-        task.add_done_callback(ListeningView._expiring.discard)
 
     async def show_expired(self) -> bool:
         """Edit the message to show every control disabled (while the last token can still
