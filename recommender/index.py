@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -85,8 +86,8 @@ _HANDLE_HOSTS = frozenset({"github.com", "twitter.com", "x.com", "medium.com", "
 @dataclass(frozen=True, eq=False)
 class CsrArrays:
     """A sparse matrix in CSR form as its three arrays and its shape: all that scoring reads
-    (see `score`, `row_terms`), without scipy. `to_scipy` gives a scipy matrix for the few
-    callers that do linear algebra (personal ranking), importing scipy only then."""
+    (see `score`, `row_terms`) and the two products personal ranking needs (`times`,
+    `transposed_times`), without scipy: serving never imports it."""
 
     data: np.ndarray
     indices: np.ndarray
@@ -99,10 +100,36 @@ class CsrArrays:
         rows, columns = csr.shape
         return cls(csr.data, csr.indices, csr.indptr, (int(rows), int(columns)))
 
-    def to_scipy(self) -> sp.csr_matrix:
-        import scipy.sparse as sp
+    @cached_property
+    def _products_of(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """What the two products read, made once: the values in float64, the row of each
+        value, the rows holding any value and where each of those starts."""
+        counts = np.diff(self.indptr)
+        filled = np.flatnonzero(counts).astype(np.intp)
+        row_of = np.repeat(np.arange(self.shape[0], dtype=np.intp), counts)
+        return self.data.astype(np.float64), row_of, filled, self.indptr[filled].astype(np.intp)
 
-        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+    def times(self, vector: np.ndarray) -> np.ndarray:
+        """The matrix times a dense vector (one value per column), in float64: each row's
+        products summed by `np.add.reduceat` over the rows that hold values."""
+        values, _, filled, starts = self._products_of
+        out = np.zeros(self.shape[0], dtype=np.float64)
+        if filled.size:
+            out[filled] = np.add.reduceat(values * vector.take(self.indices), starts)
+        return out
+
+    def transposed_times(self, vector: np.ndarray) -> np.ndarray:
+        """The transposed matrix times a dense vector (one value per row), in float64."""
+        values, row_of, _, _ = self._products_of
+        products = values * vector.take(row_of)
+        return np.bincount(self.indices, weights=products, minlength=self.shape[1])
+
+    def dense_row(self, row: int) -> np.ndarray:
+        """One row as a dense float64 vector (one value per column)."""
+        out = np.zeros(self.shape[1], dtype=np.float64)
+        start, end = self.indptr[row], self.indptr[row + 1]
+        out[self.indices[start:end]] = self.data[start:end]
+        return out
 
 
 @dataclass(frozen=True, eq=False)

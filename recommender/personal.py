@@ -1,27 +1,26 @@
 """Personal ranking from what a reader saved (positives) and dismissed (negatives).
 
 As arxiv-sanity does: a per-user linear SVM over the TF-IDF rows, positives against
-everything else, `class_weight="balanced"` because a reader has a handful of positives among
-hundreds of resources, and a small C (0.01) so that a few examples give a smooth preference
-rather than a memorised list. With a single positive an SVM has nothing to generalise from,
-so similarity to that one resource stands in.
+everything else, classes balanced because a reader has a handful of positives among hundreds
+of resources, and a small C (0.01) so that a few examples give a smooth preference rather
+than a memorised list. With a single positive an SVM has nothing to generalise from, so
+similarity to that one resource stands in.
 
-scipy and scikit-learn are imported inside `preference`, only when a reader has a history:
-an anonymous answer never pays the second or so that importing them takes.
+The SVM is LinearSVC's problem solved with numpy alone (linear_svm.py): a long-running bot
+never imports scikit-learn or scipy to serve, and the class weights are scikit-learn's
+"balanced" ones counted with the sample weights (as LinearSVC counts them since
+scikit-learn 1.7, pull request 30057).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from recommender.index import CsrArrays
-
-if TYPE_CHECKING:
-    import scipy.sparse as sp
+from recommender.linear_svm import decision_values
 
 SVM_C = 0.01
 NEGATIVE_SAMPLE_WEIGHT = 3.0
@@ -48,40 +47,46 @@ def _scale(values: np.ndarray) -> np.ndarray:
     return ((values - low) / (high - low)).astype(np.float32)
 
 
-def _similarity(matrix: sp.csr_matrix, rows: Sequence[int]) -> np.ndarray:
+def _similarity(matrix: CsrArrays, rows: Sequence[int]) -> np.ndarray:
     """Highest cosine of each resource with any of `rows` (rows are L2-normalised)."""
-    sims = matrix @ matrix[list(rows)].T
-    return np.asarray(sims.max(axis=1).todense(), dtype=np.float32).ravel()
+    best = np.full(matrix.shape[0], -np.inf)
+    for row in rows:
+        np.maximum(best, matrix.times(matrix.dense_row(row)), out=best)
+    return best.astype(np.float32)
+
+
+def svm_costs(positive: np.ndarray, sample_weights: np.ndarray) -> np.ndarray:
+    """Each row's cost in the SVM: C × its class's balanced weight × its sample weight.
+    A class's weight is total weight / (2 × the class's weight), so both classes weigh the
+    same in the loss however few the positives are."""
+    total = float(sample_weights.sum())
+    in_positive = float(sample_weights[positive].sum())
+    class_weight = np.where(
+        positive, total / (2.0 * in_positive), total / (2.0 * (total - in_positive))
+    )
+    costs: np.ndarray = SVM_C * class_weight * sample_weights
+    return costs
 
 
 def preference(
     rows: CsrArrays, positives: Sequence[int], negatives: Sequence[int]
 ) -> np.ndarray | None:
     """How much the reader would like each resource, in [0, 1]; None without any signal."""
+    n = rows.shape[0]
     pos = sorted(set(positives))
     neg = sorted(set(negatives) - set(pos))
     if not pos and not neg:
         return None
-    matrix = rows.to_scipy()
-    if len(pos) >= 2:
-        from sklearn import config_context
-        from sklearn.svm import LinearSVC
-
-        labels = np.zeros(matrix.shape[0], dtype=np.int8)
-        labels[pos] = 1
-        weights = np.ones(matrix.shape[0], dtype=np.float64)
+    if 2 <= len(pos) < n:  # an SVM needs two positives and something to tell them from
+        positive = np.zeros(n, dtype=bool)
+        positive[pos] = True
+        weights = np.ones(n, dtype=np.float64)
         weights[neg] = NEGATIVE_SAMPLE_WEIGHT
-        svm = LinearSVC(class_weight="balanced", C=SVM_C, tol=1e-5, max_iter=5000)
-        # The inputs are ours and known good (finite TF-IDF rows, fixed parameters): skipping
-        # scikit-learn's checks of them took a fit from about 4 ms to 2.5 ms of CPU, and a
-        # member's first question after a mark pays for one.
-        with config_context(assume_finite=True, skip_parameter_validation=True):
-            svm.fit(matrix, labels, sample_weight=weights)
-            scores = svm.decision_function(matrix)
-        return _scale(np.asarray(scores, dtype=np.float32))
-    raw = np.zeros(matrix.shape[0], dtype=np.float32)
+        scores = decision_values(rows, positive, svm_costs(positive, weights))
+        return _scale(scores.astype(np.float32))
+    raw = np.zeros(n, dtype=np.float32)
     if pos:
-        raw += _similarity(matrix, pos)
+        raw += _similarity(rows, pos)
     if neg:
-        raw -= 0.5 * _similarity(matrix, neg)
+        raw -= 0.5 * _similarity(rows, neg)
     return _scale(raw)
