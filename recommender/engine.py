@@ -148,7 +148,7 @@ def canonical_weights(
 def _preference(engine: Engine, profile: Profile) -> np.ndarray | None:
     """The reader's preference over the engine's resources (read-only). It depends on their
     history alone, not on the query, and with two liked resources or more it is a linear SVM
-    fit (about 3 ms): a member's next question, or the next page, reuses it. At most 64
+    fit (about 1.5 ms): a member's next question, or the next page, reuses it. At most 64
     are kept (each one float per resource)."""
     found = preference(
         engine.row_matrix(), engine._rows(profile.positives), engine._rows(profile.negatives)

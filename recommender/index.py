@@ -101,28 +101,30 @@ class CsrArrays:
         return cls(csr.data, csr.indices, csr.indptr, (int(rows), int(columns)))
 
     @cached_property
-    def _products_of(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """What the two products read, made once: the values in float64, the row of each
-        value, the rows holding any value and where each of those starts."""
+    def _products_of(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """What the two products read, made once: the values in float64, their columns and
+        rows as native indices, the rows holding any value and where each of those starts."""
         counts = np.diff(self.indptr)
         filled = np.flatnonzero(counts).astype(np.intp)
         row_of = np.repeat(np.arange(self.shape[0], dtype=np.intp), counts)
-        return self.data.astype(np.float64), row_of, filled, self.indptr[filled].astype(np.intp)
+        columns = self.indices.astype(np.intp)
+        starts = self.indptr[filled].astype(np.intp)
+        return self.data.astype(np.float64), columns, row_of, filled, starts
 
     def times(self, vector: np.ndarray) -> np.ndarray:
         """The matrix times a dense vector (one value per column), in float64: each row's
         products summed by `np.add.reduceat` over the rows that hold values."""
-        values, _, filled, starts = self._products_of
+        values, columns, _, filled, starts = self._products_of
         out = np.zeros(self.shape[0], dtype=np.float64)
         if filled.size:
-            out[filled] = np.add.reduceat(values * vector.take(self.indices), starts)
+            out[filled] = np.add.reduceat(values * vector.take(columns), starts)
         return out
 
     def transposed_times(self, vector: np.ndarray) -> np.ndarray:
         """The transposed matrix times a dense vector (one value per row), in float64."""
-        values, row_of, _, _ = self._products_of
+        values, columns, row_of, _, _ = self._products_of
         products = values * vector.take(row_of)
-        return np.bincount(self.indices, weights=products, minlength=self.shape[1])
+        return np.bincount(columns, weights=products, minlength=self.shape[1])
 
     def dense_row(self, row: int) -> np.ndarray:
         """One row as a dense float64 vector (one value per column)."""
