@@ -74,14 +74,15 @@ def require_token(settings: Settings) -> str:
 
 
 async def default_services(settings: Settings) -> Services:
-    """Production wiring: the catalog, its engine (index cached under CACHE_DIR), and the
-    service over DATABASE_URL with migrations applied; persistent buttons mark through it;
-    its database timings go to the bot's metrics."""
+    """Production wiring: the catalog, its engine (index cached under CACHE_DIR, fitted in a
+    child process when cold, so the bot never holds scikit-learn), and the service over
+    DATABASE_URL with migrations applied; persistent buttons mark through it; its database
+    timings go to the bot's metrics."""
     from bot.discord.metrics import Metrics
     from bot.discord.wiring import build_services
     from bot.service import Service
 
-    return build_services(await Service.from_settings(settings), Metrics())
+    return build_services(await Service.from_settings(settings, fit_apart=True), Metrics())
 
 
 async def _run_bot(settings: Settings, token: str) -> None:

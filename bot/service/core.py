@@ -9,6 +9,7 @@ and the daily post log the `GuildSettingsMixin` half.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from bot.store import Store
     from recommender.fetched.fetcher import DetailsFetcher
 from bot.store.records import StoredEntry
+from recommender import loading
 from recommender.catalog import ID_PATTERN, Catalog
 from recommender.engine import Engine
 from recommender.loading import read_catalog
@@ -214,12 +216,23 @@ class Service(DiscoveryMixin, GuildSettingsMixin, ServerCatalogMixin, ClubMixin,
 
     @classmethod
     async def from_settings(
-        cls, settings: Settings, *, recommender: bool = True, migrate: bool = True
+        cls,
+        settings: Settings,
+        *,
+        recommender: bool = True,
+        migrate: bool = True,
+        fit_apart: bool = False,
     ) -> Service:
         """The composition root both faces call: the catalog at CATALOG_PATH, its engine
         (index cached under CACHE_DIR) unless `recommender` is False, and the database at
         DATABASE_URL, migrated. An empty catalog has nothing to index: the service still
-        opens (history, settings) and discovery says it is unavailable."""
+        opens (history, settings) and discovery says it is unavailable.
+
+        `fit_apart` (the bot: a process that lives for weeks) fills a cold cache in a child
+        process, so that this one never imports what fitting needs (see loading.fit_apart);
+        a one-shot command fits in place, which is quicker."""
+        if fit_apart and recommender and settings.cache_dir:
+            await asyncio.to_thread(loading.fit_apart, settings.catalog_path, settings.cache_dir)
         catalog = read_catalog(settings.catalog_path, settings.cache_dir)
         engine = None
         if recommender and len(catalog):

@@ -1,20 +1,24 @@
 """open_catalog: a cold start parses, validates and caches; a warm one parses no YAML and fits
-nothing; every broken cache file is a miss that is rebuilt and written again."""
+nothing; every broken cache file is a miss that is rebuilt and written again. fit_apart: a
+child process fills a cold cache, and when it cannot, the caller's own open does the work."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import recommender.catalog as catalog_module
 import recommender.engine as engine_module
+from recommender import loading
 from recommender.cache import CATALOG_FORMAT, load_cached_catalog, load_index
 from recommender.catalog import CatalogError, default_catalog_path, load_catalog
-from recommender.loading import open_catalog, read_catalog
+from recommender.loading import fit_apart, open_catalog, read_catalog
 from recommender.stop_words import SKLEARN_ENGLISH_STOP_WORDS
 from tests.recommender.conftest import FIXTURE_CATALOG
 
@@ -137,3 +141,79 @@ def test_the_stop_words_are_scikit_learns() -> None:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     assert frozenset(ENGLISH_STOP_WORDS) == SKLEARN_ENGLISH_STOP_WORDS
+
+
+def test_fit_apart_fills_a_cold_cache_and_the_bot_imports_nothing_of_fitting(
+    catalog_file: Path, tmp_path: Path
+) -> None:
+    """In a fresh process (this one has imported everything already): after fit_apart, the
+    open is a warm start, so neither scikit-learn, scipy nor the YAML parser is imported."""
+    cache = tmp_path / "cache"
+    script = f"""
+import sys
+from recommender.loading import fit_apart, open_catalog
+assert fit_apart({str(catalog_file)!r}, {str(cache)!r})
+engine = open_catalog({str(catalog_file)!r}, {str(cache)!r}).engine
+assert engine.recommend("rnn beginner").results
+print(sorted({{m.split(".")[0] for m in sys.modules}} & {{"sklearn", "scipy", "yaml"}}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout
+    _cached(cache)  # both artifacts are there
+    expected = _top(open_catalog(catalog_file, tmp_path / "in-place").engine, "dropout")
+    assert _top(open_catalog(catalog_file, cache).engine, "dropout") == expected
+
+
+def test_fit_apart_starts_no_child_when_the_cache_is_warm(
+    catalog_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    open_catalog(catalog_file, cache)
+
+    def no_child(*_: object, **__: object) -> None:
+        raise AssertionError("a warm cache needs no child process")
+
+    monkeypatch.setattr(loading.subprocess, "run", no_child)
+    assert fit_apart(catalog_file, cache)
+
+
+def test_fit_apart_on_an_invalid_catalog_leaves_the_message_to_the_open(
+    catalog_file: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = catalog_file.read_text(encoding="utf-8")
+    catalog_file.write_text(text.replace("kind: paper", "kind: papyrus", 1), encoding="utf-8")
+    assert not fit_apart(catalog_file, tmp_path / "cache")
+    assert "unknown kind 'papyrus'" in caplog.text  # the child's last line, logged
+    with pytest.raises(CatalogError, match="unknown kind 'papyrus'"):
+        open_catalog(catalog_file, tmp_path / "cache")
+    with pytest.raises(CatalogError, match="not found"):
+        fit_apart(tmp_path / "nope.yaml", tmp_path / "cache")
+
+
+def test_when_the_child_cannot_fill_the_cache_the_open_does(
+    catalog_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"  # a file where the cache folder should be: nothing is written
+    blocked.write_text("", encoding="utf-8")
+    assert not fit_apart(catalog_file, blocked)
+    assert _top(open_catalog(catalog_file, blocked).engine, "dropout")
+    monkeypatch.setattr(loading.sys, "executable", str(tmp_path / "no-such-python"))
+    assert not fit_apart(catalog_file, tmp_path / "cache")  # a child that cannot start
+
+
+def test_the_child_is_not_given_the_discord_token(
+    catalog_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, str] = {}
+
+    def run(command: list[str], env: dict[str, str], **_: object) -> object:
+        seen.update(env)
+        return subprocess.CompletedProcess(command, 1, "", "stopped here")
+
+    monkeypatch.setenv("DISCORD_TOKEN", "secret-token")
+    monkeypatch.setattr(loading.subprocess, "run", run)
+    assert not fit_apart(catalog_file, tmp_path / "cache")
+    assert seen and "DISCORD_TOKEN" not in seen

@@ -1,6 +1,8 @@
 """A terminal answer imports only what it needs: `--help` and every command but `run` and
 `sync` no discord.py; a warm `recommend` no scikit-learn, scipy, YAML parser or database
-library. Checked in fresh interpreters (subprocesses), since the test session has them all."""
+library; the bot's wiring, even on a cold cache, none of what fitting the index needs (a
+child process fits). Checked in fresh interpreters (subprocesses), since the test session
+has them all."""
 
 from __future__ import annotations
 
@@ -86,6 +88,41 @@ def test_a_warm_recommend_imports_nothing_heavy(tmp_path: Path) -> None:
     modules = imported_by(["recommend", "lstm", "--json"], tmp_path)
     assert "numpy" in modules and "recommender" in modules
     assert not modules & HEAVY, sorted(modules & HEAVY)
+
+
+BOT_PROBE = """\
+import asyncio, json, os, sys
+from bot.cli.run import default_services
+from bot.settings import load_settings
+
+async def main():
+    services = await default_services(load_settings())
+    await services.aclose()
+
+asyncio.run(main())
+with open(os.environ["MODULES_OUT"], "w") as out:
+    json.dump(sorted({name.split(".")[0] for name in sys.modules}), out)
+"""
+
+
+def test_the_bot_on_a_cold_cache_never_imports_what_fitting_needs(tmp_path: Path) -> None:
+    out = tmp_path / "modules.json"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CACHE_DIR": str(tmp_path / "cache"),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
+        "MODULES_OUT": str(out),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", BOT_PROBE],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert out.exists(), done.stderr[-2000:]
+    modules = set(json.loads(out.read_text()))
+    assert "discord" in modules and "sqlalchemy" in modules  # the bot's own wiring ran
+    assert not modules & {"sklearn", "scipy", "yaml"}, sorted(modules & {"sklearn", "scipy"})
+    assert list((tmp_path / "cache").glob("index-*.npz"))  # the child fitted and cached
 
 
 RAN_PROBE = """\
