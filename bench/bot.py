@@ -23,8 +23,9 @@ that slows down meanwhile weighs on both alike. On these shared 2-core machines 
 bot's bursts are disturbed (2-4× their neighbours' p99, from the machine or a collection of
 the bot's heap), which the median of 11 steps over (with 7, two or three disturbed bursts of
 one bot could still move the median). More bursts are also a heavier load: every /recommend
-list stays in memory for 3 minutes, so deepread's peak RSS is 234 MB at 7 bursts per
-scenario and 245-247 MB at 11. The target is an answer p99 within 1.25× of the baseline's,
+list stays in memory for 3 minutes, so deepread's peak RSS grows with them: 170 MB at 11
+bursts per scenario and 194 MB at 21 (2026-12-02; 245 and 270 MB while the bot still imported
+scikit-learn). The target is an answer p99 within 1.25× of the baseline's,
 zero errors, and a peak RSS ≤ 250 MB (the issue's unit: 10^6 bytes, 238 MiB; RSS is shown in
 MB).
 
