@@ -32,7 +32,9 @@ with open(os.environ["MODULES_OUT"], "w") as out:
 HEAVY = {"discord", "aiohttp", "sklearn", "scipy", "yaml", "sqlalchemy", "alembic"}
 
 
-def imported_by(args: list[str], tmp_path: Path) -> set[str]:
+def imported_by(args: list[str], tmp_path: Path, probe: str = PROBE) -> set[str]:
+    """The modules `probe` (a script given `args`) wrote to MODULES_OUT, in a fresh
+    interpreter over a cache and a database in `tmp_path`, without a token."""
     out = tmp_path / "modules.json"
     env = {
         **os.environ,
@@ -43,8 +45,8 @@ def imported_by(args: list[str], tmp_path: Path) -> set[str]:
     }
     env.pop("DISCORD_TOKEN", None)
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "-c", probe, *args],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert out.exists(), done.stderr[-2000:]
     return set(json.loads(out.read_text()))
@@ -106,20 +108,7 @@ with open(os.environ["MODULES_OUT"], "w") as out:
 
 
 def test_the_bot_on_a_cold_cache_never_imports_what_fitting_needs(tmp_path: Path) -> None:
-    out = tmp_path / "modules.json"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "CACHE_DIR": str(tmp_path / "cache"),
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-        "MODULES_OUT": str(out),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", BOT_PROBE],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert out.exists(), done.stderr[-2000:]
-    modules = set(json.loads(out.read_text()))
+    modules = imported_by([], tmp_path, probe=BOT_PROBE)
     assert "discord" in modules and "sqlalchemy" in modules  # the bot's own wiring ran
     assert not modules & {"sklearn", "scipy", "yaml"}, sorted(modules & {"sklearn", "scipy"})
     assert list((tmp_path / "cache").glob("index-*.npz"))  # the child fitted and cached
@@ -156,20 +145,7 @@ FEATURES = {
 
 def test_a_warm_recommend_does_not_run_the_server_and_club_features(tmp_path: Path) -> None:
     imported_by(["recommend", "lstm", "--json"], tmp_path)  # cold: fills the cache
-    out = tmp_path / "modules.json"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "CACHE_DIR": str(tmp_path / "cache"),
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-        "MODULES_OUT": str(out),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", RAN_PROBE, "recommend", "lstm", "--json"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert out.exists(), done.stderr[-2000:]
-    ran = set(json.loads(out.read_text()))
+    ran = imported_by(["recommend", "lstm", "--json"], tmp_path, probe=RAN_PROBE)
     assert "bot.service.core" in ran and "recommender.engine" in ran
     assert not ran & FEATURES, sorted(ran & FEATURES)
 
