@@ -8,8 +8,8 @@ similarity to that one resource stands in.
 
 The SVM is LinearSVC's problem solved with numpy alone (linear_svm.py): a long-running bot
 never imports scikit-learn or scipy to serve, and the class weights are scikit-learn's
-"balanced" ones counted with the sample weights (as LinearSVC counts them since
-scikit-learn 1.7, pull request 30057).
+"balanced" ones counted with the sample weights (as LinearSVC has counted them since
+scikit-learn's pull request 30057, merged in February 2025; the installed 1.9 does).
 """
 
 from __future__ import annotations
