@@ -129,8 +129,8 @@ class CsrArrays:
     def dense_row(self, row: int) -> np.ndarray:
         """One row as a dense float64 vector (one value per column)."""
         out = np.zeros(self.shape[1], dtype=np.float64)
-        start, end = self.indptr[row], self.indptr[row + 1]
-        out[self.indices[start:end]] = self.data[start:end]
+        columns, values = row_terms(self, row)
+        out[columns] = values
         return out
 
 
